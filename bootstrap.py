@@ -1,0 +1,72 @@
+"""The composition root: the one place where settings become a database, renderers, a transport.
+
+Rule: nothing else constructs these; the CLI, the scheduler's jobs and the tests ask ``build``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from delivery.maildir import MaildirTransport
+from delivery.smtp import SmtpConfig, SmtpTransport
+from delivery.worker import Transport, Worker
+from letters.documents import Renderer
+from letters.email import EmailRenderer
+from letters.pdf import PdfRenderer
+from responses.tokens import ReplyAddresses
+from settings import Settings
+from storage.db import Database, make_engine
+from storage.migrate import upgrade
+from timeutil import Clock, SystemClock
+
+
+@dataclass
+class Services:
+    """Everything a command needs, built from one ``Settings``."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    identities: ReplyAddresses
+    transport: Transport
+    renderers: dict[str, Renderer] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> str:
+        return self.settings.actor
+
+    def migrate(self) -> None:
+        upgrade(self.db.engine)
+
+    def worker(self) -> Worker:
+        return Worker(self.db, self.transport, self.identities, self.settings.documents_dir,
+                      self.clock, batch_size=self.settings.worker_batch_size,
+                      lease=timedelta(seconds=self.settings.lease_seconds))
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def make_transport(settings: Settings) -> Transport:
+    """SMTP when ``ADVOCACY_SMTP_URL`` is set, else the Maildir outbox (written, not sent)."""
+    if settings.smtp_url is None:
+        return MaildirTransport(settings.outbox_dir)
+    config = SmtpConfig.from_url(settings.smtp_url.get_secret_value(),
+                                 timeout=settings.smtp_timeout_seconds)
+    return SmtpTransport(config)
+
+
+def build(settings: Settings | None = None, *, clock: Clock | None = None,
+          transport: Transport | None = None) -> Services:
+    settings = settings or Settings()
+    templates = settings.templates_dir
+    return Services(
+        settings=settings,
+        db=Database(make_engine(settings.database_url)),
+        clock=clock or SystemClock(),
+        identities=ReplyAddresses(settings.reply_domain,
+                                  settings.secret_key.get_secret_value().encode()),
+        transport=transport or make_transport(settings),
+        renderers={"pdf": PdfRenderer(templates), "email": EmailRenderer(templates)},
+    )

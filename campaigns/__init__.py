@@ -1,0 +1,1 @@
+"""Campaigns: the appeal definition, signature counts, milestones and delivery batches."""

@@ -1,0 +1,66 @@
+"""Delivery batches: one letter row per targeted addressee, created in the caller's transaction.
+
+Rule: a batch records the signature count and campaign version it was made for, and each
+letter gets its Message-ID and Reply-To token now, before any rendering, so re-rendering and
+retries never change a letter's identity.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campaigns.store import appeal_of
+from recipients.registry import select_targets
+from responses.tokens import ReplyAddresses
+from storage import audit
+from storage.tables import Batch, Campaign, Letter, SignatureCount
+from timeutil import Clock
+
+
+def latest_count(uow: Session, campaign_id: int) -> SignatureCount | None:
+    """The newest signature snapshot of a campaign, if any."""
+    return uow.scalar(
+        select(SignatureCount)
+        .where(SignatureCount.campaign_id == campaign_id)
+        .order_by(SignatureCount.count.desc(), SignatureCount.id.desc())
+        .limit(1)
+    )
+
+
+def create_batch(
+    uow: Session,
+    campaign: Campaign,
+    *,
+    reason: str,
+    identities: ReplyAddresses,
+    actor: str,
+    clock: Clock,
+) -> Batch:
+    """Create a batch of letters (status ``pending``: not yet rendered) for the appeal's targets."""
+    appeal = appeal_of(campaign)
+    snapshot = latest_count(uow, campaign.id)
+    batch = Batch(
+        campaign_id=campaign.id, reason=reason, campaign_version=campaign.version,
+        signature_count=snapshot.count if snapshot else 0,
+        signatures_as_of=snapshot.as_of if snapshot else clock.now(),
+        created_at=clock.now(), created_by=actor,
+    )
+    uow.add(batch)
+    uow.flush()
+    for addressee in select_targets(uow, appeal.targets.model_dump()):
+        identity = identities.new_identity()
+        language = appeal.language_for(addressee.languages.split(";"))
+        uow.add(Letter(batch_id=batch.id, addressee_id=addressee.id, language=language,
+                       status="pending", message_id=identity.message_id,
+                       reply_token=identity.reply_token))
+    uow.flush()
+    audit.record(uow, at=clock.now(), actor=actor, action="batch.create",
+                 subject=f"batch:{batch.id}", campaign_id=campaign.id, reason=reason,
+                 signatures=batch.signature_count, version=campaign.version)
+    return batch
+
+
+def batches_of(uow: Session, campaign_id: int) -> list[Batch]:
+    return list(uow.scalars(select(Batch).where(Batch.campaign_id == campaign_id)
+                            .order_by(Batch.id)))

@@ -1,0 +1,1 @@
+"""Delivery: the durable outbox, its worker, and the transports (SMTP, Maildir, memory)."""

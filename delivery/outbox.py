@@ -1,0 +1,120 @@
+"""The durable outbox: enqueue approved letters, claim due rows, record outcomes.
+
+States: queued → sending (lease_until) → sent | written | retry_wait (next_attempt_at) | failed.
+``written`` is the Maildir outcome: on disk, not sent.
+
+Durable steps, and what a crash between them leaves:
+- enqueue: one row per (letter, channel), inserted once; the unique key makes re-running a no-op.
+- claim: rows flip to ``sending`` with a lease in one transaction; the Message-ID was fixed at
+  render time, so a retry after a crash re-sends the same message, never a new one.
+- finish: the outcome is written after the transport answers. If the process dies between the
+  send and the finish, the lease expires and the row is claimed again (at-least-once; receivers
+  de-duplicate by Message-ID).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from review.queue import current_documents, is_approved
+from storage import audit
+from storage.db import Database
+from storage.tables import Addressee, Batch, Campaign, Delivery, Letter
+from timeutil import Clock
+
+BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=8))
+GIVE_UP_AFTER = len(BACKOFF) + 1
+
+
+@dataclass
+class EnqueueReport:
+    queued: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    no_channel: list[str] = field(default_factory=list)
+    not_approved: list[str] = field(default_factory=list)
+
+
+def enqueue(uow: Session, campaign: Campaign, *, actor: str, clock: Clock) -> EnqueueReport:
+    """Put every approved letter of the campaign into the outbox (email channel)."""
+    report = EnqueueReport()
+    rows = uow.execute(
+        select(Letter, Addressee).join(Addressee, Letter.addressee_id == Addressee.id)
+        .join(Batch, Letter.batch_id == Batch.id)
+        .where(Batch.campaign_id == campaign.id).order_by(Batch.id, Addressee.key)).all()
+    for letter, addressee in rows:
+        if letter.status != "approved":
+            report.not_approved.append(addressee.key)
+            continue
+        email = current_documents(uow, letter.id).get("email")
+        if not addressee.email or email is None:
+            report.no_channel.append(addressee.key)
+            continue
+        if uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter.id,
+                                                Delivery.channel == "email")):
+            report.already.append(addressee.key)
+            continue
+        if not is_approved(uow, email):
+            report.not_approved.append(addressee.key)
+            continue
+        uow.add(Delivery(letter_id=letter.id, document_id=email.id, channel="email",
+                         recipient=addressee.email, state="queued", next_attempt_at=clock.now(),
+                         message_id=letter.message_id, sha256=email.sha256,
+                         created_at=clock.now()))
+        report.queued.append(addressee.key)
+    if report.queued:
+        audit.record(uow, at=clock.now(), actor=actor, action="delivery.enqueue",
+                     subject=f"campaign:{campaign.key}", campaign_id=campaign.id,
+                     addressees=report.queued)
+    return report
+
+
+def claim_due(db: Database, *, limit: int, now: datetime, lease: timedelta) -> list[int]:
+    """Claim up to ``limit`` due deliveries for this worker and return their ids.
+
+    A row is due when it is
+      - ``queued``, or
+      - ``retry_wait`` and its ``next_attempt_at`` has passed, or
+      - ``sending`` and its lease has expired (the worker holding it died).
+    Claimed rows become ``sending`` with ``lease_until = now + lease`` and one more attempt.
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets several workers claim disjoint rows at once.
+    SQLite: the unit of work began with ``BEGIN IMMEDIATE``, so claims are serialised.
+    """
+    due = or_(Delivery.state == "queued",
+              (Delivery.state == "retry_wait") & (Delivery.next_attempt_at <= now),
+              (Delivery.state == "sending") & (Delivery.lease_until < now))
+    with db.unit_of_work() as uow:
+        query = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at,
+                                                        Delivery.id).limit(limit)
+        if not db.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        ids = list(uow.scalars(query))
+        if ids:
+            uow.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
+                state="sending", lease_until=now + lease, attempts=Delivery.attempts + 1))
+    return ids
+
+
+def finish(uow: Session, delivery: Delivery, *, state: str, error: str, clock: Clock,
+           transport: str) -> None:
+    """Record the outcome of one attempt; temporary failures wait with growing backoff."""
+    delivery.lease_until = None
+    delivery.transport = transport
+    delivery.last_error = error
+    if state == "retry" and delivery.attempts >= GIVE_UP_AFTER:
+        state, delivery.last_error = "failed", f"gave up after {delivery.attempts} attempts: {error}"
+    if state == "retry":
+        delivery.state = "retry_wait"
+        delivery.next_attempt_at = clock.now() + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
+    else:
+        delivery.state = state
+        delivery.finished_at = clock.now()
+    letter = uow.get_one(Letter, delivery.letter_id)
+    batch = uow.get_one(Batch, letter.batch_id)
+    audit.record(uow, at=clock.now(), actor="worker", action=f"delivery.{delivery.state}",
+                 subject=f"delivery:{delivery.id}", campaign_id=batch.campaign_id,
+                 recipient=delivery.recipient, sha256=delivery.sha256,
+                 message_id=delivery.message_id, transport=transport, error=delivery.last_error)

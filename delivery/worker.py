@@ -1,0 +1,106 @@
+"""The outbox worker: claim due deliveries, check their bytes, hand them to the transport.
+
+Rule: the worker sends only bytes whose sha256 equals both the delivery's recorded hash and
+an approval of that document. Anything else is refused and the delivery fails with the reason;
+it never sends "nearly" the approved letter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import select
+
+from delivery.envelope import DeliveryResult, Envelope
+from delivery.outbox import claim_due, finish
+from errors import IntegrityRefused
+from responses.tokens import ReplyAddresses
+from storage.db import Database
+from storage.tables import Approval, Delivery, Document
+from timeutil import Clock
+
+
+class Transport(Protocol):
+    """Delivers one envelope; ``final_state`` is what success means ("sent" or "written")."""
+
+    name: str
+    final_state: str
+
+    async def send(self, envelope: Envelope) -> DeliveryResult: ...
+
+
+@dataclass
+class DrainReport:
+    done: dict[str, int] = field(default_factory=dict)
+
+    def count(self, state: str) -> None:
+        self.done[state] = self.done.get(state, 0) + 1
+
+
+@dataclass(frozen=True)
+class Worker:
+    db: Database
+    transport: Transport
+    identities: ReplyAddresses
+    documents_dir: Path
+    clock: Clock
+    batch_size: int = 20
+    lease: timedelta = timedelta(minutes=5)
+
+    def _approved_bytes(self, delivery: Delivery) -> bytes:
+        with self.db.unit_of_work(write=False) as uow:
+            document = uow.get_one(Document, delivery.document_id)
+            approved = uow.scalar(select(Approval.id).where(
+                Approval.document_id == document.id, Approval.sha256 == delivery.sha256,
+                Approval.decision == "approved").limit(1))
+        if approved is None:
+            raise IntegrityRefused(f"document {document.id} has no approval for the bytes "
+                                   f"recorded on delivery {delivery.id}")
+        content = (self.documents_dir / document.path).read_bytes()
+        actual = hashlib.sha256(content).hexdigest()
+        if actual != delivery.sha256:
+            raise IntegrityRefused(f"{document.path} changed after approval: sha256 {actual} "
+                                   f"is not the approved {delivery.sha256}")
+        return content
+
+    async def _attempt(self, delivery: Delivery) -> tuple[str, str]:
+        try:
+            content = self._approved_bytes(delivery)
+        except (IntegrityRefused, OSError) as exc:
+            return "failed", f"refused: {exc}"
+        envelope = Envelope(delivery.id, self.identities.bounce_address(delivery.id),
+                            (delivery.recipient,), content, delivery.message_id)
+        result = await self.transport.send(envelope)
+        if result.permanent:
+            return "failed", "; ".join(f"{r}: {why}" for r, why in result.permanent)
+        if result.temporary:
+            return "retry", "; ".join(f"{r}: {why}" for r, why in result.temporary)
+        return self.transport.final_state, ""
+
+    async def drain(self, *, limit: int | None = None) -> DrainReport:
+        """Process due deliveries until none are left (or ``limit`` have been handled)."""
+        report, handled = DrainReport(), 0
+        while limit is None or handled < limit:
+            ids = claim_due(self.db, limit=self.batch_size, now=self.clock.now(),
+                            lease=self.lease)
+            if not ids:
+                break
+            for delivery_id in ids:
+                with self.db.unit_of_work(write=False) as uow:
+                    delivery = uow.get_one(Delivery, delivery_id)
+                state, error = await self._attempt(delivery)
+                with self.db.unit_of_work() as uow:
+                    row = uow.get_one(Delivery, delivery_id)
+                    finish(uow, row, state=state, error=error, clock=self.clock,
+                           transport=self.transport.name)
+                    report.count(row.state)
+                handled += 1
+        return report
+
+    def drain_sync(self) -> DrainReport:
+        return asyncio.run(self.drain())

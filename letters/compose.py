@@ -1,0 +1,118 @@
+"""Composing one addressee's letter: every value the templates need, already localised.
+
+Rule: ``ComposedLetter`` is plain, immutable data; renderers turn it into bytes and must not
+reach back into the database. Same ``ComposedLetter`` → same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import qrcode
+import qrcode.image.svg
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from campaigns.appeal import Appeal, Cosigner, Sender
+from letters import wording
+from storage.tables import Addressee
+
+# html=False: any HTML typed into an appeal body is shown as text, never interpreted.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False})
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ComposedLetter:
+    """Everything that ends up in one letter, in its language."""
+
+    letter_id: int
+    language: str
+    subject: str
+    heading: str
+    date: datetime
+    date_text: str
+    addressee_key: str
+    addressee_name: str
+    addressee_lines: tuple[str, ...]
+    recipient_email: str
+    salutation: str
+    body_markdown: str
+    demands: tuple[str, ...]
+    closing: str
+    cosigners: tuple[Cosigner, ...]
+    sender: Sender
+    signature_count: int
+    signatures_text: str
+    petition_url: str
+    message_id: str
+    reply_to: str
+    template: str
+    labels: dict[str, str]
+    attachments: tuple[Attachment, ...] = field(default=())
+
+    @property
+    def body_html(self) -> Markup:
+        return Markup(_MARKDOWN.render(self.body_markdown))  # noqa: S704 - html disabled above
+
+    @property
+    def qr_data_uri(self) -> str:
+        return qr_svg_data_uri(self.petition_url)
+
+
+def qr_svg_data_uri(url: str) -> str:
+    """The petition URL as an inline SVG QR code (no file, no network)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=1)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def addressee_lines(addressee: Addressee) -> tuple[str, ...]:
+    """The address block: person and title, institution, then the postal address."""
+    lines = [addressee.person, addressee.title, addressee.official_name or addressee.name]
+    lines += addressee.postal_address.splitlines()
+    return tuple(line for line in lines if line.strip())
+
+
+def compose(
+    *,
+    appeal: Appeal,
+    addressee: Addressee,
+    letter_id: int,
+    language: str,
+    dated: datetime,
+    signature_count: int,
+    signatures_as_of: datetime,
+    message_id: str,
+    reply_to: str,
+) -> ComposedLetter:
+    """Build the letter for one addressee from the appeal and the batch's snapshot."""
+    text = appeal.texts[language]
+    words = wording.labels(language)
+    signatures_text = words["supported"].format(
+        count=wording.number(signature_count, language),
+        date=wording.long_date(signatures_as_of.date(), language),
+    )
+    return ComposedLetter(
+        letter_id=letter_id, language=language, subject=text.subject, heading=text.heading,
+        date=dated, date_text=wording.long_date(dated.date(), language),
+        addressee_key=addressee.key, addressee_name=addressee.name,
+        addressee_lines=addressee_lines(addressee),
+        recipient_email=addressee.email,
+        salutation=addressee.salutation or wording.default_salutation(language, addressee.category),
+        body_markdown=text.body, demands=tuple(text.demands), closing=text.closing,
+        cosigners=tuple(appeal.cosigners), sender=appeal.sender,
+        signature_count=signature_count, signatures_text=signatures_text,
+        petition_url=appeal.petition_url, message_id=message_id, reply_to=reply_to,
+        template=appeal.template, labels=words,
+    )

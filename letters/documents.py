@@ -1,0 +1,39 @@
+"""Rendered documents and the ``Renderer`` seam, with renderers looked up by format name.
+
+Rule: a renderer turns a ``ComposedLetter`` into bytes and nothing else: no database, no
+network, no files outside its template set. ``renderer_for("odt")`` raises ``UnknownFormat``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from errors import UnknownFormat
+from letters.compose import ComposedLetter
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    content: bytes
+    media_type: str
+    extension: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+class Renderer(Protocol):
+    """Turns one composed letter into the bytes of one format."""
+
+    def render(self, letter: ComposedLetter) -> RenderedDocument: ...
+
+
+def renderer_for(renderers: Mapping[str, Renderer], name: str) -> Renderer:
+    try:
+        return renderers[name]
+    except KeyError:
+        raise UnknownFormat("document format", name, renderers) from None

@@ -1,0 +1,85 @@
+"""The signed-appeal PDF, rendered by WeasyPrint from the template set's ``letter.html.j2``.
+
+Rule: rendering may read only ``data:`` URIs and files inside the template set's folder (fonts,
+CSS, images): WeasyPrint's default fetcher would read any ``file://`` or ``http://`` URL a
+template or an appeal text names. A missing glyph or a blocked fetch fails the render, so a
+letter with boxes instead of letters, or with a hole where an asset should be, is never made.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from errors import TemplateError
+from letters.compose import ComposedLetter
+from letters.documents import RenderedDocument
+from letters.sandbox import render_template
+
+_LOGGER = logging.getLogger("weasyprint")
+
+
+class TemplateFolderFetcher(URLFetcher):
+    """Fetches ``data:`` URIs and files inside one folder; refuses everything else."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if not path.is_relative_to(self.root):
+                raise FatalURLFetchingError(f"template may not read {url}")
+        elif parts.scheme != "data":
+            raise FatalURLFetchingError(f"template may not fetch {url}")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_problems() -> Iterator[list[str]]:
+    handler = _Collect()
+    _LOGGER.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        _LOGGER.removeHandler(handler)
+
+
+class PdfRenderer:
+    """Renders letters to PDF/A-3u with the template set's fonts embedded."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
+
+    def render(self, letter: ComposedLetter) -> RenderedDocument:
+        folder = self.templates_dir / letter.template
+        html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
+        document = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/",
+                                   url_fetcher=TemplateFolderFetcher(folder))
+        with _weasyprint_problems() as problems:
+            try:
+                content = document.write_pdf(pdf_variant="pdf/a-3u", uncompressed_pdf=False)
+            except FatalURLFetchingError as exc:
+                raise TemplateError(f"{folder}/letter.html.j2: {exc}") from None
+        serious = [m for m in problems if ".notdef" in m or "Failed to load" in m]
+        if serious:
+            raise TemplateError(f"letter {letter.letter_id}: " + "; ".join(serious))
+        return RenderedDocument(content, "application/pdf", "pdf")

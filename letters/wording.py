@@ -1,0 +1,67 @@
+"""The fixed wording of a letter around the appeal's own text, per language, and localisation.
+
+Rule: salutations come from the registry first; the defaults here are per category and never
+gendered, since we do not guess anyone's gender. A language missing here falls back to English
+for these labels only; the appeal's own text is always in the letter's language.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "demands": "We therefore ask you to:",
+        "cosigners": "Co-signed by",
+        "supported": "This appeal is supported by {count} signatures as of {date}.",
+        "petition": "Petition and signatures",
+        "page": "Page",
+        "of": "of",
+        "attachment": "The signed appeal is attached as a PDF.",
+        "salutation.default": "Dear Sir or Madam,",
+        "salutation.foreign-ministry": "Dear Minister,",
+        "salutation.us-caucus": "Dear Co-Chairs,",
+        "salutation.uk-appg": "Dear Officers of the Group,",
+        "salutation.eu-institution": "Dear President,",
+    },
+    "ru": {
+        "demands": "Поэтому мы просим вас:",
+        "cosigners": "Обращение поддержали",
+        "supported": "Это обращение поддержали {count} человек по состоянию на {date}.",
+        "petition": "Петиция и подписи",
+        "page": "Страница",
+        "of": "из",
+        "attachment": "Подписанное обращение приложено в формате PDF.",
+        "salutation.default": "Уважаемые дамы и господа!",
+        "salutation.foreign-ministry": "Уважаемые дамы и господа!",
+        "salutation.us-caucus": "Уважаемые сопредседатели!",
+        "salutation.uk-appg": "Уважаемые члены группы!",
+        "salutation.eu-institution": "Уважаемые дамы и господа!",
+    },
+}
+
+# Babel uses thin and narrow no-break spaces that our bundled fonts lack; a plain no-break
+# space looks the same on paper and keeps every glyph inside the fonts we embed.
+_SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": "\u00a0"})
+
+
+def labels(language: str) -> dict[str, str]:
+    return LABELS.get(language, LABELS["en"])
+
+
+def default_salutation(language: str, category: str) -> str:
+    words = labels(language)
+    return words.get(f"salutation.{category}", words["salutation.default"])
+
+
+def long_date(value: date, language: str) -> str:
+    """'8 September 2021' / '8 сентября 2021 г.'"""
+    return format_date(value, "long", locale=language).translate(_SPACES)
+
+
+def number(value: int, language: str) -> str:
+    """'13,154' / '13 154'"""
+    return str(format_decimal(value, locale=language)).translate(_SPACES)

@@ -1,0 +1,160 @@
+"""Reading input files so every value remembers its line, and turning validation errors into
+``FILE:LINE: field: problem``.
+
+Rule: importers read through ``load_records``/``load_document`` and validate through
+``validate``; they never report an error without the file and line that caused it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from errors import InputError, Problem
+
+Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Located:
+    """A parsed value with the line where each path inside it starts."""
+
+    data: Any
+    line: int
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Iterable[str | int]) -> int:
+        """The line of the deepest known prefix of ``path``."""
+        best, current = self.line, ()
+        for part in path:
+            current = (*current, part)
+            best = self.lines.get(current, best)
+        return best
+
+
+def _decode(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), None, "encoding", f"not UTF-8 ({exc.reason})")]) from exc
+
+
+def _yaml_located(node: yaml.Node, prefix: Path_, lines: dict[Path_, int]) -> Any:
+    lines[prefix] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(yaml.safe_load(yaml.serialize(key_node)))
+            out[key] = _yaml_located(value_node, (*prefix, key), lines)
+            lines[(*prefix, key)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_yaml_located(item, (*prefix, i), lines) for i, item in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def load_document(path: Path) -> Located:
+    """Parse a YAML (or JSON, which YAML reads) file keeping the line of every value."""
+    text = _decode(path)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise InputError([Problem(str(path), line, "syntax", str(exc).splitlines()[0])]) from exc
+    if node is None:
+        raise InputError([Problem(str(path), 1, "file", "is empty")])
+    lines: dict[Path_, int] = {}
+    return Located(_yaml_located(node, (), lines), 1, lines)
+
+
+def _json_records(path: Path, text: str) -> list[Located]:
+    decoder = json.JSONDecoder()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(str(path), exc.lineno, "syntax", exc.msg)]) from exc
+    if not isinstance(data, list):
+        raise InputError([Problem(str(path), 1, "file", "must hold a JSON array of objects")])
+    # Walk the array once more to learn where each element starts.
+    records, index = [], text.index("[") + 1
+    for item in data:
+        while text[index] in " \t\r\n,":
+            index += 1
+        line = text.count("\n", 0, index) + 1
+        _, index = decoder.raw_decode(text, index)
+        records.append(Located(item, line))
+    return records
+
+
+def _csv_records(path: Path, text: str) -> list[Located]:
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    records = []
+    for row in reader:
+        # reader.line_num is the line the row *ends* on; quoted fields may span lines.
+        extra = row.pop(None, None)  # type: ignore[call-overload]
+        data = {k.strip(): (v or "") for k, v in row.items() if k is not None}
+        if extra:
+            data["(extra columns)"] = extra
+        records.append(Located(data, reader.line_num))
+    return records
+
+
+def load_records(path: Path) -> list[Located]:
+    """Read a CSV (comma or semicolon, optional BOM), YAML or JSON list of records."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError([Problem(str(path), None, "file", "does not exist")])
+    text = _decode(path)
+    if suffix == ".csv":
+        return _csv_records(path, text)
+    if suffix == ".json":
+        return _json_records(path, text)
+    if suffix in {".yaml", ".yml"}:
+        doc = load_document(path)
+        if not isinstance(doc.data, list):
+            raise InputError([Problem(str(path), 1, "file", "must hold a YAML list of mappings")])
+        return [
+            Located(item, doc.lines[(i,)], {p[1:]: n for p, n in doc.lines.items() if p[:1] == (i,)})
+            for i, item in enumerate(doc.data)
+        ]
+    raise InputError([Problem(str(path), None, "file", "use a .csv, .json, .yaml or .yml file")])
+
+
+def problems_of(source: str, located: Located, error: ValidationError) -> list[Problem]:
+    """Translate a pydantic error into located problems, one per failing field."""
+    found = []
+    for item in error.errors():
+        loc = [part for part in item["loc"] if not isinstance(part, str) or part[:1] != "["]
+        field_name = ".".join(str(part) for part in loc) or "record"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif item["type"] == "missing":
+            message = "is missing"
+        found.append(Problem(source, located.line_of(loc), field_name, message))
+    return found
+
+
+def validate(model: type[M], source: str, located: Located) -> tuple[M | None, list[Problem]]:
+    """Validate one located value; return the model or the problems, never raise."""
+    if not isinstance(located.data, dict):
+        return None, [Problem(source, located.line, "record", "must be a mapping of fields")]
+    try:
+        return model.model_validate(located.data), []
+    except ValidationError as exc:
+        return None, problems_of(source, located, exc)

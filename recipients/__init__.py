@@ -1,0 +1,1 @@
+"""The addressee registry: validated records, file import/export, target selection."""

@@ -1,0 +1,1 @@
+"""Responses: reply addresses, matching replies to letters, statuses and reports."""

@@ -1,0 +1,1 @@
+"""Review: staff approve or reject the exact rendered bytes before anything is delivered."""

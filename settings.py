@@ -1,0 +1,58 @@
+"""Settings: every knob the service has, read from the environment (prefix ``ADVOCACY_``) or ``.env``.
+
+Rule: nothing else reads ``os.environ``. Every field here is documented, with its default,
+in ``.env.example``; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    """The service's configuration; build it once in ``bootstrap`` and pass it down."""
+
+    model_config = SettingsConfigDict(env_prefix="ADVOCACY_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///var/advocacy.db",
+        description="SQLAlchemy URL; sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    data_dir: Path = Field(Path("var"), description="Rendered documents, outbox, raw replies")
+    templates_dir: Path = Field(ROOT / "templates", description="Template sets, one folder each")
+    smtp_url: SecretStr | None = Field(
+        None,
+        description="smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; unset → Maildir outbox",
+    )
+    smtp_timeout_seconds: float = Field(30.0, description="Overall limit for one SMTP send")
+    reply_domain: str = Field(
+        "replies.advocacy.example",
+        description="Domain of the per-letter Reply-To and bounce addresses",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr("dev-only-secret-change-me"),
+        description="Signs reply tokens; set a long random value in production",
+    )
+    actor: str = Field("cli", description="Name recorded in the audit log for CLI actions")
+    worker_batch_size: int = Field(20, ge=1, le=1000, description="Outbox rows claimed at once")
+    lease_seconds: int = Field(300, ge=10, description="How long a claimed outbox row is held")
+
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def outbox_dir(self) -> Path:
+        """The Maildir that receives letters when no SMTP server is configured."""
+        return self.data_dir / "outbox"
+
+    @property
+    def documents_dir(self) -> Path:
+        """Where rendered PDFs and emails are kept, one folder per campaign and batch."""
+        return self.data_dir / "documents"

@@ -1,0 +1,42 @@
+"""The audit log: one call records who did what to which thing, in the caller's transaction.
+
+Rule: record in the same unit of work as the change itself, so the log never claims an action
+that was rolled back, nor misses one that was committed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.tables import AuditEntry
+
+
+def record(
+    uow: Session,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    campaign_id: int | None = None,
+    **details: Any,
+) -> None:
+    """Append one entry; ``details`` must be JSON-serialisable (ids, hashes, counts, reasons)."""
+    uow.add(
+        AuditEntry(
+            at=at, actor=actor, action=action, subject=subject,
+            campaign_id=campaign_id, details=details,
+        )
+    )
+
+
+def entries(uow: Session, *, campaign_id: int | None = None) -> list[AuditEntry]:
+    """All entries, oldest first, optionally for one campaign."""
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if campaign_id is not None:
+        query = query.where(AuditEntry.campaign_id == campaign_id)
+    return list(uow.scalars(query))

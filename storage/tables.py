@@ -1,0 +1,239 @@
+"""The database schema: one mapped class per table, nothing else.
+
+Rule: every datetime column holds UTC (``UtcDateTime`` re-attaches the zone SQLite drops), and
+every state that must survive a crash (milestone firing, approval hash, outbox lease) is a column
+here with a constraint that makes the safe outcome the only possible one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from timeutil import as_utc
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON}
+
+
+class Addressee(Base):
+    """One institution or person letters are sent to; ``key`` is the stable handle."""
+
+    __tablename__ = "addressees"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    official_name: Mapped[str] = mapped_column(String(300), default="")
+    person: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(2), default="")
+    languages: Mapped[str] = mapped_column(String(100), default="en")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    postal_address: Mapped[str] = mapped_column(Text, default="")
+    web_form: Mapped[str] = mapped_column(String(500), default="")
+    salutation: Mapped[str] = mapped_column(String(200), default="")
+    tags: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    verified_on: Mapped[date | None] = mapped_column(Date, default=None)
+    defunct: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class Campaign(Base):
+    """An appeal and its current definition; ``version`` grows with every update."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    definition: Mapped[dict[str, Any]]
+    definition_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class SignatureCount(Base):
+    """A snapshot of how many people had signed at ``as_of``; counts only go up."""
+
+    __tablename__ = "signature_counts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    count: Mapped[int]
+    as_of: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(40))
+    recorded_at: Mapped[datetime]
+
+
+class MilestoneFiring(Base):
+    """A milestone that has fired. The unique key makes firing happen exactly once.
+
+    Several milestones crossed by one jump in the count share one batch: one letter, not two.
+    """
+
+    __tablename__ = "milestone_firings"
+    __table_args__ = (UniqueConstraint("campaign_id", "milestone_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    milestone_key: Mapped[str] = mapped_column(String(80))
+    fired_at: Mapped[datetime]
+    signature_count: Mapped[int]
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+
+
+class Batch(Base):
+    """One round of letters for a campaign, created by a milestone or by hand."""
+
+    __tablename__ = "batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    campaign_version: Mapped[int]
+    signature_count: Mapped[int]
+    signatures_as_of: Mapped[datetime]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
+class Letter(Base):
+    """One addressee's letter in a batch; its documents are the rendered bytes."""
+
+    __tablename__ = "letters"
+    __table_args__ = (UniqueConstraint("batch_id", "addressee_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"))
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    reply_token: Mapped[str] = mapped_column(String(120), unique=True)
+    rendered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Document(Base):
+    """Rendered bytes of one letter in one format, kept on disk and pinned by sha256."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("letter_id", "format", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), index=True)
+    format: Mapped[str] = mapped_column(String(10))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    path: Mapped[str] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class Approval(Base):
+    """A reviewer's decision on one document; approvals pin the exact sha256 reviewed."""
+
+    __tablename__ = "approvals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(10))
+    reviewer: Mapped[str] = mapped_column(String(120))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime]
+
+
+class Delivery(Base):
+    """The durable outbox: one row per (letter, channel) and its state machine."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("letter_id", "channel"),
+        Index("ix_deliveries_due", "state", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(254))
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    transport: Mapped[str] = mapped_column(String(20), default="")
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime]
+
+
+class Response(Base):
+    """An answer (or automatic acknowledgement) from an addressee to a campaign."""
+
+    __tablename__ = "responses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), default=None)
+    kind: Mapped[str] = mapped_column(String(20), default="response")
+    channel: Mapped[str] = mapped_column(String(20))
+    stance: Mapped[str] = mapped_column(String(20), default="unclear")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime]
+    matched_by: Mapped[str] = mapped_column(String(20), default="manual")
+    message_id: Mapped[str | None] = mapped_column(String(300), unique=True, default=None)
+    raw_path: Mapped[str] = mapped_column(String(500), default="")
+
+
+class AuditEntry(Base):
+    """Who did what, when, to which thing; with hashes where bytes are involved."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), default=None)
+    subject: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]]
