@@ -1,0 +1,95 @@
+"""Shared fixtures: a migrated database (SQLite always, PostgreSQL when configured), a fixed
+clock, services wired by the real composition root with an in-memory transport.
+
+PostgreSQL runs when ADVOCACY_TEST_POSTGRES_URL is set (CI sets it), e.g.
+    ADVOCACY_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test
+Each test session gets its own throwaway database, created and dropped on that server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+import bootstrap
+from delivery.memory import MemoryTransport
+from settings import ROOT, Settings
+from storage.tables import Base
+from timeutil import FixedClock
+
+EXAMPLES = ROOT / "examples"
+POSTGRES_URL = os.environ.get("ADVOCACY_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped at the end)."""
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need ADVOCACY_TEST_POSTGRES_URL, e.g. "
+                    "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    name = f"advocacy_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database: SQLite in a temp dir, or the session's PostgreSQL one."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'advocacy.db'}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path / "var", smtp_url=None,
+                    secret_key="test-secret", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def transport() -> MemoryTransport:
+    return MemoryTransport()
+
+
+@pytest.fixture
+def services(settings: Settings, clock: FixedClock,
+             transport: MemoryTransport) -> Iterator[bootstrap.Services]:
+    """Services from the real composition root, migrated, with a memory transport."""
+    built = bootstrap.build(settings, clock=clock, transport=transport)
+    built.migrate()
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def examples(tmp_path: Path) -> Path:
+    """A writable copy of examples/ for tests that edit the files."""
+    target = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, target)
+    return target
