@@ -40,9 +40,15 @@ class Services:
         upgrade(self.db.engine)
 
     def worker(self) -> Worker:
-        return Worker(self.db, self.transport, self.identities, self.settings.documents_dir,
-                      self.clock, batch_size=self.settings.worker_batch_size,
-                      lease=timedelta(seconds=self.settings.lease_seconds))
+        return Worker(
+            self.db,
+            self.transport,
+            self.identities,
+            self.settings.documents_dir,
+            self.clock,
+            batch_size=self.settings.worker_batch_size,
+            lease=timedelta(seconds=self.settings.lease_seconds),
+        )
 
     def close(self) -> None:
         self.db.dispose()
@@ -52,21 +58,27 @@ def make_transport(settings: Settings) -> Transport:
     """SMTP when ``ADVOCACY_SMTP_URL`` is set, else the Maildir outbox (written, not sent)."""
     if settings.smtp_url is None:
         return MaildirTransport(settings.outbox_dir)
-    config = SmtpConfig.from_url(settings.smtp_url.get_secret_value(),
-                                 timeout=settings.smtp_timeout_seconds)
+    config = SmtpConfig.from_url(
+        settings.smtp_url.get_secret_value(), timeout=settings.smtp_timeout_seconds
+    )
     return SmtpTransport(config)
 
 
-def build(settings: Settings | None = None, *, clock: Clock | None = None,
-          transport: Transport | None = None) -> Services:
+def build(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    transport: Transport | None = None,
+) -> Services:
     settings = settings or Settings()
     templates = settings.templates_dir
     return Services(
         settings=settings,
         db=Database(make_engine(settings.database_url)),
         clock=clock or SystemClock(),
-        identities=ReplyAddresses(settings.reply_domain,
-                                  settings.secret_key.get_secret_value().encode()),
+        identities=ReplyAddresses(
+            settings.reply_domain, settings.secret_key.get_secret_value().encode()
+        ),
         transport=transport or make_transport(settings),
         renderers={"pdf": PdfRenderer(templates), "email": EmailRenderer(templates)},
     )

@@ -91,6 +91,7 @@ def demo() -> None:
 
 # --- recipients -------------------------------------------------------------------------------
 
+
 @main.group()
 def recipients() -> None:
     """The addressee registry."""
@@ -106,13 +107,16 @@ def recipients_import(file: Path, dry_run: bool, update: bool) -> None:
     s = services()
     records = registry.read_file(file)
     with s.db.unit_of_work() as uow:
-        report = registry.import_records(uow, records, source_name=str(file), update=update,
-                                         actor=s.actor, clock=s.clock)
+        report = registry.import_records(
+            uow, records, source_name=str(file), update=update, actor=s.actor, clock=s.clock
+        )
         if dry_run:
             uow.rollback()
     verb = "would import" if dry_run else "imported"
-    console.print(f"{verb} {file}: {len(report.created)} new, {len(report.updated)} updated, "
-                  f"{len(report.unchanged)} unchanged")
+    console.print(
+        f"{verb} {file}: {len(report.created)} new, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged"
+    )
 
 
 @recipients.command("list")
@@ -125,15 +129,19 @@ def recipients_list(category: str | None, country: str | None) -> None:
     table = Table("key", "name", "category", "country", "languages", "channel")
     with s.db.unit_of_work(write=False) as uow:
         for a in registry.list_addressees(uow, category=category, country=country):
-            channel = a.email or ("postal" if a.postal_address else "") or \
-                ("web form" if a.web_form else "[yellow]no contact channel[/yellow]")
+            channel = (
+                a.email
+                or ("postal" if a.postal_address else "")
+                or ("web form" if a.web_form else "[yellow]no contact channel[/yellow]")
+            )
             table.add_row(a.key, a.name, a.category, a.country, a.languages, channel)
     console.print(table)
 
 
 @recipients.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "yaml", "json"]), default="csv",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "yaml", "json"]), default="csv", show_default=True
+)
 @handled
 def recipients_export(fmt: str) -> None:
     """Write the registry to stdout in a form `recipients import` reads back unchanged."""
@@ -142,6 +150,7 @@ def recipients_export(fmt: str) -> None:
 
 
 # --- campaigns and signatures ---------------------------------------------------------------
+
 
 @main.group()
 def campaign() -> None:
@@ -186,17 +195,27 @@ def signatures_set(campaign_key: str, count: int, as_of: datetime | None) -> Non
     """Record the signature count; crossing a milestone creates a delivery batch."""
     s = services()
     with s.db.unit_of_work() as uow:
-        outcome = set_count(uow, campaign_key, count, as_of=as_of and as_utc(as_of),
-                            source="manual", identities=s.identities, actor=s.actor,
-                            clock=s.clock)
+        outcome = set_count(
+            uow,
+            campaign_key,
+            count,
+            as_of=as_of and as_utc(as_of),
+            source="manual",
+            identities=s.identities,
+            actor=s.actor,
+            clock=s.clock,
+        )
         batch_id = outcome.batch.id if outcome.batch else None
     console.print(f"{campaign_key}: {outcome.previous:,} → {outcome.current:,} signatures")
     if batch_id is not None:
-        console.print(f"milestone reached: batch {batch_id} created; render it with "
-                      f"'advocacy render {campaign_key}'")
+        console.print(
+            f"milestone reached: batch {batch_id} created; render it with "
+            f"'advocacy render {campaign_key}'"
+        )
 
 
 # --- rendering and review -------------------------------------------------------------------
+
 
 @main.command()
 @click.argument("campaign_key", metavar="CAMPAIGN")
@@ -210,22 +229,31 @@ def render(campaign_key: str, batch_id: int | None, new_batch: bool, out: Path |
     with s.db.unit_of_work() as uow:
         row = get_campaign(uow, campaign_key)
         if new_batch:
-            create_batch(uow, row, reason="manual", identities=s.identities, actor=s.actor,
-                         clock=s.clock)
+            create_batch(
+                uow, row, reason="manual", identities=s.identities, actor=s.actor, clock=s.clock
+            )
         ids = [b.id for b in batches_of(uow, row.id) if batch_id in (None, b.id)]
     if batch_id is not None and not ids:
         raise NotFound(f"campaign {campaign_key} has no batch {batch_id}")
     for bid in ids:
-        summary = render_batch(s.db, bid, renderers=s.renderers, identities=s.identities,
-                               documents_dir=s.settings.documents_dir, actor=s.actor,
-                               clock=s.clock)
+        summary = render_batch(
+            s.db,
+            bid,
+            renderers=s.renderers,
+            identities=s.identities,
+            documents_dir=s.settings.documents_dir,
+            actor=s.actor,
+            clock=s.clock,
+        )
         for path in summary.files:
             if out is not None and path.suffix == ".pdf":
                 out.mkdir(parents=True, exist_ok=True)
                 (out / path.name).write_bytes(path.read_bytes())
         if summary.rendered:
-            console.print(f"batch {bid}: rendered {summary.rendered} letter(s) into "
-                          f"{s.settings.documents_dir / campaign_key / f'batch-{bid}'}")
+            console.print(
+                f"batch {bid}: rendered {summary.rendered} letter(s) into "
+                f"{s.settings.documents_dir / campaign_key / f'batch-{bid}'}"
+            )
     if not ids:
         console.print("no batches yet: reach a milestone or use --new-batch")
 
@@ -238,8 +266,12 @@ def review() -> None:
 @review.command("list")
 @click.option("--campaign", "campaign_key", help="Only this campaign.")
 @click.option("--batch", "batch_id", type=int, help="Only this batch.")
-@click.option("--status", default="review", show_default=True,
-              type=click.Choice(["review", "approved", "rejected", "pending"]))
+@click.option(
+    "--status",
+    default="review",
+    show_default=True,
+    type=click.Choice(["review", "approved", "rejected", "pending"]),
+)
 @handled
 def review_list(campaign_key: str | None, batch_id: int | None, status: str) -> None:
     """List letters awaiting review (or in another status) with their PDF paths."""
@@ -250,10 +282,14 @@ def review_list(campaign_key: str | None, batch_id: int | None, status: str) -> 
         items = queue.queue(uow, campaign=row, batch_id=batch_id, status=status)
     for item in items:
         pdf = item.documents.get("pdf")
-        table.add_row(str(item.letter.id), str(item.batch.id), item.addressee.key,
-                      item.letter.language,
-                      str(s.settings.documents_dir / pdf.path) if pdf else "-",
-                      pdf.sha256[:12] if pdf else "-")
+        table.add_row(
+            str(item.letter.id),
+            str(item.batch.id),
+            item.addressee.key,
+            item.letter.language,
+            str(s.settings.documents_dir / pdf.path) if pdf else "-",
+            pdf.sha256[:12] if pdf else "-",
+        )
     console.print(table if items else f"no letters in status {status!r}")
 
 
@@ -287,6 +323,7 @@ def review_reject(letter_ids: tuple[int, ...], comment: str) -> None:
 
 # --- delivery, responses, reports -----------------------------------------------------------
 
+
 @main.command()
 @click.argument("campaign_key", metavar="CAMPAIGN")
 @click.option("--dry-run", is_flag=True, help="Show what would be queued; send nothing.")
@@ -298,9 +335,11 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
         report = enqueue(uow, get_campaign(uow, campaign_key), actor=s.actor, clock=s.clock)
         if dry_run:
             uow.rollback()
-    console.print(f"{'would queue' if dry_run else 'queued'} {len(report.queued)}, "
-                  f"already queued {len(report.already)}, "
-                  f"not approved {len(report.not_approved)}")
+    console.print(
+        f"{'would queue' if dry_run else 'queued'} {len(report.queued)}, "
+        f"already queued {len(report.already)}, "
+        f"not approved {len(report.not_approved)}"
+    )
     for key in report.no_channel:
         console.print(f"  {key}: [yellow]no contact channel[/yellow] (email); not delivered")
     if not dry_run:
@@ -309,8 +348,12 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
 
 def _drain(s: bootstrap.Services) -> None:
     outcome = s.worker().drain_sync()
-    words = {"written": "written to outbox", "sent": "sent", "retry_wait": "will retry",
-             "failed": "failed"}
+    words = {
+        "written": "written to outbox",
+        "sent": "sent",
+        "retry_wait": "will retry",
+        "failed": "failed",
+    }
     summary = ", ".join(f"{n} {words.get(state, state)}" for state, n in outcome.done.items())
     console.print(f"delivery: {summary or 'nothing due'}")
     if s.transport.name == "maildir" and outcome.done.get("written"):
@@ -331,11 +374,9 @@ def responses() -> None:
 
 def _messages(path: Path) -> Iterator[bytes]:
     if path.is_dir() and (path / "cur").is_dir():
-        for message in mailbox.Maildir(path, create=False):
-            yield message.as_bytes()
+        yield from (m.as_bytes() for m in mailbox.Maildir(path, create=False))
     elif path.suffix == ".mbox":
-        for message in mailbox.mbox(path, create=False):
-            yield message.as_bytes()
+        yield from (m.as_bytes() for m in mailbox.mbox(path, create=False))
     elif path.is_dir():
         for file in sorted(path.glob("*.eml")):
             yield file.read_bytes()
@@ -354,9 +395,14 @@ def responses_import(path: Path) -> None:
     counts: dict[str, int] = {}
     for raw in _messages(path):
         with s.db.unit_of_work() as uow:
-            result = import_message(uow, raw, identities=s.identities,
-                                    raw_dir=s.settings.data_dir / "inbound", actor=s.actor,
-                                    clock=s.clock)
+            result = import_message(
+                uow,
+                raw,
+                identities=s.identities,
+                raw_dir=s.settings.data_dir / "inbound",
+                actor=s.actor,
+                clock=s.clock,
+            )
         counts[result.outcome] = counts.get(result.outcome, 0) + 1
     console.print(", ".join(f"{n} {k}" for k, n in counts.items()) or "no messages found")
 
@@ -372,12 +418,24 @@ def report(campaign_key: str) -> None:
 def print_report(s: bootstrap.Services, campaign_key: str) -> None:
     with s.db.unit_of_work(write=False) as uow:
         rows = response_report(uow, get_campaign(uow, campaign_key))
-    table = Table("addressee", "letter", "delivery", "status", "days", "summary",
-                  title=f"Responses: {campaign_key}")
+    table = Table(
+        "addressee",
+        "letter",
+        "delivery",
+        "status",
+        "days",
+        "summary",
+        title=f"Responses: {campaign_key}",
+    )
     for r in rows:
-        table.add_row(r.addressee_key, r.letter_status, r.delivery, r.status,
-                      "" if r.days_to_answer is None else f"{r.days_to_answer:g}",
-                      r.summary[:60])
+        table.add_row(
+            r.addressee_key,
+            r.letter_status,
+            r.delivery,
+            r.status,
+            "" if r.days_to_answer is None else f"{r.days_to_answer:g}",
+            r.summary[:60],
+        )
     console.print(table)
     answered = sum(r.status == "responded" for r in rows)
     delivered = sum(r.delivered_at is not None for r in rows)
@@ -394,6 +452,11 @@ def audit(campaign_key: str | None) -> None:
     with s.db.unit_of_work(write=False) as uow:
         cid = get_campaign(uow, campaign_key).id if campaign_key else None
         for e in audit_log.entries(uow, campaign_id=cid):
-            table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.subject,
-                          ", ".join(f"{k}={v}" for k, v in e.details.items()))
+            table.add_row(
+                e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor,
+                e.action,
+                e.subject,
+                ", ".join(f"{k}={v}" for k, v in e.details.items()),
+            )
     console.print(table)

@@ -6,9 +6,9 @@ done and changes nothing (same count → no new batch; same Message-ID → no se
 
 from __future__ import annotations
 
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import timedelta
 
 from rich.console import Console
 from sqlalchemy import select
@@ -37,13 +37,15 @@ def _simulated_reply(s: Services, campaign_id: int) -> bytes | None:
     """A reply from one addressee to its letter, as their mail system would send it."""
     with s.db.unit_of_work(write=False) as uow:
         row = uow.execute(
-            select(Letter, Addressee, Delivery).join(Addressee, Letter.addressee_id == Addressee.id)
+            select(Letter, Addressee, Delivery)
+            .join(Addressee, Letter.addressee_id == Addressee.id)
             .join(Delivery, Delivery.letter_id == Letter.id)
-            .where(Addressee.key == REPLYING, Delivery.finished_at.is_not(None))).first()
+            .where(Addressee.key == REPLYING, Delivery.finished_at.is_not(None))
+        ).first()
     if row is None:
         return None
     letter, addressee, delivery = row
-    assert delivery.finished_at is not None  # noqa: S101 - filtered in the query
+    assert delivery.finished_at is not None
     reply = EmailMessage()
     reply["From"] = f"Correspondence Unit <{addressee.email}>"
     reply["To"] = s.identities.reply_to(letter.reply_token)
@@ -55,7 +57,8 @@ def _simulated_reply(s: Services, campaign_id: int) -> bytes | None:
         "Thank you for your letter. The Foreign Secretary has asked us to reply.\n"
         "The United Kingdom does not recognise the 2020 election result and keeps its\n"
         "sanctions on the regime under review with its partners.\n\n"
-        "> (your original letter)\n")
+        "> (your original letter)\n"
+    )
     return reply.as_bytes()
 
 
@@ -64,39 +67,62 @@ def run_demo(s: Services, console: Console) -> None:
     console.rule("1. registry")
     records = registry.read_file(ADDRESSEES)
     with s.db.unit_of_work() as uow:
-        imported = registry.import_records(uow, records, source_name=ADDRESSEES.name,
-                                           update=False, actor="demo", clock=s.clock)
+        imported = registry.import_records(
+            uow, records, source_name=ADDRESSEES.name, update=False, actor="demo", clock=s.clock
+        )
     console.print(f"{len(imported.created)} addressees added, {len(imported.unchanged)} unchanged")
 
     console.rule("2. appeal and signatures")
     appeal = load_appeal(APPEAL)
     with s.db.unit_of_work() as uow:
         campaign, created = create_campaign(uow, appeal, actor="demo", clock=s.clock)
-        outcome = set_count(uow, appeal.key, DEMO_COUNT, as_of=None, source="demo",
-                            identities=s.identities, actor="demo", clock=s.clock)
-    console.print(f"campaign {appeal.key} {'created' if created else 'already there'}; "
-                  f"signatures {outcome.previous:,} → {outcome.current:,}"
-                  + (f"; milestone fired → batch {outcome.batch.id}" if outcome.batch else ""))
+        outcome = set_count(
+            uow,
+            appeal.key,
+            DEMO_COUNT,
+            as_of=None,
+            source="demo",
+            identities=s.identities,
+            actor="demo",
+            clock=s.clock,
+        )
+    console.print(
+        f"campaign {appeal.key} {'created' if created else 'already there'}; "
+        f"signatures {outcome.previous:,} → {outcome.current:,}"
+        + (f"; milestone fired → batch {outcome.batch.id}" if outcome.batch else "")
+    )
 
     console.rule("3. render and review")
     with s.db.unit_of_work(write=False) as uow:
         batch_ids = [b.id for b in batches_of(uow, campaign.id)]
     for batch_id in batch_ids:
-        summary = render_batch(s.db, batch_id, renderers=s.renderers, identities=s.identities,
-                               documents_dir=s.settings.documents_dir, actor="demo",
-                               clock=s.clock)
+        summary = render_batch(
+            s.db,
+            batch_id,
+            renderers=s.renderers,
+            identities=s.identities,
+            documents_dir=s.settings.documents_dir,
+            actor="demo",
+            clock=s.clock,
+        )
         with s.db.unit_of_work() as uow:
-            approved = queue.approve(uow, queue.letters_in_review(uow, batch_id),
-                                     reviewer="demo-reviewer", clock=s.clock,
-                                     comment="approved by the demo")
+            approved = queue.approve(
+                uow,
+                queue.letters_in_review(uow, batch_id),
+                reviewer="demo-reviewer",
+                clock=s.clock,
+                comment="approved by the demo",
+            )
         console.print(f"batch {batch_id}: {summary.rendered} rendered, {len(approved)} approved")
 
     console.rule("4. delivery")
     with s.db.unit_of_work() as uow:
         queued = enqueue(uow, get_campaign(uow, appeal.key), actor="demo", clock=s.clock)
     drained = s.worker().drain_sync()
-    console.print(f"{len(queued.queued)} queued now, {len(queued.already)} queued before; "
-                  f"outcomes this run: {drained.done or 'none'}")
+    console.print(
+        f"{len(queued.queued)} queued now, {len(queued.already)} queued before; "
+        f"outcomes this run: {drained.done or 'none'}"
+    )
     for key in queued.no_channel:
         console.print(f"  {key}: no contact channel (PDF kept for post or hand delivery)")
 
@@ -104,14 +130,22 @@ def run_demo(s: Services, console: Console) -> None:
     raw = _simulated_reply(s, campaign.id)
     if raw is not None:
         with s.db.unit_of_work() as uow:
-            result = import_message(uow, raw, identities=s.identities,
-                                    raw_dir=s.settings.data_dir / "inbound", actor="demo",
-                                    clock=s.clock)
+            result = import_message(
+                uow,
+                raw,
+                identities=s.identities,
+                raw_dir=s.settings.data_dir / "inbound",
+                actor="demo",
+                clock=s.clock,
+            )
         console.print(f"reply from {REPLYING}: {result.outcome}")
 
     from cli import print_report
 
     print_report(s, appeal.key)
     console.print(f"PDFs:   {(s.settings.documents_dir / appeal.key).resolve()}")
-    console.print(f"outbox: {s.settings.outbox_dir.resolve()} (Maildir; written, not sent)"
-                  if s.transport.name == "maildir" else f"delivered via {s.transport.name}")
+    console.print(
+        f"outbox: {s.settings.outbox_dir.resolve()} (Maildir; written, not sent)"
+        if s.transport.name == "maildir"
+        else f"delivered via {s.transport.name}"
+    )

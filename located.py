@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -34,7 +34,7 @@ class Located:
 
     def line_of(self, path: Iterable[str | int]) -> int:
         """The line of the deepest known prefix of ``path``."""
-        best, current = self.line, ()
+        best, current = self.line, cast(Path_, ())
         for part in path:
             current = (*current, part)
             best = self.lines.get(current, best)
@@ -45,7 +45,8 @@ def _decode(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), None, "encoding", f"not UTF-8 ({exc.reason})")]) from exc
+        problem = Problem(str(path), None, "encoding", f"not UTF-8 ({exc.reason})")
+        raise InputError([problem]) from exc
 
 
 def _yaml_located(node: yaml.Node, prefix: Path_, lines: dict[Path_, int]) -> Any:
@@ -106,7 +107,7 @@ def _csv_records(path: Path, text: str) -> list[Located]:
     records = []
     for row in reader:
         # reader.line_num is the line the row *ends* on; quoted fields may span lines.
-        extra = row.pop(None, None)  # type: ignore[call-overload]
+        extra = row.pop(None, None)
         data = {k.strip(): (v or "") for k, v in row.items() if k is not None}
         if extra:
             data["(extra columns)"] = extra
@@ -129,7 +130,9 @@ def load_records(path: Path) -> list[Located]:
         if not isinstance(doc.data, list):
             raise InputError([Problem(str(path), 1, "file", "must hold a YAML list of mappings")])
         return [
-            Located(item, doc.lines[(i,)], {p[1:]: n for p, n in doc.lines.items() if p[:1] == (i,)})
+            Located(
+                item, doc.lines[(i,)], {p[1:]: n for p, n in doc.lines.items() if p[:1] == (i,)}
+            )
             for i, item in enumerate(doc.data)
         ]
     raise InputError([Problem(str(path), None, "file", "use a .csv, .json, .yaml or .yml file")])

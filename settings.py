@@ -1,4 +1,4 @@
-"""Settings: every knob the service has, read from the environment (prefix ``ADVOCACY_``) or ``.env``.
+"""Settings: every knob the service has, from the environment (prefix ``ADVOCACY_``) or ``.env``.
 
 Rule: nothing else reads ``os.environ``. Every field here is documented, with its default,
 in ``.env.example``; a test keeps the two in step.

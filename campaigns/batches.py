@@ -41,26 +41,45 @@ def create_batch(
     appeal = appeal_of(campaign)
     snapshot = latest_count(uow, campaign.id)
     batch = Batch(
-        campaign_id=campaign.id, reason=reason, campaign_version=campaign.version,
+        campaign_id=campaign.id,
+        reason=reason,
+        campaign_version=campaign.version,
         signature_count=snapshot.count if snapshot else 0,
         signatures_as_of=snapshot.as_of if snapshot else clock.now(),
-        created_at=clock.now(), created_by=actor,
+        created_at=clock.now(),
+        created_by=actor,
     )
     uow.add(batch)
     uow.flush()
     for addressee in select_targets(uow, appeal.targets.model_dump()):
         identity = identities.new_identity()
         language = appeal.language_for(addressee.languages.split(";"))
-        uow.add(Letter(batch_id=batch.id, addressee_id=addressee.id, language=language,
-                       status="pending", message_id=identity.message_id,
-                       reply_token=identity.reply_token))
+        uow.add(
+            Letter(
+                batch_id=batch.id,
+                addressee_id=addressee.id,
+                language=language,
+                status="pending",
+                message_id=identity.message_id,
+                reply_token=identity.reply_token,
+            )
+        )
     uow.flush()
-    audit.record(uow, at=clock.now(), actor=actor, action="batch.create",
-                 subject=f"batch:{batch.id}", campaign_id=campaign.id, reason=reason,
-                 signatures=batch.signature_count, version=campaign.version)
+    audit.record(
+        uow,
+        at=clock.now(),
+        actor=actor,
+        action="batch.create",
+        subject=f"batch:{batch.id}",
+        campaign_id=campaign.id,
+        reason=reason,
+        signatures=batch.signature_count,
+        version=campaign.version,
+    )
     return batch
 
 
 def batches_of(uow: Session, campaign_id: int) -> list[Batch]:
-    return list(uow.scalars(select(Batch).where(Batch.campaign_id == campaign_id)
-                            .order_by(Batch.id)))
+    return list(
+        uow.scalars(select(Batch).where(Batch.campaign_id == campaign_id).order_by(Batch.id))
+    )

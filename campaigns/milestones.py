@@ -30,8 +30,12 @@ class MilestoneState:
 
 def milestone_states(uow: Session, campaign: Campaign) -> list[MilestoneState]:
     """Every milestone of the campaign with its firing, if it has fired."""
-    fired = {f.milestone_key: f for f in uow.scalars(
-        select(MilestoneFiring).where(MilestoneFiring.campaign_id == campaign.id))}
+    fired = {
+        f.milestone_key: f
+        for f in uow.scalars(
+            select(MilestoneFiring).where(MilestoneFiring.campaign_id == campaign.id)
+        )
+    }
     return [MilestoneState(m, fired.get(m.key)) for m in appeal_of(campaign).milestones]
 
 
@@ -47,25 +51,48 @@ def fire_due_milestones(
     """Fire every due, unfired milestone; all of them share one new batch. Return it, if any."""
     snapshot = latest_count(uow, campaign.id)
     count = snapshot.count if snapshot else 0
-    due = [s.milestone for s in milestone_states(uow, campaign)
-           if s.fired is None and _is_due(s.milestone, count, clock)]
+    due = [
+        s.milestone
+        for s in milestone_states(uow, campaign)
+        if s.fired is None and _is_due(s.milestone, count, clock)
+    ]
     if not due:
         return None
     names = ", ".join(m.key for m in due)
     try:
         with uow.begin_nested():
-            batch = create_batch(uow, campaign, reason=f"milestone {names}",
-                                 identities=identities, actor=actor, clock=clock)
+            batch = create_batch(
+                uow,
+                campaign,
+                reason=f"milestone {names}",
+                identities=identities,
+                actor=actor,
+                clock=clock,
+            )
             for milestone in due:
-                uow.add(MilestoneFiring(campaign_id=campaign.id, milestone_key=milestone.key,
-                                        fired_at=clock.now(), signature_count=count,
-                                        batch_id=batch.id))
+                uow.add(
+                    MilestoneFiring(
+                        campaign_id=campaign.id,
+                        milestone_key=milestone.key,
+                        fired_at=clock.now(),
+                        signature_count=count,
+                        batch_id=batch.id,
+                    )
+                )
             uow.flush()
     except IntegrityError:
         # Another process fired these milestones first: its batch stands; the savepoint has
         # undone ours, letters included.
         return None
-    audit.record(uow, at=clock.now(), actor=actor, action="milestone.fire",
-                 subject=f"campaign:{campaign.key}", campaign_id=campaign.id,
-                 milestones=[m.key for m in due], signatures=count, batch=batch.id)
+    audit.record(
+        uow,
+        at=clock.now(),
+        actor=actor,
+        action="milestone.fire",
+        subject=f"campaign:{campaign.key}",
+        campaign_id=campaign.id,
+        milestones=[m.key for m in due],
+        signatures=count,
+        batch=batch.id,
+    )
     return batch

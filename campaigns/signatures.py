@@ -46,11 +46,26 @@ def set_count(
     if count < previous:
         raise Conflict(f"count {count:,} is below the recorded {previous:,}; counts only go up")
     if count > previous or snapshot is None:
-        uow.add(SignatureCount(campaign_id=campaign.id, count=count, as_of=as_of or clock.now(),
-                               source=source, recorded_at=clock.now()))
+        uow.add(
+            SignatureCount(
+                campaign_id=campaign.id,
+                count=count,
+                as_of=as_of or clock.now(),
+                source=source,
+                recorded_at=clock.now(),
+            )
+        )
         uow.flush()
-        audit.record(uow, at=clock.now(), actor=actor, action="signatures.set",
-                     subject=f"campaign:{campaign.key}", campaign_id=campaign.id,
-                     previous=previous, count=count, source=source)
+        audit.record(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            action="signatures.set",
+            subject=f"campaign:{campaign.key}",
+            campaign_id=campaign.id,
+            previous=previous,
+            count=count,
+            source=source,
+        )
     batch = fire_due_milestones(uow, campaign, identities=identities, actor=actor, clock=clock)
     return CountOutcome(previous, count, batch)

@@ -25,21 +25,38 @@ def _digest(appeal: Appeal) -> tuple[dict[str, object], str]:
     return definition, hashlib.sha256(canonical).hexdigest()
 
 
-def create_campaign(uow: Session, appeal: Appeal, *, actor: str, clock: Clock) -> tuple[Campaign, bool]:
+def create_campaign(
+    uow: Session, appeal: Appeal, *, actor: str, clock: Clock
+) -> tuple[Campaign, bool]:
     """Store a new campaign; return it and whether it was created (False: identical exists)."""
     definition, digest = _digest(appeal)
     existing = uow.scalar(select(Campaign).where(Campaign.key == appeal.key))
     if existing is not None:
         if existing.definition_sha256 == digest:
             return existing, False
-        raise Conflict(f"campaign {appeal.key!r} exists with a different definition; "
-                       "use 'advocacy campaign update FILE' to make a new version")
-    campaign = Campaign(key=appeal.key, title=appeal.title, version=1, definition=definition,
-                        definition_sha256=digest, created_at=clock.now())
+        raise Conflict(
+            f"campaign {appeal.key!r} exists with a different definition; "
+            "use 'advocacy campaign update FILE' to make a new version"
+        )
+    campaign = Campaign(
+        key=appeal.key,
+        title=appeal.title,
+        version=1,
+        definition=definition,
+        definition_sha256=digest,
+        created_at=clock.now(),
+    )
     uow.add(campaign)
     uow.flush()
-    audit.record(uow, at=clock.now(), actor=actor, action="campaign.create",
-                 subject=f"campaign:{appeal.key}", campaign_id=campaign.id, sha256=digest)
+    audit.record(
+        uow,
+        at=clock.now(),
+        actor=actor,
+        action="campaign.create",
+        subject=f"campaign:{appeal.key}",
+        campaign_id=campaign.id,
+        sha256=digest,
+    )
     return campaign, True
 
 
@@ -51,9 +68,16 @@ def update_campaign(uow: Session, appeal: Appeal, *, actor: str, clock: Clock) -
         campaign.version += 1
         campaign.definition, campaign.definition_sha256 = definition, digest
         campaign.title = appeal.title
-        audit.record(uow, at=clock.now(), actor=actor, action="campaign.update",
-                     subject=f"campaign:{appeal.key}", campaign_id=campaign.id,
-                     version=campaign.version, sha256=digest)
+        audit.record(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            action="campaign.update",
+            subject=f"campaign:{appeal.key}",
+            campaign_id=campaign.id,
+            version=campaign.version,
+            sha256=digest,
+        )
     return campaign
 
 

@@ -23,7 +23,8 @@ class MaildirTransport:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         box = mailbox.Maildir(self.path, create=True)
         # Maildir delivery is atomic: the file is written in tmp/ and renamed into new/.
-        header = (f"Return-Path: <{envelope.sender}>\r\n"
-                  f"X-Advocacy-Delivery: {envelope.delivery_id}\r\n").encode()
+        header = (
+            f"Return-Path: <{envelope.sender}>\r\nX-Advocacy-Delivery: {envelope.delivery_id}\r\n"
+        ).encode()
         box.add(header + envelope.content)
         return DeliveryResult()

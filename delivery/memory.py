@@ -20,10 +20,16 @@ class MemoryTransport:
     fail_permanently: set[str] = field(default_factory=set)
 
     async def send(self, envelope: Envelope) -> DeliveryResult:
-        temporary = [(r, "451 rehearsed temporary failure") for r in envelope.recipients
-                     if r in self.fail_temporarily]
-        permanent = [(r, "550 rehearsed permanent failure") for r in envelope.recipients
-                     if r in self.fail_permanently]
+        temporary = [
+            (r, "451 rehearsed temporary failure")
+            for r in envelope.recipients
+            if r in self.fail_temporarily
+        ]
+        permanent = [
+            (r, "550 rehearsed permanent failure")
+            for r in envelope.recipients
+            if r in self.fail_permanently
+        ]
         if not temporary and not permanent:
             self.sent.append(envelope)
         return DeliveryResult(temporary, permanent)

@@ -42,9 +42,12 @@ def enqueue(uow: Session, campaign: Campaign, *, actor: str, clock: Clock) -> En
     """Put every approved letter of the campaign into the outbox (email channel)."""
     report = EnqueueReport()
     rows = uow.execute(
-        select(Letter, Addressee).join(Addressee, Letter.addressee_id == Addressee.id)
+        select(Letter, Addressee)
+        .join(Addressee, Letter.addressee_id == Addressee.id)
         .join(Batch, Letter.batch_id == Batch.id)
-        .where(Batch.campaign_id == campaign.id).order_by(Batch.id, Addressee.key)).all()
+        .where(Batch.campaign_id == campaign.id)
+        .order_by(Batch.id, Addressee.key)
+    ).all()
     for letter, addressee in rows:
         if letter.status != "approved":
             report.not_approved.append(addressee.key)
@@ -53,22 +56,38 @@ def enqueue(uow: Session, campaign: Campaign, *, actor: str, clock: Clock) -> En
         if not addressee.email or email is None:
             report.no_channel.append(addressee.key)
             continue
-        if uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter.id,
-                                                Delivery.channel == "email")):
+        if uow.scalar(
+            select(Delivery.id).where(Delivery.letter_id == letter.id, Delivery.channel == "email")
+        ):
             report.already.append(addressee.key)
             continue
         if not is_approved(uow, email):
             report.not_approved.append(addressee.key)
             continue
-        uow.add(Delivery(letter_id=letter.id, document_id=email.id, channel="email",
-                         recipient=addressee.email, state="queued", next_attempt_at=clock.now(),
-                         message_id=letter.message_id, sha256=email.sha256,
-                         created_at=clock.now()))
+        uow.add(
+            Delivery(
+                letter_id=letter.id,
+                document_id=email.id,
+                channel="email",
+                recipient=addressee.email,
+                state="queued",
+                next_attempt_at=clock.now(),
+                message_id=letter.message_id,
+                sha256=email.sha256,
+                created_at=clock.now(),
+            )
+        )
         report.queued.append(addressee.key)
     if report.queued:
-        audit.record(uow, at=clock.now(), actor=actor, action="delivery.enqueue",
-                     subject=f"campaign:{campaign.key}", campaign_id=campaign.id,
-                     addressees=report.queued)
+        audit.record(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            action="delivery.enqueue",
+            subject=f"campaign:{campaign.key}",
+            campaign_id=campaign.id,
+            addressees=report.queued,
+        )
     return report
 
 
@@ -83,29 +102,40 @@ def claim_due(db: Database, *, limit: int, now: datetime, lease: timedelta) -> l
     PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets several workers claim disjoint rows at once.
     SQLite: the unit of work began with ``BEGIN IMMEDIATE``, so claims are serialised.
     """
-    due = or_(Delivery.state == "queued",
-              (Delivery.state == "retry_wait") & (Delivery.next_attempt_at <= now),
-              (Delivery.state == "sending") & (Delivery.lease_until < now))
+    due = or_(
+        Delivery.state == "queued",
+        (Delivery.state == "retry_wait") & (Delivery.next_attempt_at <= now),
+        (Delivery.state == "sending") & (Delivery.lease_until < now),
+    )
     with db.unit_of_work() as uow:
-        query = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at,
-                                                        Delivery.id).limit(limit)
+        query = (
+            select(Delivery.id)
+            .where(due)
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
+        )
         if not db.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         ids = list(uow.scalars(query))
         if ids:
-            uow.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
-                state="sending", lease_until=now + lease, attempts=Delivery.attempts + 1))
+            uow.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids))
+                .values(state="sending", lease_until=now + lease, attempts=Delivery.attempts + 1)
+            )
     return ids
 
 
-def finish(uow: Session, delivery: Delivery, *, state: str, error: str, clock: Clock,
-           transport: str) -> None:
+def finish(
+    uow: Session, delivery: Delivery, *, state: str, error: str, clock: Clock, transport: str
+) -> None:
     """Record the outcome of one attempt; temporary failures wait with growing backoff."""
     delivery.lease_until = None
     delivery.transport = transport
     delivery.last_error = error
     if state == "retry" and delivery.attempts >= GIVE_UP_AFTER:
-        state, delivery.last_error = "failed", f"gave up after {delivery.attempts} attempts: {error}"
+        state = "failed"
+        delivery.last_error = f"gave up after {delivery.attempts} attempts: {error}"
     if state == "retry":
         delivery.state = "retry_wait"
         delivery.next_attempt_at = clock.now() + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
@@ -114,7 +144,16 @@ def finish(uow: Session, delivery: Delivery, *, state: str, error: str, clock: C
         delivery.finished_at = clock.now()
     letter = uow.get_one(Letter, delivery.letter_id)
     batch = uow.get_one(Batch, letter.batch_id)
-    audit.record(uow, at=clock.now(), actor="worker", action=f"delivery.{delivery.state}",
-                 subject=f"delivery:{delivery.id}", campaign_id=batch.campaign_id,
-                 recipient=delivery.recipient, sha256=delivery.sha256,
-                 message_id=delivery.message_id, transport=transport, error=delivery.last_error)
+    audit.record(
+        uow,
+        at=clock.now(),
+        actor="worker",
+        action=f"delivery.{delivery.state}",
+        subject=f"delivery:{delivery.id}",
+        campaign_id=batch.campaign_id,
+        recipient=delivery.recipient,
+        sha256=delivery.sha256,
+        message_id=delivery.message_id,
+        transport=transport,
+        error=delivery.last_error,
+    )

@@ -8,6 +8,7 @@ id (VERP) so a bounce names the delivery it belongs to.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -33,17 +34,25 @@ class SmtpConfig:
         smtps://…:465 (implicit TLS)."""
         parts = urlsplit(url)
         if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-            raise AdvocacyError("ADVOCACY_SMTP_URL must look like smtp://user:pass@host:587 "
-                                "or smtps://user:pass@host:465")
+            raise AdvocacyError(
+                "ADVOCACY_SMTP_URL must look like smtp://user:pass@host:587 "
+                "or smtps://user:pass@host:465"
+            )
         implicit = parts.scheme == "smtps"
         mode = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p).get("starttls")
-        start_tls = {"required": True, "off": False}.get(mode or "", None)
+        start_tls = {"required": True, "off": False}.get(mode or "")
         port = parts.port or (465 if implicit else 587)
         if port == 587 and start_tls is None:
             start_tls = True  # submission port: never fall back to plaintext
-        return cls(parts.hostname, port, unquote(parts.username) if parts.username else None,
-                   unquote(parts.password) if parts.password else None, implicit,
-                   False if implicit else start_tls, timeout)
+        return cls(
+            parts.hostname,
+            port,
+            unquote(parts.username) if parts.username else None,
+            unquote(parts.password) if parts.password else None,
+            implicit,
+            False if implicit else start_tls,
+            timeout,
+        )
 
 
 class SmtpTransport:
@@ -58,29 +67,44 @@ class SmtpTransport:
         try:
             async with asyncio.timeout(c.timeout):
                 refused, _ = await aiosmtplib.send(
-                    envelope.content, sender=envelope.sender, recipients=list(envelope.recipients),
-                    hostname=c.host, port=c.port, username=c.username, password=c.password,
-                    use_tls=c.implicit_tls, start_tls=c.start_tls, timeout=c.timeout)
+                    envelope.content,
+                    sender=envelope.sender,
+                    recipients=list(envelope.recipients),
+                    hostname=c.host,
+                    port=c.port,
+                    username=c.username,
+                    password=c.password,
+                    use_tls=c.implicit_tls,
+                    start_tls=c.start_tls,
+                    timeout=c.timeout,
+                )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             # Raised only when every recipient was refused; classify each by its code.
             return _classify({e.recipient: (e.code, e.message) for e in exc.recipients})
         except aiosmtplib.SMTPResponseException as exc:
             reason = f"{exc.code} {exc.message}"
             failed = [(r, reason) for r in envelope.recipients]
-            return DeliveryResult(permanent=failed) if exc.code >= 500 else \
-                DeliveryResult(temporary=failed)
+            return (
+                DeliveryResult(permanent=failed)
+                if exc.code >= 500
+                else DeliveryResult(temporary=failed)
+            )
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             # Connection lost or never made before DATA: every recipient is temporary.
-            return DeliveryResult(temporary=[(r, f"{type(exc).__name__}: {exc}")
-                                             for r in envelope.recipients])
+            return DeliveryResult(
+                temporary=[(r, f"{type(exc).__name__}: {exc}") for r in envelope.recipients]
+            )
         return _classify(refused)
 
 
-def _classify(refused: dict[str, object]) -> DeliveryResult:
+def _classify(refused: Mapping[str, object]) -> DeliveryResult:
     result = DeliveryResult()
     for recipient, response in refused.items():
-        code, message = response if isinstance(response, tuple) else \
-            (getattr(response, "code", 450), getattr(response, "message", str(response)))
+        code, message = (
+            response
+            if isinstance(response, tuple)
+            else (getattr(response, "code", 450), getattr(response, "message", str(response)))
+        )
         target = result.permanent if int(code) >= 500 else result.temporary
         target.append((recipient, f"{code} {message}"))
     return result

@@ -55,17 +55,27 @@ class Worker:
     def _approved_bytes(self, delivery: Delivery) -> bytes:
         with self.db.unit_of_work(write=False) as uow:
             document = uow.get_one(Document, delivery.document_id)
-            approved = uow.scalar(select(Approval.id).where(
-                Approval.document_id == document.id, Approval.sha256 == delivery.sha256,
-                Approval.decision == "approved").limit(1))
+            approved = uow.scalar(
+                select(Approval.id)
+                .where(
+                    Approval.document_id == document.id,
+                    Approval.sha256 == delivery.sha256,
+                    Approval.decision == "approved",
+                )
+                .limit(1)
+            )
         if approved is None:
-            raise IntegrityRefused(f"document {document.id} has no approval for the bytes "
-                                   f"recorded on delivery {delivery.id}")
+            raise IntegrityRefused(
+                f"document {document.id} has no approval for the bytes "
+                f"recorded on delivery {delivery.id}"
+            )
         content = (self.documents_dir / document.path).read_bytes()
         actual = hashlib.sha256(content).hexdigest()
         if actual != delivery.sha256:
-            raise IntegrityRefused(f"{document.path} changed after approval: sha256 {actual} "
-                                   f"is not the approved {delivery.sha256}")
+            raise IntegrityRefused(
+                f"{document.path} changed after approval: sha256 {actual} "
+                f"is not the approved {delivery.sha256}"
+            )
         return content
 
     async def _attempt(self, delivery: Delivery) -> tuple[str, str]:
@@ -73,8 +83,13 @@ class Worker:
             content = self._approved_bytes(delivery)
         except (IntegrityRefused, OSError) as exc:
             return "failed", f"refused: {exc}"
-        envelope = Envelope(delivery.id, self.identities.bounce_address(delivery.id),
-                            (delivery.recipient,), content, delivery.message_id)
+        envelope = Envelope(
+            delivery.id,
+            self.identities.bounce_address(delivery.id),
+            (delivery.recipient,),
+            content,
+            delivery.message_id,
+        )
         result = await self.transport.send(envelope)
         if result.permanent:
             return "failed", "; ".join(f"{r}: {why}" for r, why in result.permanent)
@@ -86,8 +101,7 @@ class Worker:
         """Process due deliveries until none are left (or ``limit`` have been handled)."""
         report, handled = DrainReport(), 0
         while limit is None or handled < limit:
-            ids = claim_due(self.db, limit=self.batch_size, now=self.clock.now(),
-                            lease=self.lease)
+            ids = claim_due(self.db, limit=self.batch_size, now=self.clock.now(), lease=self.lease)
             if not ids:
                 break
             for delivery_id in ids:
@@ -96,8 +110,14 @@ class Worker:
                 state, error = await self._attempt(delivery)
                 with self.db.unit_of_work() as uow:
                     row = uow.get_one(Delivery, delivery_id)
-                    finish(uow, row, state=state, error=error, clock=self.clock,
-                           transport=self.transport.name)
+                    finish(
+                        uow,
+                        row,
+                        state=state,
+                        error=error,
+                        clock=self.clock,
+                        transport=self.transport.name,
+                    )
                     report.count(row.state)
                 handled += 1
         return report

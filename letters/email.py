@@ -48,12 +48,12 @@ class EmailRenderer:
         except ValueError as exc:
             raise TemplateError(f"letter {letter.letter_id}: unsafe header value: {exc}") from exc
         message.set_content(render_template(folder, "email.txt.j2", **context))
-        message.add_alternative(render_template(folder, "email.html.j2", **context),
-                                subtype="html")
+        message.add_alternative(render_template(folder, "email.html.j2", **context), subtype="html")
         for attachment in letter.attachments:
             maintype, _, subtype = attachment.media_type.partition("/")
-            message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
-                                   filename=attachment.filename)
+            message.add_attachment(
+                attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+            )
         _fix_boundaries(message, letter.message_id)
         return RenderedDocument(message.as_bytes(), "message/rfc822", "eml")
 

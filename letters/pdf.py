@@ -26,7 +26,7 @@ from letters.sandbox import render_template
 _LOGGER = logging.getLogger("weasyprint")
 
 
-class TemplateFolderFetcher(URLFetcher):
+class TemplateFolderFetcher(URLFetcher):  # type: ignore[misc] # WeasyPrint ships no types
     """Fetches ``data:`` URIs and files inside one folder; refuses everything else."""
 
     def __init__(self, root: Path) -> None:
@@ -72,8 +72,9 @@ class PdfRenderer:
     def render(self, letter: ComposedLetter) -> RenderedDocument:
         folder = self.templates_dir / letter.template
         html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
-        document = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/",
-                                   url_fetcher=TemplateFolderFetcher(folder))
+        document = weasyprint.HTML(
+            string=html, base_url=folder.as_uri() + "/", url_fetcher=TemplateFolderFetcher(folder)
+        )
         with _weasyprint_problems() as problems:
             try:
                 content = document.write_pdf(pdf_variant="pdf/a-3u", uncompressed_pdf=False)

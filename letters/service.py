@@ -43,35 +43,49 @@ def write_atomically(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _compose_pending(db: Database, batch_id: int, identities: ReplyAddresses
-                     ) -> tuple[Campaign, list[ComposedLetter]]:
+def _compose_pending(
+    db: Database, batch_id: int, identities: ReplyAddresses
+) -> tuple[Campaign, list[ComposedLetter]]:
     with db.unit_of_work(write=False) as uow:
         batch = uow.get_one(Batch, batch_id)
         campaign = uow.get_one(Campaign, batch.campaign_id)
         appeal = appeal_of(campaign)
         rows = uow.execute(
-            select(Letter, Addressee).join(Addressee, Letter.addressee_id == Addressee.id)
-            .where(Letter.batch_id == batch_id, Letter.status == "pending").order_by(Addressee.key)
+            select(Letter, Addressee)
+            .join(Addressee, Letter.addressee_id == Addressee.id)
+            .where(Letter.batch_id == batch_id, Letter.status == "pending")
+            .order_by(Addressee.key)
         ).all()
         composed = [
-            compose(appeal=appeal, addressee=addressee, letter_id=letter.id,
-                    language=letter.language, dated=batch.created_at,
-                    signature_count=batch.signature_count,
-                    signatures_as_of=batch.signatures_as_of, message_id=letter.message_id,
-                    reply_to=identities.reply_to(letter.reply_token))
+            compose(
+                appeal=appeal,
+                addressee=addressee,
+                letter_id=letter.id,
+                language=letter.language,
+                dated=batch.created_at,
+                signature_count=batch.signature_count,
+                signatures_as_of=batch.signatures_as_of,
+                message_id=letter.message_id,
+                reply_to=identities.reply_to(letter.reply_token),
+            )
             for letter, addressee in rows
         ]
     return campaign, composed
 
 
-def render_letter(renderers: Mapping[str, Renderer], letter: ComposedLetter
-                  ) -> dict[str, RenderedDocument]:
+def render_letter(
+    renderers: Mapping[str, Renderer], letter: ComposedLetter
+) -> dict[str, RenderedDocument]:
     """The letter's documents: always a PDF; an email (with the PDF) when there is an address."""
     pdf = renderer_for(renderers, "pdf").render(letter)
     documents = {"pdf": pdf}
     if letter.recipient_email:
-        with_pdf = replace(letter, attachments=(
-            Attachment(f"appeal-{letter.addressee_key}.pdf", pdf.media_type, pdf.content),))
+        with_pdf = replace(
+            letter,
+            attachments=(
+                Attachment(f"appeal-{letter.addressee_key}.pdf", pdf.media_type, pdf.content),
+            ),
+        )
         documents["email"] = renderer_for(renderers, "email").render(with_pdf)
     return documents
 
@@ -96,25 +110,49 @@ def render_batch(
         with db.unit_of_work() as uow:
             row = uow.get_one(Letter, letter.letter_id)
             for fmt, doc in documents.items():
-                revision = 1 + (uow.scalar(select(func.max(Document.revision)).where(
-                    Document.letter_id == row.id, Document.format == fmt)) or 0)
+                revision = 1 + (
+                    uow.scalar(
+                        select(func.max(Document.revision)).where(
+                            Document.letter_id == row.id, Document.format == fmt
+                        )
+                    )
+                    or 0
+                )
                 path = folder / f"{letter.addressee_key}.r{revision}.{doc.extension}"
                 write_atomically(path, doc.content)
                 written.append(path)
-                stored = Document(letter_id=row.id, format=fmt, revision=revision,
-                                  path=str(path.relative_to(documents_dir)),
-                                  media_type=doc.media_type, sha256=doc.sha256,
-                                  size=len(doc.content), created_at=clock.now())
+                stored = Document(
+                    letter_id=row.id,
+                    format=fmt,
+                    revision=revision,
+                    path=str(path.relative_to(documents_dir)),
+                    media_type=doc.media_type,
+                    sha256=doc.sha256,
+                    size=len(doc.content),
+                    created_at=clock.now(),
+                )
                 uow.add(stored)
                 uow.flush()
                 if auto_approve:
-                    uow.add(Approval(document_id=stored.id, sha256=doc.sha256,
-                                     decision="approved", reviewer="(review not required)",
-                                     decided_at=clock.now()))
+                    uow.add(
+                        Approval(
+                            document_id=stored.id,
+                            sha256=doc.sha256,
+                            decision="approved",
+                            reviewer="(review not required)",
+                            decided_at=clock.now(),
+                        )
+                    )
             row.status = "approved" if auto_approve else "review"
             row.rendered_at = clock.now()
-            audit.record(uow, at=clock.now(), actor=actor, action="letter.render",
-                         subject=f"letter:{row.id}", campaign_id=campaign.id,
-                         addressee=letter.addressee_key,
-                         sha256={fmt: doc.sha256 for fmt, doc in documents.items()})
+            audit.record(
+                uow,
+                at=clock.now(),
+                actor=actor,
+                action="letter.render",
+                subject=f"letter:{row.id}",
+                campaign_id=campaign.id,
+                addressee=letter.addressee_key,
+                sha256={fmt: doc.sha256 for fmt, doc in documents.items()},
+            )
     return RenderSummary(batch_id, len(letters), written)

@@ -16,16 +16,41 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 CATEGORIES = (
-    "eu-institution", "foreign-ministry", "government", "us-caucus", "uk-appg",
-    "parliament", "international-org", "other",
+    "eu-institution",
+    "foreign-ministry",
+    "government",
+    "us-caucus",
+    "uk-appg",
+    "parliament",
+    "international-org",
+    "other",
 )
 Category = Literal[
-    "eu-institution", "foreign-ministry", "government", "us-caucus", "uk-appg",
-    "parliament", "international-org", "other",
+    "eu-institution",
+    "foreign-ministry",
+    "government",
+    "us-caucus",
+    "uk-appg",
+    "parliament",
+    "international-org",
+    "other",
 ]
 FIELDS = (
-    "key", "name", "official_name", "person", "title", "category", "country", "languages",
-    "email", "postal_address", "web_form", "salutation", "tags", "source", "verified_on",
+    "key",
+    "name",
+    "official_name",
+    "person",
+    "title",
+    "category",
+    "country",
+    "languages",
+    "email",
+    "postal_address",
+    "web_form",
+    "salutation",
+    "tags",
+    "source",
+    "verified_on",
     "defunct",
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -35,14 +60,14 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 @cache
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes as Babel knows them, plus ``EU`` for EU bodies."""
-    codes = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
-    return frozenset(codes | {"EU"})
+    codes = {str(code) for code in Locale("en").territories}
+    return frozenset({code for code in codes if len(code) == 2 and code.isalpha()} | {"EU"})
 
 
 @cache
 def language_codes() -> frozenset[str]:
     """ISO 639-1 two-letter language codes as Babel knows them."""
-    return frozenset(code for code in Locale("en").languages if len(code) == 2)
+    return frozenset(str(code) for code in Locale("en").languages if len(str(code)) == 2)
 
 
 def _single_line(value: str) -> str:

@@ -38,15 +38,24 @@ class ImportReport:
 
 def read_file(path: Path) -> list[AddresseeRecord]:
     """Parse and validate a registry file; raise ``InputError`` listing every bad row."""
-    records, problems, seen = [], [], {}
+    records: list[AddresseeRecord] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for located in load_records(path):
         record, found = validate(AddresseeRecord, str(path), located)
         problems.extend(found)
         if record is None:
             continue
         if record.key in seen:
-            problems.append(Problem(str(path), located.line, "key",
-                                    f"duplicate key {record.key!r} (first on line {seen[record.key]})"))
+            first = seen[record.key]
+            problems.append(
+                Problem(
+                    str(path),
+                    located.line,
+                    "key",
+                    f"duplicate key {record.key!r} (first on line {first})",
+                )
+            )
         seen[record.key] = located.line
         records.append(record)
     if problems:
@@ -82,21 +91,40 @@ def import_records(
         if not changes:
             report.unchanged.append(record.key)
         elif not update:
-            conflicts.append(Problem(source_name, None, "key",
-                                     f"{record.key!r} exists with other values "
-                                     f"({', '.join(changes)}); use --update to change it"))
+            conflicts.append(
+                Problem(
+                    source_name,
+                    None,
+                    "key",
+                    f"{record.key!r} exists with other values "
+                    f"({', '.join(changes)}); use --update to change it",
+                )
+            )
         else:
             for name, value in record.model_dump().items():
                 setattr(row, name, value)
             row.updated_at = clock.now()
-            audit.record(uow, at=clock.now(), actor=actor, action="addressee.update",
-                         subject=f"addressee:{record.key}", source=source_name, changes=changes)
+            audit.record(
+                uow,
+                at=clock.now(),
+                actor=actor,
+                action="addressee.update",
+                subject=f"addressee:{record.key}",
+                source=source_name,
+                changes=changes,
+            )
             report.updated.append(record.key)
     if conflicts:
         raise InputError(conflicts)
     if report.created:
-        audit.record(uow, at=clock.now(), actor=actor, action="addressee.import",
-                     subject=f"file:{source_name}", created=report.created)
+        audit.record(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            action="addressee.import",
+            subject=f"file:{source_name}",
+            created=report.created,
+        )
     return report
 
 
@@ -123,8 +151,12 @@ def select_targets(uow: Session, selection: dict[str, Any]) -> list[Addressee]:
         if row.defunct:
             continue
         row_tags = set(filter(None, row.tags.split(";")))
-        if (row.key in keys or row.category in categories or row.country in countries
-                or row_tags & tags):
+        if (
+            row.key in keys
+            or row.category in categories
+            or row.country in countries
+            or row_tags & tags
+        ):
             chosen.append(row)
     return chosen
 

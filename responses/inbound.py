@@ -37,8 +37,9 @@ class Inbound:
     response: Response | None = None
 
 
-def _find_letter(uow: Session, message: EmailMessage, identities: ReplyAddresses
-                 ) -> tuple[Letter | None, str]:
+def _find_letter(
+    uow: Session, message: EmailMessage, identities: ReplyAddresses
+) -> tuple[Letter | None, str]:
     recipients = " ".join(str(message.get(h, "")) for h in ("To", "Cc", "Delivered-To"))
     for token in identities.tokens_in(recipients):
         letter = uow.scalar(select(Letter).where(Letter.reply_token == token))
@@ -50,11 +51,16 @@ def _find_letter(uow: Session, message: EmailMessage, identities: ReplyAddresses
         if letter is not None:
             return letter, "in-reply-to"
     senders = [address.lower() for _, address in getaddresses([str(message.get("From", ""))])]
-    addressee = uow.scalar(select(Addressee).where(Addressee.email.in_(senders))) if senders \
-        else None
+    addressee = (
+        uow.scalar(select(Addressee).where(Addressee.email.in_(senders))) if senders else None
+    )
     if addressee is not None:
-        letter = uow.scalar(select(Letter).where(Letter.addressee_id == addressee.id)
-                            .order_by(Letter.id.desc()).limit(1))
+        letter = uow.scalar(
+            select(Letter)
+            .where(Letter.addressee_id == addressee.id)
+            .order_by(Letter.id.desc())
+            .limit(1)
+        )
         if letter is not None:
             return letter, "sender"
     return None, ""
@@ -73,13 +79,16 @@ def _summary(message: EmailMessage) -> str:
     return " ".join(" ".join(quoted).split())[:500]
 
 
-def import_message(uow: Session, raw: bytes, *, identities: ReplyAddresses, raw_dir: Path,
-                   actor: str, clock: Clock) -> Inbound:
+def import_message(
+    uow: Session, raw: bytes, *, identities: ReplyAddresses, raw_dir: Path, actor: str, clock: Clock
+) -> Inbound:
     """Store one raw message as a response if it can be matched to a letter."""
     message = message_from_bytes(raw, policy=default)
-    assert isinstance(message, EmailMessage)  # noqa: S101 - guaranteed by policy=default
-    message_id = str(message.get("Message-ID", "")).strip() or \
-        f"<sha256-{hashlib.sha256(raw).hexdigest()}@inbound>"
+    assert isinstance(message, EmailMessage)
+    message_id = (
+        str(message.get("Message-ID", "")).strip()
+        or f"<sha256-{hashlib.sha256(raw).hexdigest()}@inbound>"
+    )
     if uow.scalar(select(Response.id).where(Response.message_id == message_id)):
         return Inbound("duplicate")
     letter, matched_by = _find_letter(uow, message, identities)
@@ -91,13 +100,29 @@ def import_message(uow: Session, raw: bytes, *, identities: ReplyAddresses, raw_
     date = message.get("Date")
     received = as_utc(parsedate_to_datetime(str(date))) if date else clock.now()
     response = Response(
-        campaign_id=batch.campaign_id, addressee_id=letter.addressee_id, letter_id=letter.id,
-        kind="acknowledgement" if is_automatic(message) else "response", channel="email",
-        stance="unclear", summary=_summary(message), received_at=received,
-        matched_by=matched_by, message_id=message_id, raw_path=str(raw_path))
+        campaign_id=batch.campaign_id,
+        addressee_id=letter.addressee_id,
+        letter_id=letter.id,
+        kind="acknowledgement" if is_automatic(message) else "response",
+        channel="email",
+        stance="unclear",
+        summary=_summary(message),
+        received_at=received,
+        matched_by=matched_by,
+        message_id=message_id,
+        raw_path=str(raw_path),
+    )
     uow.add(response)
     uow.flush()
-    audit.record(uow, at=clock.now(), actor=actor, action="response.import",
-                 subject=f"response:{response.id}", campaign_id=batch.campaign_id,
-                 letter=letter.id, matched_by=matched_by, kind=response.kind)
+    audit.record(
+        uow,
+        at=clock.now(),
+        actor=actor,
+        action="response.import",
+        subject=f"response:{response.id}",
+        campaign_id=batch.campaign_id,
+        letter=letter.id,
+        matched_by=matched_by,
+        kind=response.kind,
+    )
     return Inbound("stored", response)

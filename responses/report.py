@@ -16,8 +16,13 @@ from sqlalchemy.orm import Session
 from storage.tables import Addressee, Batch, Campaign, Delivery, Letter, Response
 
 DELIVERY_WORDS = {
-    "sent": "sent", "written": "written to outbox", "queued": "queued", "sending": "sending",
-    "retry_wait": "retrying", "failed": "failed", "cancelled": "cancelled",
+    "sent": "sent",
+    "written": "written to outbox",
+    "queued": "queued",
+    "sending": "sending",
+    "retry_wait": "retrying",
+    "failed": "failed",
+    "cancelled": "cancelled",
 }
 
 
@@ -38,34 +43,57 @@ class ReportRow:
 def response_report(uow: Session, campaign: Campaign) -> list[ReportRow]:
     """One row per addressee the campaign has written to, newest letter first considered."""
     rows = uow.execute(
-        select(Letter, Addressee).join(Addressee, Letter.addressee_id == Addressee.id)
-        .join(Batch, Letter.batch_id == Batch.id).where(Batch.campaign_id == campaign.id)
-        .order_by(Addressee.key, Letter.id.desc())).all()
+        select(Letter, Addressee)
+        .join(Addressee, Letter.addressee_id == Addressee.id)
+        .join(Batch, Letter.batch_id == Batch.id)
+        .where(Batch.campaign_id == campaign.id)
+        .order_by(Addressee.key, Letter.id.desc())
+    ).all()
     responses: dict[int, list[Response]] = {}
-    for response in uow.scalars(select(Response).where(Response.campaign_id == campaign.id)
-                                .order_by(Response.received_at)):
+    for response in uow.scalars(
+        select(Response).where(Response.campaign_id == campaign.id).order_by(Response.received_at)
+    ):
         responses.setdefault(response.addressee_id, []).append(response)
     report, seen = [], set()
     for letter, addressee in rows:
         if addressee.id in seen:
             continue
         seen.add(addressee.id)
-        delivery = uow.scalar(select(Delivery).where(Delivery.letter_id == letter.id)
-                              .order_by(Delivery.id).limit(1))
+        delivery = uow.scalar(
+            select(Delivery).where(Delivery.letter_id == letter.id).order_by(Delivery.id).limit(1)
+        )
         answers = [r for r in responses.get(addressee.id, []) if r.kind == "response"]
         acks = [r for r in responses.get(addressee.id, []) if r.kind != "response"]
-        delivered_at = delivery.finished_at if delivery and delivery.state in {"sent", "written"} \
-            else None
+        delivered_at = (
+            delivery.finished_at if delivery and delivery.state in {"sent", "written"} else None
+        )
         first = answers[0] if answers else None
         days = None
         if first and delivered_at:
             days = round((first.received_at - delivered_at).total_seconds() / 86400, 1)
-        status = "responded" if answers else "acknowledged" if acks else \
-            "awaiting" if delivered_at else "not delivered"
-        report.append(ReportRow(
-            addressee.key, addressee.name, letter.status,
-            DELIVERY_WORDS.get(delivery.state, delivery.state) if delivery else
-            ("no contact channel" if not addressee.email else "not queued"),
-            delivered_at, status, first.received_at if first else None, days,
-            first.channel if first else "", first.summary if first else ""))
+        status = (
+            "responded"
+            if answers
+            else "acknowledged"
+            if acks
+            else "awaiting"
+            if delivered_at
+            else "not delivered"
+        )
+        report.append(
+            ReportRow(
+                addressee.key,
+                addressee.name,
+                letter.status,
+                DELIVERY_WORDS.get(delivery.state, delivery.state)
+                if delivery
+                else ("no contact channel" if not addressee.email else "not queued"),
+                delivered_at,
+                status,
+                first.received_at if first else None,
+                days,
+                first.channel if first else "",
+                first.summary if first else "",
+            )
+        )
     return report

@@ -28,8 +28,12 @@ def record(
     """Append one entry; ``details`` must be JSON-serialisable (ids, hashes, counts, reasons)."""
     uow.add(
         AuditEntry(
-            at=at, actor=actor, action=action, subject=subject,
-            campaign_id=campaign_id, details=details,
+            at=at,
+            actor=actor,
+            action=action,
+            subject=subject,
+            campaign_id=campaign_id,
+            details=details,
         )
     )
 

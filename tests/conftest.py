@@ -32,8 +32,10 @@ POSTGRES_URL = os.environ.get("ADVOCACY_TEST_POSTGRES_URL", "")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session (dropped at the end)."""
     if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need ADVOCACY_TEST_POSTGRES_URL, e.g. "
-                    "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+        pytest.skip(
+            "PostgreSQL tests need ADVOCACY_TEST_POSTGRES_URL, e.g. "
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        )
     name = f"advocacy_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -68,8 +70,13 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path / "var", smtp_url=None,
-                    secret_key="test-secret", _env_file=None)  # type: ignore[call-arg]
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "var",
+        smtp_url=None,
+        secret_key="test-secret",
+        _env_file=None,
+    )  # type: ignore[call-arg]
 
 
 @pytest.fixture
@@ -78,8 +85,9 @@ def transport() -> MemoryTransport:
 
 
 @pytest.fixture
-def services(settings: Settings, clock: FixedClock,
-             transport: MemoryTransport) -> Iterator[bootstrap.Services]:
+def services(
+    settings: Settings, clock: FixedClock, transport: MemoryTransport
+) -> Iterator[bootstrap.Services]:
     """Services from the real composition root, migrated, with a memory transport."""
     built = bootstrap.build(settings, clock=clock, transport=transport)
     built.migrate()
