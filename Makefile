@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ONLY ?=
+
+.PHONY: demo test bench lint clean
+
+## demo: set everything up and run the whole path on the bundled example (SQLite, Maildir outbox)
+demo: $(VENV)/.runtime
+	$(BIN)/advocacy demo
+
+## test: install the dev extras, lint, type-check and run the whole suite
+test: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+## bench: run the benchmarks (make bench ONLY=render for one)
+bench: $(VENV)/.runtime
+	$(BIN)/python -m bench.run $(ONLY)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	scripts/system-deps.sh runtime
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	scripts/system-deps.sh test
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)/.runtime $@
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
