@@ -121,7 +121,7 @@ def run_demo(s: Services, console: Console) -> None:
     drained = s.worker().drain_sync()
     console.print(
         f"{len(queued.queued)} queued now, {len(queued.already)} queued before; "
-        f"outcomes this run: {drained.done or 'none'}"
+        f"this run: {drained.describe()}"
     )
     for key in queued.no_channel:
         console.print(f"  {key}: no contact channel (PDF kept for post or hand delivery)")

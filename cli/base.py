@@ -39,7 +39,8 @@ def handled(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except AdvocacyError as exc:
-            Console(stderr=True, highlight=False).print(f"[red]error:[/red] {exc}", markup=True)
+            # Plain text, never wrapped: FILE:LINE: field: problem must stay on one line.
+            click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -43,14 +43,7 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
 
 def _drain(s: bootstrap.Services) -> None:
     outcome = s.worker().drain_sync()
-    words = {
-        "written": "written to outbox",
-        "sent": "sent",
-        "retry_wait": "will retry",
-        "failed": "failed",
-    }
-    summary = ", ".join(f"{n} {words.get(state, state)}" for state, n in outcome.done.items())
-    console.print(f"delivery: {summary or 'nothing due'}")
+    console.print(f"delivery: {outcome.describe()}")
     if s.transport.name == "maildir" and outcome.done.get("written"):
         console.print(f"outbox (Maildir, not sent): {s.settings.outbox_dir}")
 

@@ -24,6 +24,13 @@ from storage.db import Database
 from storage.tables import Approval, Delivery, Document
 from timeutil import Clock
 
+STATE_WORDS = {
+    "sent": "sent",
+    "written": "written to outbox",
+    "retry_wait": "will retry",
+    "failed": "failed",
+}
+
 
 class Transport(Protocol):
     """Delivers one envelope; ``final_state`` is what success means ("sent" or "written")."""
@@ -40,6 +47,11 @@ class DrainReport:
 
     def count(self, state: str) -> None:
         self.done[state] = self.done.get(state, 0) + 1
+
+    def describe(self) -> str:
+        """'7 written to outbox, 1 will retry' — a Maildir write is never called 'sent'."""
+        parts = [f"{n} {STATE_WORDS.get(state, state)}" for state, n in self.done.items()]
+        return ", ".join(parts) or "nothing due"
 
 
 @dataclass(frozen=True)

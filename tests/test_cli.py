@@ -1,0 +1,119 @@
+"""The ``advocacy`` command as a user runs it: exit codes, messages, and what lands on disk."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from cli import main
+from settings import ROOT
+
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Environment for one isolated installation in a temporary directory."""
+    return {
+        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
+        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
+        "ADVOCACY_SMTP_URL": "",
+        "ADVOCACY_SECRET_KEY": "cli-test-secret",
+    }
+
+
+@pytest.fixture
+def run(env: dict[str, str], tmp_path: Path) -> Iterator[CliRunner]:
+    os.chdir(tmp_path)  # so a stray relative path could not touch the repository's var/
+    yield CliRunner(env=env)
+    os.chdir(ROOT)
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", list(_commands(main)), ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    """`advocacy … --help` works for every command and says something."""
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_demo_twice_duplicates_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    """The demo leaves readable PDFs and Maildir messages; a second run adds none."""
+    command = [str(Path(sys.executable).parent / "advocacy"), "demo"]
+    full_env = {**os.environ, **env}
+    first = subprocess.run(command, env=full_env, cwd=tmp_path, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "7 written to outbox" in first.stdout
+    outbox = tmp_path / "var" / "outbox" / "new"
+    pdfs = sorted((tmp_path / "var" / "documents").rglob("*.pdf"))
+    assert len(list(outbox.iterdir())) == 7
+    assert len(pdfs) == 8
+    russian = next(p for p in pdfs if p.name.startswith("mfa-ukraine"))
+    assert "Уважаемые дамы и господа" in PdfReader(russian).pages[0].extract_text()
+    second = subprocess.run(command, env=full_env, cwd=tmp_path, capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    assert len(list(outbox.iterdir())) == 7
+    assert len(sorted((tmp_path / "var" / "documents").rglob("*.pdf"))) == 8
+    assert "reply from uk-fcdo: duplicate" in second.stdout
+
+
+def test_bad_registry_file_names_line_and_field(run: CliRunner, tmp_path: Path) -> None:
+    """A bad row makes the import fail with FILE:LINE: field, exit 1, and nothing stored."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "key,name,category,country,languages,email\n"
+        "mfa-estonia,Ministry of Foreign Affairs of Estonia,foreign-ministry,EE,et;en,\n"
+        "mfa-nowhere,Ministry of Nowhere,ministry,XX,en,not-an-address\n"
+    )
+    assert run.invoke(main, ["init"]).exit_code == 0
+    result = run.invoke(main, ["recipients", "import", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:3: category:" in result.output
+    assert f"{bad}:3: country:" in result.output
+    assert f"{bad}:3: email:" in result.output
+    listed = run.invoke(main, ["recipients", "list"])
+    assert "mfa-estonia" not in listed.output
+
+
+def test_unknown_campaign_is_a_clear_error(run: CliRunner) -> None:
+    """Naming a campaign that does not exist exits 1 with a message, not a traceback."""
+    assert run.invoke(main, ["init"]).exit_code == 0
+    result = run.invoke(main, ["signatures", "set", "no-such-campaign", "10"])
+    assert result.exit_code == 1
+    assert "no campaign 'no-such-campaign'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_step_by_step_path(run: CliRunner, tmp_path: Path) -> None:
+    """The README's commands, one by one, end with letters written to the outbox."""
+    steps = [
+        ["init"],
+        ["recipients", "import", str(EXAMPLES / "addressees-demo.csv")],
+        ["campaign", "create", str(EXAMPLES / "appeal-derecognition.yaml")],
+        ["signatures", "set", "derecognise-lukashenka", "15240"],
+        ["render", "derecognise-lukashenka", "--out", str(tmp_path / "letters")],
+        ["review", "approve", "--batch", "1"],
+        ["deliver", "derecognise-lukashenka"],
+    ]
+    for step in steps:
+        result = run.invoke(main, step)
+        assert result.exit_code == 0, (step, result.output)
+    assert "7 written to outbox" in result.output
+    assert len(list((tmp_path / "letters").glob("*.pdf"))) == 8
+    report = run.invoke(main, ["report", "derecognise-lukashenka"])
+    assert "7 delivered" in report.output
