@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: 0d0df824e364
+Revision ID: 0001_initial
 Revises: 
 Create Date: 2026-11-21 23:42:41.584414
 """
@@ -12,7 +12,7 @@ from alembic import op
 import storage.tables
 
 
-revision: str = '0d0df824e364'
+revision: str = '0001_initial'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
