@@ -1,0 +1,105 @@
+"""The bundled registry (recipients/data/registry.yaml) and its saved groups (groups.yaml)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+import yaml
+
+from bootstrap import Services
+from campaigns.appeal import Targets
+from recipients import registry
+from recipients.record import AddresseeRecord
+from settings import ROOT
+
+DATA = ROOT / "recipients" / "data"
+REGISTRY = DATA / "registry.yaml"
+GROUPS: dict[str, dict[str, Any]] = yaml.safe_load((DATA / "groups.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def records() -> list[AddresseeRecord]:
+    return registry.read_file(REGISTRY)
+
+
+def categories(records: list[AddresseeRecord]) -> Counter[str]:
+    return Counter(record.category for record in records)
+
+
+def test_bundled_registry_validates() -> None:
+    """The bundled file passes read_file, which raises InputError on any bad or duplicate row."""
+    assert registry.read_file(REGISTRY)
+
+
+def test_forty_three_foreign_ministries(records: list[AddresseeRecord]) -> None:
+    """The 42 ministries of seed 004 plus the UK FCDO make exactly 43 foreign ministries."""
+    assert categories(records)["foreign-ministry"] == 43
+
+
+def test_two_us_caucuses(records: list[AddresseeRecord]) -> None:
+    """The Senate and House Belarus caucuses are the only us-caucus entries."""
+    assert categories(records)["us-caucus"] == 2
+
+
+def test_one_uk_appg(records: list[AddresseeRecord]) -> None:
+    """The APPG on Belarus is the only uk-appg entry."""
+    assert categories(records)["uk-appg"] == 1
+
+
+def test_twenty_seven_eu_governments(records: list[AddresseeRecord]) -> None:
+    """Exactly one government per EU member state carries the eu27 tag."""
+    governments = [r for r in records if r.category == "government" and "eu27" in r.tags.split(";")]
+    assert len({r.country for r in governments}) == len(governments) == 27
+
+
+def test_no_contacts_are_shipped(records: list[AddresseeRecord]) -> None:
+    """No entry carries an email, postal address or web form: contacts are never invented."""
+    with_contact = [r.key for r in records if r.email or r.postal_address or r.web_form]
+    assert with_contact == []
+
+
+def test_keys_are_unique() -> None:
+    """Every key in the raw file occurs once."""
+    keys = [item["key"] for item in yaml.safe_load(REGISTRY.read_text("utf-8"))]
+    assert [key for key, n in Counter(keys).items() if n > 1] == []
+
+
+@pytest.mark.parametrize("name", sorted(GROUPS))
+def test_group_has_title_and_target_shape(name: str) -> None:
+    """A group is a title plus lists an appeal's targets accept."""
+    group = dict(GROUPS[name])
+    assert group.pop("title")
+    Targets.model_validate(group)
+
+
+@pytest.mark.parametrize("name", sorted(GROUPS))
+def test_group_names_only_existing_values(name: str, records: list[AddresseeRecord]) -> None:
+    """Every key, category, country and tag a group names occurs in the registry."""
+    known: dict[str, set[str]] = {
+        "keys": {r.key for r in records},
+        "categories": {r.category for r in records},
+        "countries": {r.country for r in records},
+        "tags": {tag for r in records for tag in r.tags.split(";") if tag},
+    }
+    unknown = {
+        field: sorted(set(GROUPS[name].get(field, [])) - values) for field, values in known.items()
+    }
+    assert unknown == {field: [] for field in known}
+
+
+def test_every_group_selects_someone(services: Services) -> None:
+    """Imported into a database, each group selects at least one addressee via select_targets."""
+    with services.db.unit_of_work() as uow:
+        registry.import_records(
+            uow,
+            registry.read_file(REGISTRY),
+            source_name="bundled",
+            update=False,
+            actor="test",
+            clock=services.clock,
+        )
+    with services.db.unit_of_work(write=False) as uow:
+        empty = [name for name, group in GROUPS.items() if not registry.select_targets(uow, group)]
+    assert empty == []
