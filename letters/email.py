@@ -17,14 +17,14 @@ from pathlib import Path
 from errors import TemplateError
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
-from letters.sandbox import render_template
+from letters.sandbox import render_template, template_folder
 
 
 def _address(display_name: str, addr_spec: str) -> Address:
     try:
         return Address(display_name=display_name, addr_spec=addr_spec)
     except (ValueError, IndexError) as exc:
-        raise TemplateError(f"bad email address {addr_spec!r}: {exc}") from exc
+        raise TemplateError(f"bad email address {display_name!r} <{addr_spec}>: {exc}") from exc
 
 
 class EmailRenderer:
@@ -34,7 +34,7 @@ class EmailRenderer:
         self.templates_dir = templates_dir
 
     def render(self, letter: ComposedLetter) -> RenderedDocument:
-        folder = self.templates_dir / letter.template
+        folder = template_folder(self.templates_dir, letter.template)
         context = {"letter": letter, "labels": letter.labels}
         message = EmailMessage(policy=SMTP)
         try:
@@ -44,7 +44,6 @@ class EmailRenderer:
             message["Subject"] = letter.subject
             message["Date"] = format_datetime(letter.date)
             message["Message-ID"] = letter.message_id
-            message["Content-Language"] = letter.language
         except ValueError as exc:
             raise TemplateError(f"letter {letter.letter_id}: unsafe header value: {exc}") from exc
         message.set_content(render_template(folder, "email.txt.j2", **context))
@@ -54,6 +53,8 @@ class EmailRenderer:
             message.add_attachment(
                 attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
             )
+        # After the body: set_content() clears every Content-* header set before it.
+        message["Content-Language"] = letter.language
         _fix_boundaries(message, letter.message_id)
         return RenderedDocument(message.as_bytes(), "message/rfc822", "eml")
 

@@ -4,26 +4,31 @@ Rule: rendering may read only ``data:`` URIs and files inside the template set's
 CSS, images): WeasyPrint's default fetcher would read any ``file://`` or ``http://`` URL a
 template or an appeal text names. A missing glyph or a blocked fetch fails the render, so a
 letter with boxes instead of letters, or with a hole where an asset should be, is never made.
+Only the template set's own font files (TTF/OTF) may be embedded: a glyph they lack must not be
+filled silently from a host font, or the letter would look different (or boxed) on another host.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from weasyprint.text.fonts import get_hb_object_data
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from errors import TemplateError
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
-from letters.sandbox import render_template
+from letters.sandbox import render_template, template_folder
 
 _LOGGER = logging.getLogger("weasyprint")
+_OPTIONS = {**weasyprint.DEFAULT_OPTIONS, "pdf_variant": "pdf/a-3u", "uncompressed_pdf": False}
 
 
 class TemplateFolderFetcher(URLFetcher):  # type: ignore[misc] # WeasyPrint ships no types
@@ -70,17 +75,34 @@ class PdfRenderer:
         self.templates_dir = templates_dir
 
     def render(self, letter: ComposedLetter) -> RenderedDocument:
-        folder = self.templates_dir / letter.template
+        folder = template_folder(self.templates_dir, letter.template)
         html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
         document = weasyprint.HTML(
             string=html, base_url=folder.as_uri() + "/", url_fetcher=TemplateFolderFetcher(folder)
         )
         with _weasyprint_problems() as problems:
             try:
-                content = document.write_pdf(pdf_variant="pdf/a-3u", uncompressed_pdf=False)
+                rendered = document.render(**_OPTIONS)
+                content = rendered.write_pdf(**_OPTIONS)
             except FatalURLFetchingError as exc:
                 raise TemplateError(f"{folder}/letter.html.j2: {exc}") from None
         serious = [m for m in problems if ".notdef" in m or "Failed to load" in m]
+        serious += _host_fonts(rendered.fonts.values(), folder)
         if serious:
             raise TemplateError(f"letter {letter.letter_id}: " + "; ".join(serious))
         return RenderedDocument(content, "application/pdf", "pdf")
+
+
+def _host_fonts(fonts: Iterable[Any], folder: Path) -> list[str]:
+    """A problem for each embedded font that is not one of the template set's font files."""
+    bundled = {
+        hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.suffix.lower() in {".ttf", ".otf"}
+    }
+    return sorted(
+        f"host font {font.name.decode().partition('+')[2]} filled in for a glyph or style the "
+        "template set's fonts lack (elsewhere: .notdef boxes or a faked style)"
+        for font in fonts
+        if hashlib.sha256(get_hb_object_data(font.hb_face)).hexdigest() not in bundled
+    )

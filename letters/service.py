@@ -13,19 +13,20 @@ A template error stops the batch before that letter is stored: no letter from a 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from campaigns.store import appeal_of
+from errors import Conflict, NotFound
 from letters.compose import Attachment, ComposedLetter, compose
 from letters.documents import RenderedDocument, Renderer, renderer_for
 from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.db import Database
-from storage.tables import Addressee, Approval, Batch, Campaign, Document, Letter
+from storage.tables import Addressee, Approval, Batch, Campaign, Delivery, Document, Letter
 from timeutil import Clock
 
 
@@ -44,18 +45,21 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 
 def _compose_pending(
-    db: Database, batch_id: int, identities: ReplyAddresses
+    db: Database, batch_id: int, identities: ReplyAddresses, letter_ids: Collection[int] | None
 ) -> tuple[Campaign, list[ComposedLetter]]:
     with db.unit_of_work(write=False) as uow:
         batch = uow.get_one(Batch, batch_id)
         campaign = uow.get_one(Campaign, batch.campaign_id)
         appeal = appeal_of(campaign)
-        rows = uow.execute(
+        query = (
             select(Letter, Addressee)
             .join(Addressee, Letter.addressee_id == Addressee.id)
             .where(Letter.batch_id == batch_id, Letter.status == "pending")
             .order_by(Addressee.key)
-        ).all()
+        )
+        if letter_ids is not None:
+            query = query.where(Letter.id.in_(letter_ids))
+        rows = uow.execute(query).all()
         composed = [
             compose(
                 appeal=appeal,
@@ -99,9 +103,10 @@ def render_batch(
     documents_dir: Path,
     actor: str,
     clock: Clock,
+    letter_ids: Collection[int] | None = None,
 ) -> RenderSummary:
-    """Render every pending letter of the batch and queue it for review."""
-    campaign, letters = _compose_pending(db, batch_id, identities)
+    """Render every pending letter of the batch (or only ``letter_ids``) and queue it for review."""
+    campaign, letters = _compose_pending(db, batch_id, identities, letter_ids)
     auto_approve = not appeal_of(campaign).review_required
     folder = documents_dir / campaign.key / f"batch-{batch_id}"
     written: list[Path] = []
@@ -156,3 +161,47 @@ def render_batch(
                 sha256={fmt: doc.sha256 for fmt, doc in documents.items()},
             )
     return RenderSummary(batch_id, len(letters), written)
+
+
+def rerender_letter(
+    db: Database,
+    letter_id: int,
+    *,
+    renderers: Mapping[str, Renderer],
+    identities: ReplyAddresses,
+    documents_dir: Path,
+    actor: str,
+    clock: Clock,
+) -> RenderSummary:
+    """Render one letter again (after a rejection or a fix) as a new revision needing approval.
+
+    A letter already in the outbox keeps the bytes it was queued with: ``Conflict``. If the
+    process dies between the two steps, the letter is left ``pending`` with its old documents,
+    which nothing enqueues; the next render of its batch renders it.
+    """
+    with db.unit_of_work() as uow:
+        letter = uow.get(Letter, letter_id)
+        if letter is None:
+            raise NotFound(f"no letter {letter_id}")
+        if uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter_id).limit(1)):
+            raise Conflict(f"letter {letter_id} is already in the outbox; it cannot be re-rendered")
+        audit.record(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            action="letter.rerender",
+            subject=f"letter:{letter_id}",
+            campaign_id=uow.get_one(Batch, letter.batch_id).campaign_id,
+            previous_status=letter.status,
+        )
+        letter.status, batch_id = "pending", letter.batch_id
+    return render_batch(
+        db,
+        batch_id,
+        renderers=renderers,
+        identities=identities,
+        documents_dir=documents_dir,
+        actor=actor,
+        clock=clock,
+        letter_ids=[letter_id],
+    )

@@ -1,0 +1,78 @@
+"""Steps the review tests share: a small rendered batch, review decisions, re-render, enqueue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bootstrap import Services
+from campaigns.appeal import Appeal, load_appeal
+from campaigns.store import create_campaign, get_campaign
+from delivery.outbox import EnqueueReport, enqueue
+from letters.service import RenderSummary, rerender_letter
+from recipients import registry
+from review import queue
+from storage.tables import Addressee, Letter
+from tests.helpers import CAMPAIGN, EXAMPLES, reach_milestone, render
+
+# One English and one Russian letter keep each test fast on both databases.
+KEYS = ("mfa-ukraine", "uk-fcdo")
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int
+    letters: dict[str, int]  # addressee key → letter id
+
+
+def small_appeal() -> Appeal:
+    appeal = load_appeal(EXAMPLES / "appeal-derecognition.yaml")
+    data = appeal.model_dump()
+    data["targets"] = {"keys": list(KEYS)}
+    return Appeal.model_validate(data)
+
+
+def rendered_batch(services: Services) -> Batch:
+    """The example registry, a two-addressee campaign past its milestone, rendered for review."""
+    with services.db.unit_of_work() as uow:
+        registry.import_records(
+            uow,
+            registry.read_file(EXAMPLES / "addressees-demo.csv"),
+            source_name="demo",
+            update=False,
+            actor="test",
+            clock=services.clock,
+        )
+        create_campaign(uow, small_appeal(), actor="test", clock=services.clock)
+    batch_id = reach_milestone(services)
+    render(services, batch_id)
+    with services.db.unit_of_work(write=False) as uow:
+        rows = uow.execute(
+            select(Addressee.key, Letter.id)
+            .join(Letter, Letter.addressee_id == Addressee.id)
+            .where(Letter.batch_id == batch_id)
+        ).all()
+    return Batch(batch_id, dict(rows))
+
+
+def rerender(s: Services, letter_id: int) -> RenderSummary:
+    return rerender_letter(
+        s.db,
+        letter_id,
+        renderers=s.renderers,
+        identities=s.identities,
+        documents_dir=s.settings.documents_dir,
+        actor="test",
+        clock=s.clock,
+    )
+
+
+def approve(s: Services, *letter_ids: int) -> None:
+    with s.db.unit_of_work() as uow:
+        queue.approve(uow, letter_ids, reviewer="reviewer", clock=s.clock)
+
+
+def enqueue_campaign(s: Services) -> EnqueueReport:
+    with s.db.unit_of_work() as uow:
+        return enqueue(uow, get_campaign(uow, CAMPAIGN), actor="test", clock=s.clock)
