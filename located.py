@@ -54,28 +54,40 @@ def _yaml_located(node: yaml.Node, prefix: Path_, lines: dict[Path_, int]) -> An
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(yaml.safe_load(yaml.serialize(key_node)))
+            key = str(_construct(key_node))
             out[key] = _yaml_located(value_node, (*prefix, key), lines)
             lines[(*prefix, key)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_yaml_located(item, (*prefix, i), lines) for i, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+    return _construct(node)
+
+
+def _construct(node: yaml.Node) -> Any:
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except (yaml.YAMLError, ValueError) as exc:
+        # A scalar YAML cannot build (a date like 2021-13-01, an unsafe tag) is an input error
+        # at the scalar's own line, not a traceback.
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise yaml.MarkedYAMLError(problem=problem, problem_mark=node.start_mark) from exc
 
 
 def load_document(path: Path) -> Located:
     """Parse a YAML (or JSON, which YAML reads) file keeping the line of every value."""
     text = _decode(path)
+    lines: dict[Path_, int] = {}
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = None if node is None else _yaml_located(node, (), lines)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise InputError([Problem(str(path), line, "syntax", str(exc).splitlines()[0])]) from exc
+        message = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError([Problem(str(path), line, "syntax", message)]) from exc
     if node is None:
         raise InputError([Problem(str(path), 1, "file", "is empty")])
-    lines: dict[Path_, int] = {}
-    return Located(_yaml_located(node, (), lines), 1, lines)
+    return Located(data, 1, lines)
 
 
 def _json_records(path: Path, text: str) -> list[Located]:
@@ -98,20 +110,25 @@ def _json_records(path: Path, text: str) -> list[Located]:
 
 
 def _csv_records(path: Path, text: str) -> list[Located]:
-    sample = text[:8192]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    records = []
+    lines = io.StringIO(text, newline="").readlines()
+    # Only the delimiter varies, and the header shows it. csv.Sniffer guessed the quoting too,
+    # wrongly (doublequote=False, quotechar="'") for values holding quotes; use RFC 4180's.
+    header = lines[0] if lines else ""
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    records, end = [], 1
     for row in reader:
-        # reader.line_num is the line the row *ends* on; quoted fields may span lines.
+        # reader.line_num is the line the row *ends* on; quoted fields may span lines, so the
+        # row starts on the first non-blank line after the previous row's end.
+        start = end + 1
+        while not lines[start - 1].strip("\r\n"):
+            start += 1
+        end = reader.line_num
         extra = row.pop(None, None)
         data = {k.strip(): (v or "") for k, v in row.items() if k is not None}
         if extra:
             data["(extra columns)"] = extra
-        records.append(Located(data, reader.line_num))
+        records.append(Located(data, start))
     return records
 
 

@@ -11,7 +11,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from errors import InputError, Problem
 from located import load_document, validate
@@ -80,14 +88,21 @@ class Milestone(_Strict):
         return self
 
 
+def _known_language(code: str) -> str:
+    if code not in language_codes():
+        raise ValueError(f"{code!r} is not an ISO 639-1 language code")
+    return code
+
+
 class Appeal(_Strict):
     """A whole appeal: texts per language, co-signers, sender, targets, milestones."""
 
     key: Line80 = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: Line300 = Field(min_length=1)
     petition_url: Line300 = Field(pattern=r"^https?://")
+    texts: dict[Annotated[str, AfterValidator(_known_language)], Text] = Field(min_length=1)
+    # After ``texts``, so its validator can check that the default language has a text.
     default_language: str = Field(pattern=_LANGUAGE)
-    texts: dict[str, Text] = Field(min_length=1)
     cosigners: list[Cosigner] = []
     sender: Sender
     targets: Targets
@@ -95,17 +110,22 @@ class Appeal(_Strict):
     template: Line80 = "letter"
     review_required: bool = True
 
-    @model_validator(mode="after")
-    def _languages_consistent(self) -> Appeal:
-        unknown = [code for code in self.texts if code not in language_codes()]
-        if unknown:
-            raise ValueError(f"texts: not ISO 639-1 codes: {', '.join(unknown)}")
-        if self.default_language not in self.texts:
-            raise ValueError(f"default_language {self.default_language!r} has no text")
-        keys = [m.key for m in self.milestones]
+    # Field validators, not a model validator, so each problem names its field and line.
+    @field_validator("default_language")
+    @classmethod
+    def _default_has_text(cls, value: str, info: ValidationInfo) -> str:
+        texts = info.data.get("texts")
+        if texts is not None and value not in texts:
+            raise ValueError(f"{value!r} has no text")
+        return value
+
+    @field_validator("milestones")
+    @classmethod
+    def _milestone_keys_unique(cls, value: list[Milestone]) -> list[Milestone]:
+        keys = [m.key for m in value]
         if len(keys) != len(set(keys)):
             raise ValueError("milestone keys must be unique")
-        return self
+        return value
 
     @property
     def languages(self) -> list[str]:

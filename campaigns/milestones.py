@@ -81,9 +81,14 @@ def fire_due_milestones(
                 )
             uow.flush()
     except IntegrityError:
-        # Another process fired these milestones first: its batch stands; the savepoint has
-        # undone ours, letters included.
-        return None
+        # Another process fired some of these milestones first: its batch stands; the savepoint
+        # has undone ours, letters included. PostgreSQL reports the clash only once that process
+        # has committed, so look again: a milestone it left unfired (it saw a lower count) is
+        # still due. Each retry needs a milestone fired elsewhere, so the retries end.
+        fired = {s.milestone.key for s in milestone_states(uow, campaign) if s.fired}
+        if not fired & {m.key for m in due}:
+            raise
+        return fire_due_milestones(uow, campaign, identities=identities, actor=actor, clock=clock)
     audit.record(
         uow,
         at=clock.now(),

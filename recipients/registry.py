@@ -56,7 +56,7 @@ def read_file(path: Path) -> list[AddresseeRecord]:
                     f"duplicate key {record.key!r} (first on line {first})",
                 )
             )
-        seen[record.key] = located.line
+        seen.setdefault(record.key, located.line)
         records.append(record)
     if problems:
         raise InputError(problems)

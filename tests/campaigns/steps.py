@@ -1,0 +1,71 @@
+"""Steps the campaign tests share: an appeal with chosen milestones, counts, and what was stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bootstrap import Services
+from campaigns.appeal import load_appeal
+from campaigns.signatures import CountOutcome, set_count
+from campaigns.store import create_campaign
+from recipients import registry
+from storage.tables import Base, Batch, MilestoneFiring
+from tests.helpers import CAMPAIGN, EXAMPLES
+
+
+def with_milestones(examples: Path, milestones: str) -> Path:
+    """The example appeal (in the writable ``examples`` copy) with its milestones replaced."""
+    path = examples / "appeal-derecognition.yaml"
+    text = path.read_text()
+    start, end = text.index("milestones:"), text.index("template:")
+    path.write_text(text[:start] + "milestones:\n" + milestones + "\n" + text[end:])
+    return path
+
+
+def start_campaign(s: Services, appeal: Path = EXAMPLES / "appeal-derecognition.yaml") -> None:
+    """Import the demo addressees and create the campaign from ``appeal``."""
+    with s.db.unit_of_work() as uow:
+        registry.import_records(
+            uow,
+            registry.read_file(EXAMPLES / "addressees-demo.csv"),
+            source_name="demo",
+            update=False,
+            actor="test",
+            clock=s.clock,
+        )
+        create_campaign(uow, load_appeal(appeal), actor="test", clock=s.clock)
+
+
+def count(s: Services, value: int) -> CountOutcome:
+    """Record ``value`` signatures for the example campaign in its own unit of work."""
+    with s.db.unit_of_work() as uow:
+        return set_count(
+            uow,
+            CAMPAIGN,
+            value,
+            as_of=None,
+            source="test",
+            identities=s.identities,
+            actor="test",
+            clock=s.clock,
+        )
+
+
+def rows(s: Services, table: type[Base]) -> int:
+    """How many rows ``table`` holds."""
+    with s.db.unit_of_work(write=False) as uow:
+        return int(uow.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def firings(s: Services) -> list[tuple[str, int, int]]:
+    """Every milestone firing as (milestone, signature count, batch id), in firing order."""
+    with s.db.unit_of_work(write=False) as uow:
+        query = select(MilestoneFiring).order_by(MilestoneFiring.id)
+        return [(f.milestone_key, f.signature_count, f.batch_id) for f in uow.scalars(query)]
+
+
+def batch_ids(s: Services) -> list[int]:
+    with s.db.unit_of_work(write=False) as uow:
+        return list(uow.scalars(select(Batch.id).order_by(Batch.id)))
