@@ -24,6 +24,7 @@ from pydantic import (
 from errors import InputError, Problem
 from located import load_document, validate
 from recipients.record import Line80, Line200, Line300, language_codes
+from recipients.selection import Selection
 
 _LANGUAGE = r"^[a-z]{2}$"
 
@@ -53,19 +54,6 @@ class Sender(_Strict):
     name: Line200 = Field(min_length=1)
     email: Line200 = Field(min_length=3)
     postal_address: str = Field("", max_length=1000)
-
-
-class Targets(_Strict):
-    keys: list[Line80] = []
-    categories: list[Line80] = []
-    countries: list[Line80] = []
-    tags: list[Line80] = []
-
-    @model_validator(mode="after")
-    def _something_selected(self) -> Targets:
-        if not (self.keys or self.categories or self.countries or self.tags):
-            raise ValueError("select at least one key, category, country or tag")
-        return self
 
 
 def _aware(value: datetime) -> datetime:
@@ -105,7 +93,7 @@ class Appeal(_Strict):
     default_language: str = Field(pattern=_LANGUAGE)
     cosigners: list[Cosigner] = []
     sender: Sender
-    targets: Targets
+    targets: Selection
     milestones: list[Milestone] = []
     template: Line80 = "letter"
     review_required: bool = True

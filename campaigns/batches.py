@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.store import appeal_of
-from recipients.registry import select_targets
+from recipients.selection import resolve
 from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Batch, Campaign, Letter, SignatureCount
@@ -51,7 +51,8 @@ def create_batch(
     )
     uow.add(batch)
     uow.flush()
-    for addressee in select_targets(uow, appeal.targets.model_dump()):
+    targeted = resolve(uow, appeal.targets)
+    for addressee in targeted.addressees:
         identity = identities.new_identity()
         language = appeal.language_for(addressee.languages.split(";"))
         uow.add(
@@ -75,6 +76,7 @@ def create_batch(
         reason=reason,
         signatures=batch.signature_count,
         version=campaign.version,
+        warnings=targeted.warnings,
     )
     return batch
 

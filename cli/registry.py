@@ -1,65 +1,103 @@
-"""Commands for the registry, campaigns and signature counts."""
+"""Commands for the addressee registry and its saved groups."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 from rich.table import Table
+from sqlalchemy import select
 
-from campaigns.appeal import load_appeal
-from campaigns.signatures import set_count
-from campaigns.store import create_campaign, update_campaign
 from cli.base import console, handled, main, services
-from recipients import registry
-from timeutil import as_utc
+from errors import AdvocacyError, NotFound
+from recipients import registry, selection
+from recipients.record import CATEGORIES
+from settings import ROOT
+from storage.tables import Addressee, AuditEntry
+
+BUNDLED = ROOT / "recipients" / "data"
 
 
 @main.group()
 def recipients() -> None:
-    """The addressee registry."""
+    """The addressee registry: import, list, export, groups, history."""
 
 
 @recipients.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), required=False)
+@click.option("--bundled", is_flag=True, help="Import the shipped registry and its groups.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--update", is_flag=True, help="Change existing addressees (history is kept).")
 @handled
-def recipients_import(file: Path, dry_run: bool, update: bool) -> None:
-    """Import addressees from a CSV (comma or semicolon), YAML or JSON file, all or nothing."""
+def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: bool) -> None:
+    """Import addressees from a CSV (comma or semicolon), YAML or JSON file, all or nothing.
+
+    Any invalid row rejects the whole file; every problem is listed as FILE:LINE: field: problem.
+    """
+    if (file is None) == (not bundled):
+        raise AdvocacyError("give either FILE or --bundled")
+    path = BUNDLED / "registry.yaml" if bundled else file
+    assert path is not None
     s = services()
-    records = registry.read_file(file)
+    records = registry.read_file(path)
+    groups = selection.read_groups(BUNDLED / "groups.yaml") if bundled else {}
     with s.db.unit_of_work() as uow:
         report = registry.import_records(
-            uow, records, source_name=str(file), update=update, actor=s.actor, clock=s.clock
+            uow, records, source_name=str(path), update=update, actor=s.actor, clock=s.clock
         )
+        changed_groups = selection.save_groups(uow, groups, clock=s.clock)
         if dry_run:
             uow.rollback()
     verb = "would import" if dry_run else "imported"
     console.print(
-        f"{verb} {file}: {len(report.created)} new, {len(report.updated)} updated, "
+        f"{verb} {path}: {len(report.created)} new, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged"
+        + (f"; {len(changed_groups)} groups saved" if changed_groups else "")
     )
 
 
+def _channel(a: Addressee) -> str:
+    if a.email:
+        return a.email
+    if a.postal_address:
+        return "postal"
+    return "web form" if a.web_form else "[yellow]no contact channel[/yellow]"
+
+
 @recipients.command("list")
-@click.option("--category", help="Only this category, e.g. foreign-ministry.")
-@click.option("--country", help="Only this ISO country code, e.g. LT.")
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=click.Choice(CATEGORIES),
+    help="Only these categories (repeatable).",
+)
+@click.option("--country", "countries", multiple=True, help="Only these ISO codes, e.g. LT.")
+@click.option("--tag", "tags", multiple=True, help="Only addressees with one of these tags.")
+@click.option("--group", "groups", multiple=True, help="Addressees of a saved group.")
 @handled
-def recipients_list(category: str | None, country: str | None) -> None:
-    """List addressees with their languages and contact channel."""
+def recipients_list(
+    categories: tuple[str, ...],
+    countries: tuple[str, ...],
+    tags: tuple[str, ...],
+    groups: tuple[str, ...],
+) -> None:
+    """List addressees with their languages and contact channel (filters narrow together)."""
     s = services()
     table = Table("key", "name", "category", "country", "languages", "channel")
     with s.db.unit_of_work(write=False) as uow:
-        for a in registry.list_addressees(uow, category=category, country=country):
-            channel = (
-                a.email
-                or ("postal" if a.postal_address else "")
-                or ("web form" if a.web_form else "[yellow]no contact channel[/yellow]")
+        if categories or countries or tags or groups:
+            chosen = selection.Selection.model_validate(
+                {"categories": categories, "countries": countries, "tags": tags, "groups": groups}
             )
-            table.add_row(a.key, a.name, a.category, a.country, a.languages, channel)
+            rows = selection.resolve(uow, chosen).addressees
+        else:
+            rows = registry.list_addressees(uow)
+    for a in rows:
+        name = f"{a.name} [red](defunct)[/red]" if a.defunct else a.name
+        table.add_row(a.key, name, a.category, a.country, a.languages, _channel(a))
     console.print(table)
+    console.print(f"{len(rows)} addressee{'' if len(rows) == 1 else 's'}")
 
 
 @recipients.command("export")
@@ -73,63 +111,59 @@ def recipients_export(fmt: str) -> None:
         click.echo(registry.export(registry.list_addressees(uow), fmt), nl=False)
 
 
-@main.group()
-def campaign() -> None:
-    """Appeals (campaigns) defined in YAML files."""
+@recipients.command("history")
+@click.argument("key")
+@handled
+def recipients_history(key: str) -> None:
+    """Every recorded change to one addressee: who, when, from which file, what changed."""
+    with services().db.unit_of_work(write=False) as uow:
+        if uow.scalar(select(Addressee.id).where(Addressee.key == key)) is None:
+            raise NotFound(f"no addressee {key!r}")
+        entries = [
+            e
+            for e in uow.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action.like("addressee.%"))
+                .order_by(AuditEntry.id)
+            )
+            if e.subject == f"addressee:{key}" or key in e.details.get("created", [])
+        ]
+    table = Table("when (UTC)", "who", "what", "source", "changes")
+    for e in entries:
+        changes = e.details.get("changes", {})
+        text = "; ".join(f"{f}: {old!r} → {new!r}" for f, (old, new) in changes.items())
+        table.add_row(
+            e.at.strftime("%Y-%m-%d %H:%M"),
+            e.actor,
+            e.action.split(".")[1],
+            e.details.get("source", e.subject.removeprefix("file:")),
+            text or "created",
+        )
+    console.print(table)
 
 
-@campaign.command("create")
+@recipients.group("groups", invoke_without_command=True)
+@click.pass_context
+@handled
+def recipients_groups(ctx: click.Context) -> None:
+    """Saved selections ("EU27 foreign ministries"); without a subcommand, list them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    table = Table("group", "title", "addressees")
+    with services().db.unit_of_work(write=False) as uow:
+        for group in selection.list_groups(uow):
+            size = len(selection.resolve(uow, selection.Selection(groups=[group.key])).addressees)
+            table.add_row(group.key, group.title, str(size))
+    console.print(table)
+
+
+@recipients_groups.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @handled
-def campaign_create(file: Path) -> None:
-    """Create a campaign from an appeal file (see examples/)."""
+def groups_import(file: Path) -> None:
+    """Create or replace saved groups from a YAML file (see recipients/data/groups.yaml)."""
     s = services()
-    appeal = load_appeal(file)
+    groups = selection.read_groups(file)
     with s.db.unit_of_work() as uow:
-        row, created = create_campaign(uow, appeal, actor=s.actor, clock=s.clock)
-    console.print(f"{'created' if created else 'unchanged'}: campaign {row.key} v{row.version}")
-
-
-@campaign.command("update")
-@click.argument("file", type=click.Path(path_type=Path))
-@handled
-def campaign_update(file: Path) -> None:
-    """Store a new version of an existing campaign's appeal."""
-    s = services()
-    appeal = load_appeal(file)
-    with s.db.unit_of_work() as uow:
-        row = update_campaign(uow, appeal, actor=s.actor, clock=s.clock)
-    console.print(f"campaign {row.key} is at version {row.version}")
-
-
-@main.group()
-def signatures() -> None:
-    """Signature counts (milestones fire from here)."""
-
-
-@signatures.command("set")
-@click.argument("campaign_key", metavar="CAMPAIGN")
-@click.argument("count", type=click.IntRange(min=0))
-@click.option("--as-of", type=click.DateTime(), help="When the count was read (UTC).")
-@handled
-def signatures_set(campaign_key: str, count: int, as_of: datetime | None) -> None:
-    """Record the signature count; crossing a milestone creates a delivery batch."""
-    s = services()
-    with s.db.unit_of_work() as uow:
-        outcome = set_count(
-            uow,
-            campaign_key,
-            count,
-            as_of=as_of and as_utc(as_of),
-            source="manual",
-            identities=s.identities,
-            actor=s.actor,
-            clock=s.clock,
-        )
-        batch_id = outcome.batch.id if outcome.batch else None
-    console.print(f"{campaign_key}: {outcome.previous:,} → {outcome.current:,} signatures")
-    if batch_id is not None:
-        console.print(
-            f"milestone reached: batch {batch_id} created; render it with "
-            f"'advocacy render {campaign_key}'"
-        )
+        changed = selection.save_groups(uow, groups, clock=s.clock)
+    console.print(f"{len(changed)} of {len(groups)} groups saved")

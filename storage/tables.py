@@ -84,6 +84,17 @@ class Addressee(Base):
     updated_at: Mapped[datetime]
 
 
+class AddresseeGroup(Base):
+    """A saved selection of addressees (keys and filters), reused across appeals."""
+
+    __tablename__ = "addressee_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    selection: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
 class Campaign(Base):
     """An appeal and its current definition; ``version`` grows with every update."""
 

@@ -1,4 +1,4 @@
-"""registry.export reads back losslessly; registry.select_targets picks the live addressees."""
+"""registry.export reads back losslessly; and nothing else."""
 
 from __future__ import annotations
 
@@ -111,64 +111,3 @@ def record(key: str, **fields: str | bool) -> AddresseeRecord:
     return AddresseeRecord.model_validate(
         {"key": key, "name": key.title(), "category": "other", **fields}
     )
-
-
-REGISTRY = [
-    record("mfa-lithuania", category="foreign-ministry", country="LT", tags="eu;neighbour"),
-    record("mfa-poland", category="foreign-ministry", country="PL", tags="eu;neighbour"),
-    record("mfa-old", category="foreign-ministry", country="PL", tags="eu", defunct=True),
-    record("us-caucus", category="us-caucus", country="US", tags="congress"),
-    record("uk-appg", category="uk-appg", country="GB"),
-    record("european-commission", category="eu-institution", country="EU", tags="eu"),
-]
-
-
-def targets(s: Services, **selection: list[str]) -> list[str]:
-    seed(s, REGISTRY)
-    with s.db.unit_of_work(write=False) as uow:
-        return [row.key for row in registry.select_targets(uow, dict(selection))]
-
-
-class TestSelectTargets:
-    def test_by_keys(self, services: Services) -> None:
-        """Listed keys are selected, in key order."""
-        assert targets(services, keys=["uk-appg", "mfa-poland"]) == ["mfa-poland", "uk-appg"]
-
-    def test_by_category(self, services: Services) -> None:
-        """A category selects its live members."""
-        assert targets(services, categories=["foreign-ministry"]) == [
-            "mfa-lithuania",
-            "mfa-poland",
-        ]
-
-    def test_by_country_ignores_case(self, services: Services) -> None:
-        """Countries are matched whatever their case in the appeal."""
-        assert targets(services, countries=["pl", "Gb"]) == ["mfa-poland", "uk-appg"]
-
-    def test_by_tag(self, services: Services) -> None:
-        """A tag selects every live addressee carrying it among its tags."""
-        assert targets(services, tags=["neighbour", "congress"]) == [
-            "mfa-lithuania",
-            "mfa-poland",
-            "us-caucus",
-        ]
-
-    def test_criteria_are_a_union(self, services: Services) -> None:
-        """An addressee matching several criteria is selected once."""
-        assert targets(services, keys=["mfa-poland"], countries=["PL"], tags=["eu"]) == [
-            "european-commission",
-            "mfa-lithuania",
-            "mfa-poland",
-        ]
-
-    def test_defunct_addressees_are_skipped(self, services: Services) -> None:
-        """A defunct addressee is never targeted, even when named by key."""
-        assert targets(services, keys=["mfa-old"], tags=["eu"], countries=["PL"]) == [
-            "european-commission",
-            "mfa-lithuania",
-            "mfa-poland",
-        ]
-
-    def test_nothing_matches(self, services: Services) -> None:
-        """A selection that matches nobody gives an empty list, not everyone."""
-        assert targets(services, keys=["nobody"], tags=["none"]) == []

@@ -1,0 +1,146 @@
+"""Choosing addressees: an appeal's targets and saved groups are both a ``Selection``.
+
+Rule: explicit ``keys`` and ``groups`` are always included; the filters narrow together —
+an addressee matches when it is in ANY listed category AND ANY listed country AND carries ANY
+listed tag (a filter left empty does not narrow). ``exclude`` removes keys at the end. Defunct
+addressees are never selected, and every surprise (unknown key, defunct, no contact channel)
+is returned as a warning that names the addressee, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from errors import InputError, NotFound, Problem
+from located import Located, load_document, validate
+from recipients.record import Category, Line2, Line80, Line300
+from storage.tables import Addressee, AddresseeGroup
+from timeutil import Clock
+
+
+class Selection(BaseModel):
+    """Which addressees: keys and saved groups, narrowed by category, country and tag."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    keys: list[Line80] = []
+    groups: list[Line80] = []
+    categories: list[Category] = []
+    countries: list[Line2] = []
+    tags: list[Line80] = []
+    exclude: list[Line80] = []
+
+    @model_validator(mode="after")
+    def _something_selected(self) -> Selection:
+        if not (self.keys or self.groups or self.categories or self.countries or self.tags):
+            raise ValueError("select at least one key, group, category, country or tag")
+        return self
+
+    @property
+    def has_filter(self) -> bool:
+        return bool(self.categories or self.countries or self.tags)
+
+    def matches(self, addressee: Addressee) -> bool:
+        """True when the addressee passes every non-empty filter."""
+        tags = set(filter(None, addressee.tags.split(";")))
+        countries = {c.upper() for c in self.countries}
+        return (
+            self.has_filter
+            and (not self.categories or addressee.category in self.categories)
+            and (not countries or addressee.country in countries)
+            and (not self.tags or bool(tags & set(self.tags)))
+        )
+
+
+class Group(Selection):
+    """A saved selection campaigners reuse, such as 'EU27 foreign ministries'."""
+
+    title: Line300
+
+    @model_validator(mode="after")
+    def _not_nested(self) -> Group:
+        if self.groups:
+            raise ValueError("a group cannot include other groups")
+        return self
+
+
+@dataclass
+class Targeted:
+    addressees: list[Addressee] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _group(uow: Session, key: str) -> Selection:
+    row = uow.scalar(select(AddresseeGroup).where(AddresseeGroup.key == key))
+    if row is None:
+        known = ", ".join(uow.scalars(select(AddresseeGroup.key).order_by(AddresseeGroup.key)))
+        raise NotFound(f"no addressee group {key!r} (known: {known or 'none yet'})")
+    return Group.model_validate(row.selection | {"title": row.title})
+
+
+def resolve(uow: Session, selection: Selection) -> Targeted:
+    """The live addressees a selection names, ordered by key, with warnings by name."""
+    parts = [selection, *(_group(uow, key) for key in selection.groups)]
+    everyone = {row.key: row for row in uow.scalars(select(Addressee).order_by(Addressee.key))}
+    wanted = {key for part in parts for key in part.keys}
+    result = Targeted()
+    for key in sorted(wanted - everyone.keys()):
+        result.warnings.append(f"{key}: not in the registry")
+    excluded = set(selection.exclude)
+    for key, row in everyone.items():
+        if key in excluded or not (key in wanted or any(p.matches(row) for p in parts)):
+            continue
+        if row.defunct:
+            result.warnings.append(f"{key}: defunct, skipped")
+            continue
+        if not (row.email or row.postal_address or row.web_form):
+            result.warnings.append(f"{key}: no contact channel")
+        result.addressees.append(row)
+    return result
+
+
+def read_groups(path: Path) -> dict[str, Group]:
+    """Parse and validate a groups file (mapping group-key → selection with a title)."""
+    document = load_document(path)
+    if not isinstance(document.data, dict):
+        raise InputError([Problem(str(path), 1, "file", "must map group keys to selections")])
+    groups: dict[str, Group] = {}
+    problems: list[Problem] = []
+    for key, value in document.data.items():
+        prefix = (key,)
+        lines = {p[1:]: n for p, n in document.lines.items() if p[:1] == prefix}
+        sub = Located(value, document.lines.get(prefix, 1), lines)
+        group, found = validate(Group, str(path), sub)
+        problems.extend(Problem(p.source, p.line, f"{key}.{p.field}", p.message) for p in found)
+        if group is not None:
+            groups[str(key)] = group
+    if problems:
+        raise InputError(problems)
+    return groups
+
+
+def save_groups(uow: Session, groups: dict[str, Group], *, clock: Clock) -> list[str]:
+    """Create or replace saved groups; return the keys that changed."""
+    changed = []
+    for key, group in groups.items():
+        data = group.model_dump(mode="json", exclude={"title"})
+        row = uow.scalar(select(AddresseeGroup).where(AddresseeGroup.key == key))
+        if row is None:
+            uow.add(
+                AddresseeGroup(key=key, title=group.title, selection=data, updated_at=clock.now())
+            )
+        elif row.selection == data and row.title == group.title:
+            continue
+        else:
+            row.title, row.selection, row.updated_at = group.title, data, clock.now()
+        changed.append(key)
+    return changed
+
+
+def list_groups(uow: Session) -> list[AddresseeGroup]:
+    return list(uow.scalars(select(AddresseeGroup).order_by(AddresseeGroup.key)))
