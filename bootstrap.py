@@ -12,6 +12,7 @@ from delivery.maildir import MaildirTransport
 from delivery.smtp import SmtpConfig, SmtpTransport
 from delivery.worker import Transport, Worker
 from letters.documents import Renderer
+from letters.docx import DocxRenderer
 from letters.email import EmailRenderer
 from letters.pdf import PdfRenderer
 from responses.tokens import ReplyAddresses
@@ -80,5 +81,9 @@ def build(
             settings.reply_domain, settings.secret_key.get_secret_value().encode()
         ),
         transport=transport or make_transport(settings),
-        renderers={"pdf": PdfRenderer(templates), "email": EmailRenderer(templates)},
+        renderers={
+            "pdf": PdfRenderer(templates),
+            "docx": DocxRenderer(),
+            "email": EmailRenderer(templates),
+        },
     )

@@ -80,9 +80,12 @@ def _compose_pending(
 def render_letter(
     renderers: Mapping[str, Renderer], letter: ComposedLetter
 ) -> dict[str, RenderedDocument]:
-    """The letter's documents: always a PDF; an email (with the PDF) when there is an address."""
+    """The letter's documents: always a PDF; a DOCX for editing when that renderer is
+    registered; an email (with the PDF attached) when the addressee has an address."""
     pdf = renderer_for(renderers, "pdf").render(letter)
     documents = {"pdf": pdf}
+    if "docx" in renderers:
+        documents["docx"] = renderers["docx"].render(letter)
     if letter.recipient_email:
         with_pdf = replace(
             letter,

@@ -33,7 +33,7 @@ def test_rendered_letters_wait_in_the_review_queue(services: Services, batch: Ba
     with services.db.unit_of_work(write=False) as uow:
         items = queue.queue(uow, batch_id=batch.id)
     assert [item.addressee.key for item in items] == sorted(batch.letters)
-    assert all(set(item.documents) == {"pdf", "email"} for item in items)
+    assert all(set(item.documents) == {"pdf", "docx", "email"} for item in items)
 
 
 def test_approval_pins_the_hash_of_every_current_document(services: Services, batch: Batch) -> None:

@@ -40,7 +40,7 @@ def approved_then_rerendered(services: Services, batch: Batch) -> int:
 def test_rerender_makes_revision_two(services: Services, approved_then_rerendered: int) -> None:
     """Both the PDF and the email get a second revision, in a file of their own."""
     documents = _current(services, approved_then_rerendered)
-    assert {fmt: d.revision for fmt, d in documents.items()} == {"pdf": 2, "email": 2}
+    assert {fmt: d.revision for fmt, d in documents.items()} == {"pdf": 2, "docx": 2, "email": 2}
     assert all(".r2." in d.path for d in documents.values())
 
 

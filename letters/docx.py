@@ -1,0 +1,125 @@
+"""The letter as an editable Word document (python-docx), with the same content as the PDF.
+
+Rule: same letter → same bytes. python-docx stamps the zip members with the current time, so
+the package is rewritten with a fixed timestamp, and the core properties carry the letter date.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import qrcode
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from markdown_it import MarkdownIt
+
+from letters.compose import ComposedLetter
+from letters.documents import RenderedDocument
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _paragraphs(markdown: str) -> list[str]:
+    """Plain text of each paragraph of the Markdown body (Word styles carry the formatting)."""
+    texts, tokens = [], _MARKDOWN.parse(markdown)
+    for token in tokens:
+        if token.type == "inline":
+            texts.append(" ".join(token.content.split()))
+    return texts
+
+
+def _page_number_field(paragraph: Any) -> None:
+    """Word has no API for fields in python-docx; a PAGE field is three runs of raw XML."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _qr_png(url: str) -> io.BytesIO:
+    buffer = io.BytesIO()
+    qrcode.make(url, border=1, box_size=6).save(buffer, format="PNG")
+    buffer.seek(0)
+    return buffer
+
+
+def _fixed_timestamps(content: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _page_setup(document: Any, letter: ComposedLetter) -> None:
+    section = document.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(25), Mm(20)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "PT Serif", Pt(11)
+    props = document.core_properties
+    props.title, props.author = letter.subject, letter.sender.name
+    props.language, props.last_modified_by, props.revision = letter.language, "", 1
+    props.created = props.modified = letter.date.replace(tzinfo=None)
+    footer = section.footer.paragraphs[0]
+    footer.text = f"{letter.sender.organisation} · {letter.labels['page']} "
+    _page_number_field(footer)
+
+
+def _letter(document: Any, letter: ComposedLetter) -> None:
+    header = document.add_paragraph()
+    header.add_run(letter.sender.organisation).bold = True
+    for line in [*letter.sender.postal_address.splitlines(), letter.sender.email]:
+        header.add_run("\n" + line).font.size = Pt(9)
+    document.add_paragraph("\n".join(letter.addressee_lines))
+    document.add_paragraph(letter.date_text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_heading(letter.heading, level=1)
+    document.add_paragraph(letter.salutation)
+    for text in _paragraphs(letter.body_markdown):
+        document.add_paragraph(text)
+    document.add_paragraph().add_run(letter.labels["demands"]).bold = True
+    for demand in letter.demands:
+        document.add_paragraph(demand, style="List Number")
+    document.add_paragraph(letter.closing)
+    document.add_paragraph().add_run(letter.sender.name).bold = True
+
+
+def _support(document: Any, letter: ComposedLetter) -> None:
+    if letter.cosigners:
+        document.add_heading(letter.labels["cosigners"], level=2)
+        for c in letter.cosigners:
+            extra = ", ".join(filter(None, [c.representative, c.role]))
+            text = c.organisation + (f" — {extra}" if extra else "")
+            document.add_paragraph(text, style="List Bullet")
+    document.add_paragraph().add_run(letter.signatures_text).bold = True
+    document.add_paragraph(f"{letter.labels['petition']}: {letter.petition_url}")
+    document.add_picture(_qr_png(letter.petition_url), width=Mm(25))
+
+
+class DocxRenderer:
+    """Renders the letter into a .docx for staff who edit by hand."""
+
+    def render(self, letter: ComposedLetter) -> RenderedDocument:
+        document = Document()
+        _page_setup(document, letter)
+        _letter(document, letter)
+        _support(document, letter)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return RenderedDocument(_fixed_timestamps(buffer.getvalue()), MEDIA_TYPE, "docx")
