@@ -101,8 +101,7 @@ def test_audit_records_render_with_hashes(services: Services, batch: Batch) -> N
     (entry,) = [e for e in _audit(services) if e.subject == f"letter:{letter_id}"]
     assert entry.action == "letter.render"
     assert entry.details["sha256"] == {
-        "pdf": _document(services, letter_id, "pdf").sha256,
-        "email": _document(services, letter_id, "email").sha256,
+        fmt: _document(services, letter_id, fmt).sha256 for fmt in ("pdf", "docx", "email")
     }
 
 
