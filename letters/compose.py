@@ -10,6 +10,7 @@ import base64
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 import qrcode
 import qrcode.image.svg
@@ -69,6 +70,7 @@ class ComposedLetter:
         return qr_svg_data_uri(self.petition_url)
 
 
+@cache
 def qr_svg_data_uri(url: str) -> str:
     """The petition URL as an inline SVG QR code (no file, no network)."""
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=1)

@@ -14,12 +14,14 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
-from weasyprint.text.fonts import get_hb_object_data
+from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from errors import TemplateError
@@ -68,8 +70,41 @@ def _weasyprint_problems() -> Iterator[list[str]]:
         _LOGGER.removeHandler(handler)
 
 
+@dataclass(frozen=True)
+class _TemplateSet:
+    """What every letter of one template set shares: parsed once, reused for each render."""
+
+    folder: Path
+    fetcher: TemplateFolderFetcher
+    fonts: FontConfiguration
+    stylesheet: weasyprint.CSS
+    bundled_fonts: frozenset[str]
+
+
+@cache
+def _template_set(folder: Path) -> _TemplateSet:
+    fetcher = TemplateFolderFetcher(folder)
+    fonts = FontConfiguration()
+    try:
+        stylesheet = weasyprint.CSS(
+            filename=str(folder / "letter.css"), url_fetcher=fetcher, font_config=fonts
+        )
+    except FatalURLFetchingError as exc:
+        raise TemplateError(f"{folder}/letter.css: {exc}") from None
+    bundled = frozenset(
+        hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.suffix.lower() in {".ttf", ".otf"}
+    )
+    return _TemplateSet(folder, fetcher, fonts, stylesheet, bundled)
+
+
 class PdfRenderer:
-    """Renders letters to PDF/A-3u with the template set's fonts embedded."""
+    """Renders letters to PDF/A-3u with the template set's fonts embedded.
+
+    The set's ``letter.css`` is applied to ``letter.html.j2`` by the renderer (parsed once per
+    set, with its fonts loaded once), so templates do not link it themselves.
+    """
 
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
@@ -77,29 +112,26 @@ class PdfRenderer:
     def render(self, letter: ComposedLetter) -> RenderedDocument:
         folder = template_folder(self.templates_dir, letter.template)
         html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
+        shared = _template_set(folder)
         document = weasyprint.HTML(
-            string=html, base_url=folder.as_uri() + "/", url_fetcher=TemplateFolderFetcher(folder)
+            string=html, base_url=folder.as_uri() + "/", url_fetcher=shared.fetcher
         )
         with _weasyprint_problems() as problems:
             try:
-                rendered = document.render(**_OPTIONS)
-                content = rendered.write_pdf(**_OPTIONS)
+                options = {**_OPTIONS, "stylesheets": [shared.stylesheet]}
+                rendered = document.render(font_config=shared.fonts, **options)
+                content = rendered.write_pdf(**options)
             except FatalURLFetchingError as exc:
                 raise TemplateError(f"{folder}/letter.html.j2: {exc}") from None
         serious = [m for m in problems if ".notdef" in m or "Failed to load" in m]
-        serious += _host_fonts(rendered.fonts.values(), folder)
+        serious += _host_fonts(rendered.fonts.values(), shared.bundled_fonts)
         if serious:
             raise TemplateError(f"letter {letter.letter_id}: " + "; ".join(serious))
         return RenderedDocument(content, "application/pdf", "pdf")
 
 
-def _host_fonts(fonts: Iterable[Any], folder: Path) -> list[str]:
+def _host_fonts(fonts: Iterable[Any], bundled: frozenset[str]) -> list[str]:
     """A problem for each embedded font that is not one of the template set's font files."""
-    bundled = {
-        hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in folder.rglob("*")
-        if path.suffix.lower() in {".ttf", ".otf"}
-    }
     return sorted(
         f"host font {font.name.decode().partition('+')[2]} filled in for a glyph or style the "
         "template set's fonts lack (elsewhere: .notdef boxes or a faked style)"
