@@ -99,11 +99,12 @@ def compose(
     reply_to: str,
 ) -> ComposedLetter:
     """Build the letter for one addressee from the appeal and the batch's snapshot."""
+    locale = wording.locale_for(language, addressee.country)
     text = appeal.texts[language]
     words = wording.labels(language)
     signatures_text = words["supported"].format(
-        count=wording.number(signature_count, language),
-        date=wording.long_date(signatures_as_of.date(), language),
+        count=wording.number(signature_count, locale),
+        date=wording.long_date(signatures_as_of.date(), locale),
     )
     return ComposedLetter(
         letter_id=letter_id,
@@ -111,7 +112,7 @@ def compose(
         subject=text.subject,
         heading=text.heading,
         date=dated,
-        date_text=wording.long_date(dated.date(), language),
+        date_text=wording.long_date(dated.date(), locale),
         addressee_key=addressee.key,
         addressee_name=addressee.name,
         addressee_lines=addressee_lines(addressee),

@@ -8,7 +8,9 @@ for these labels only; the appeal's own text is always in the letter's language.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
+from babel import localedata
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -45,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 # Babel uses thin and narrow no-break spaces that our bundled fonts lack; a plain no-break
 # space looks the same on paper and keeps every glyph inside the fonts we embed.
+_KNOWN_LOCALES = frozenset(localedata.locale_identifiers())
 _SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": "\u00a0"})
 
 
@@ -57,8 +60,19 @@ def default_salutation(language: str, category: str) -> str:
     return words.get(f"salutation.{category}", words["salutation.default"])
 
 
+@cache
+def locale_for(language: str, country: str) -> str:
+    """The Babel locale for a letter: the language as spoken in the addressee's country when
+    Babel knows that pairing (en_US, fr_BE), else British English for English, else the
+    language itself. Bare ``en`` would mean US conventions ("September 8, 2021") everywhere."""
+    candidate = f"{language}_{country.upper()}"
+    if country and country.upper() != "EU" and candidate in _KNOWN_LOCALES:
+        return candidate
+    return "en_GB" if language == "en" else language
+
+
 def long_date(value: date, language: str) -> str:
-    """'8 September 2021' / '8 сентября 2021 г.'"""
+    """'8 September 2021' (en_GB) / '8 сентября 2021 г.' (ru); ``language`` may be a locale."""
     return format_date(value, "long", locale=language).translate(_SPACES)
 
 

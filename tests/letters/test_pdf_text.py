@@ -59,13 +59,13 @@ def test_salutation_follows_the_addressee_category(english: str) -> None:
 
 
 def test_english_signature_sentence_uses_a_comma_separator(english: str) -> None:
-    """The count and its date are localised for English: 15,240 as of September 19, 2021."""
-    assert "supported by 15,240 signatures as of September 19, 2021." in english
+    """The count and its date are localised for English: 15,240 as of 19 September 2021 (British style for a non-US addressee)."""
+    assert "supported by 15,240 signatures as of 19 September 2021." in english
 
 
 def test_english_letter_is_dated(english: str) -> None:
-    """The letter carries the batch's date, written out in English."""
-    assert "September 20, 2021" in english
+    """The letter carries the batch's date, written out in British English."""
+    assert "20 September 2021" in english
 
 
 def test_russian_signature_sentence_uses_a_no_break_space(russian: bytes) -> None:
@@ -107,3 +107,14 @@ def test_neighbour_languages_render_every_letter(language: str) -> None:
     text = pdf_text(RENDERER.render(letter(language, appeal=_appeal_in(language))).content)
     assert heading in text
     assert demand in text
+
+
+def test_locale_follows_the_addressee_country() -> None:
+    """US addressees get US dates; other English letters British ones; known pairs their own."""
+    from datetime import date
+
+    from letters.wording import locale_for, long_date
+
+    assert long_date(date(2021, 9, 8), locale_for("en", "US")) == "September 8, 2021"
+    assert long_date(date(2021, 9, 8), locale_for("en", "EU")) == "8 September 2021"
+    assert locale_for("fr", "BE") == "fr_BE"
