@@ -59,7 +59,7 @@ def test_salutation_follows_the_addressee_category(english: str) -> None:
 
 
 def test_english_signature_sentence_uses_a_comma_separator(english: str) -> None:
-    """The count and its date are localised for English: 15,240 as of 19 September 2021 (British style for a non-US addressee)."""
+    """The count and its date are localised: 15,240 as of 19 September 2021 (en_GB)."""
     assert "supported by 15,240 signatures as of 19 September 2021." in english
 
 
