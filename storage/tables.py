@@ -248,3 +248,25 @@ class AuditEntry(Base):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), default=None)
     subject: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any]]
+
+
+class Signer(Base):
+    """One person who signed, kept minimally: no email, only a keyed hash to de-duplicate.
+
+    ``name``/``city``/``country`` are personal data: purging sets them to NULL and stamps
+    ``purged_at``, keeping the row so counts stay right. Only signers with ``public`` consent
+    may appear in a signatory annex.
+    """
+
+    __tablename__ = "signers"
+    __table_args__ = (UniqueConstraint("campaign_id", "email_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    email_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    city: Mapped[str | None] = mapped_column(String(120), default=None)
+    country: Mapped[str | None] = mapped_column(String(2), default=None)
+    signed_at: Mapped[datetime]
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(40))
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
