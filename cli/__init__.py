@@ -3,7 +3,7 @@
 Each submodule registers its commands on ``main`` when imported.
 """
 
-from cli import campaigns, delivery, letters, registry
+from cli import campaigns, delivery, letters, registry, review
 from cli.base import main
 
-__all__ = ["campaigns", "delivery", "letters", "main", "registry"]
+__all__ = ["campaigns", "delivery", "letters", "main", "registry", "review"]
