@@ -270,3 +270,21 @@ class Signer(Base):
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(40))
     purged_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ReviewText(Base):
+    """What one revision of a letter says, section by section, for review diffs and staleness.
+
+    Written in the render's transaction from the composed letter (not parsed back from the PDF),
+    with the campaign version and signature count it was rendered from.
+    """
+
+    __tablename__ = "review_texts"
+    __table_args__ = (UniqueConstraint("letter_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), index=True)
+    revision: Mapped[int]
+    campaign_version: Mapped[int]
+    signature_count: Mapped[int]
+    sections: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
