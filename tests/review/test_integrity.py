@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bootstrap import Services
 from campaigns.store import get_campaign
 from delivery.memory import MemoryTransport
 from review import queue
 from storage import audit
-from storage.tables import AuditEntry, Delivery, Document
+from storage.tables import Approval, AuditEntry, Delivery, Document
 from tests.helpers import CAMPAIGN
 from tests.review.steps import Batch, approve, enqueue_campaign
 
@@ -69,19 +66,40 @@ def test_missing_email_file_is_not_sent(
     assert transport.sent == []
 
 
-def test_pdf_edited_after_approval_does_not_change_what_is_sent(
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_document_edited_after_approval_refuses_the_letter(
+    services: Services, transport: MemoryTransport, queued: int, fmt: str
+) -> None:
+    """An approved PDF (or DOCX) edited on disk fails the delivery, naming the file and both
+    hashes, even though the email carries its own copy; nothing is sent."""
+    document = _document(services, queued, fmt)
+    path = services.settings.documents_dir / document.path
+    path.write_bytes(path.read_bytes() + b"\n% edited\n")
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    services.worker().drain_sync()
+    (delivery,) = _deliveries(services)
+    assert delivery.state == "failed"
+    assert delivery.last_error == (
+        f"refused: {document.path} changed after approval: "
+        f"sha256 {actual} is not the approved {document.sha256}"
+    )
+    assert transport.sent == []
+
+
+def test_document_without_approval_refuses_the_letter(
     services: Services, transport: MemoryTransport, queued: int
 ) -> None:
-    """The email carries its own copy of the approved PDF; editing the PDF file cannot alter it."""
+    """A PDF whose approval row is gone (or never existed) fails the delivery; nothing is sent."""
     pdf = _document(services, queued, "pdf")
-    path = services.settings.documents_dir / pdf.path
-    path.write_bytes(path.read_bytes() + b"\n% edited\n")
+    with services.db.unit_of_work() as uow:
+        uow.execute(delete(Approval).where(Approval.document_id == pdf.id))
     services.worker().drain_sync()
-    (envelope,) = transport.sent
-    message = message_from_bytes(envelope.content, policy=default)
-    assert isinstance(message, EmailMessage)
-    (attachment,) = message.iter_attachments()
-    assert hashlib.sha256(attachment.get_content()).hexdigest() == pdf.sha256
+    (delivery,) = _deliveries(services)
+    assert (delivery.state, delivery.last_error) == (
+        "failed",
+        f"refused: no approval for the bytes of {pdf.path}",
+    )
+    assert transport.sent == []
 
 
 def test_unedited_letter_is_sent_once(
