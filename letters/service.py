@@ -24,6 +24,7 @@ from errors import Conflict, NotFound
 from letters.compose import Attachment, ComposedLetter, compose
 from letters.documents import RenderedDocument, Renderer, renderer_for
 from responses.tokens import ReplyAddresses
+from review import texts as review_texts
 from storage import audit
 from storage.db import Database
 from storage.tables import Addressee, Approval, Batch, Campaign, Delivery, Document, Letter
@@ -153,6 +154,7 @@ def render_batch(
                     )
             row.status = "approved" if auto_approve else "review"
             row.rendered_at = clock.now()
+            review_texts.record(uow, letter, campaign_version=campaign.version, clock=clock)
             audit.record(
                 uow,
                 at=clock.now(),
