@@ -41,6 +41,14 @@ class Settings(BaseSettings):
     actor: str = Field("cli", description="Name recorded in the audit log for CLI actions")
     worker_batch_size: int = Field(20, ge=1, le=1000, description="Outbox rows claimed at once")
     lease_seconds: int = Field(300, ge=10, description="How long a claimed outbox row is held")
+    four_eyes: bool = Field(
+        False, description="The person who created a batch may not approve its letters"
+    )
+    stale_after_signatures: int = Field(
+        1000,
+        ge=0,
+        description="Flag a letter stale when the newest count exceeds its count by more than this",
+    )
 
     @field_validator("smtp_url", mode="before")
     @classmethod
