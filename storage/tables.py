@@ -15,13 +15,16 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    Unicode,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
@@ -106,6 +109,8 @@ class Campaign(Base):
     definition: Mapped[dict[str, Any]]
     definition_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    # Shared secret that signs this campaign's signature webhook; NULL: webhook disabled.
+    webhook_secret: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 class SignatureCount(Base):
@@ -124,6 +129,8 @@ class MilestoneFiring(Base):
     """A milestone that has fired. The unique key makes firing happen exactly once.
 
     Several milestones crossed by one jump in the count share one batch: one letter, not two.
+    ``outcome`` is ``fired`` (with its batch) or ``missed``: a dated milestone found overdue
+    after downtime under ``ADVOCACY_MISSED_MILESTONES=report`` (no batch; it never fires later).
     """
 
     __tablename__ = "milestone_firings"
@@ -133,7 +140,8 @@ class MilestoneFiring(Base):
     milestone_key: Mapped[str] = mapped_column(String(80))
     fired_at: Mapped[datetime]
     signature_count: Mapped[int]
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), default=None)
+    outcome: Mapped[str] = mapped_column(String(10), default="fired")
 
 
 class Batch(Base):
@@ -288,3 +296,15 @@ class ReviewText(Base):
     signature_count: Mapped[int]
     sections: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class SchedulerJob(Base):
+    """APScheduler's job store (``SQLAlchemyJobStore``), declared here so migrations own it.
+
+    The columns are exactly those APScheduler 3.11 creates; only the scheduler writes them.
+    """
+
+    __tablename__ = "apscheduler_jobs"
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)
