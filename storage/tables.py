@@ -308,3 +308,19 @@ class SchedulerJob(Base):
     id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
     next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
     job_state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BatchAnnex(Base):
+    """The signatory annex of one batch: rendered once from the batch's snapshot of public
+    signers, kept on disk beside the batch's letters and pinned by sha256; every letter PDF of
+    the batch is its cover followed by these pages."""
+
+    __tablename__ = "batch_annexes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), unique=True)
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    names: Mapped[int]
+    pages: Mapped[int]
+    created_at: Mapped[datetime]
