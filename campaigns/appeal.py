@@ -7,9 +7,10 @@ See ``examples/appeal-derecognition.yaml`` for a commented example.
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from campaigns.moments import Relative, Zone, resolve
 from errors import InputError, Problem
 from located import load_document, validate
 from recipients.record import Line80, Line200, Line300, language_codes
@@ -56,24 +58,59 @@ class Sender(_Strict):
     postal_address: str = Field("", max_length=1000)
 
 
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("needs a time zone offset, e.g. 2021-09-20T09:00:00+02:00")
-    return value
-
-
 class Milestone(_Strict):
-    """Fires once: when the count reaches ``signatures``, or when the clock reaches ``at``."""
+    """Fires once, by exactly one trigger: the count reaching ``signatures``; the clock reaching
+    ``at`` (with an offset, or wall-clock time in ``zone``); or a moment ``before``/``after`` an
+    event. Each firing creates a delivery batch (see ``campaigns.milestones``)."""
 
     key: Line80 = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     signatures: int | None = Field(None, gt=0)
-    at: Annotated[datetime, AfterValidator(_aware)] | None = None
+    # ``zone`` before ``at``, so the ``at`` validator can read it.
+    zone: Zone | None = None
+    at: datetime | None = None
+    before: Relative | None = None
+    after: Relative | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _at_has_zone(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        if value is not None and "zone" in info.data:  # a bad zone is reported on its own
+            resolve(value, info.data["zone"])
+        return value
 
     @model_validator(mode="after")
     def _one_trigger(self) -> Milestone:
-        if (self.signatures is None) == (self.at is None):
-            raise ValueError("give exactly one of 'signatures' or 'at'")
+        given = [t for t in TRIGGERS if getattr(self, t) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one trigger: 'signatures', 'at', 'before' or 'after'")
+        if self.zone is not None and self.at is None:
+            raise ValueError("'zone' belongs to 'at' (inside 'before'/'after', give it there)")
         return self
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The UTC moment a dated milestone falls due; None for a signature count."""
+        if self.at is not None:
+            return resolve(self.at, self.zone)
+        if self.before is not None:
+            return self.before.shifted_wall(-1)
+        if self.after is not None:
+            return self.after.shifted_wall(+1)
+        return None
+
+    def describe(self) -> str:
+        """The trigger in words: '15,000 signatures', '2 days before Council (2021-…)'."""
+        if self.signatures is not None:
+            return f"{self.signatures:,} signatures"
+        if self.at is not None and self.zone is not None:
+            return f"{self.at:%Y-%m-%d %H:%M} {self.zone}"
+        if self.at is not None:
+            return self.at.isoformat(" ", "minutes")
+        relative, word = (self.before, "before") if self.before else (self.after, "after")
+        return relative.describe(word) if relative else ""
+
+
+TRIGGERS = ("signatures", "at", "before", "after")
 
 
 def _known_language(code: str) -> str:
@@ -95,6 +132,8 @@ class Appeal(_Strict):
     sender: Sender
     targets: Selection
     milestones: list[Milestone] = []
+    # Display goals ("next goal: 5,000"), never deliveries: see ``campaigns.goals``.
+    goal_ladder: Literal["standard"] | list[Annotated[int, Field(gt=0)]] | None = None
     template: Line80 = "letter"
     review_required: bool = True
 
@@ -113,6 +152,13 @@ class Appeal(_Strict):
         keys = [m.key for m in value]
         if len(keys) != len(set(keys)):
             raise ValueError("milestone keys must be unique")
+        return value
+
+    @field_validator("goal_ladder")
+    @classmethod
+    def _ladder_rises(cls, value: str | list[int] | None) -> str | list[int] | None:
+        if isinstance(value, list) and any(b <= a for a, b in itertools.pairwise(value)):
+            raise ValueError("ladder steps must rise, e.g. [500, 1000, 5000]")
         return value
 
     @property

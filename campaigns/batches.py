@@ -19,11 +19,15 @@ from timeutil import Clock
 
 
 def latest_count(uow: Session, campaign_id: int) -> SignatureCount | None:
-    """The newest signature snapshot of a campaign, if any."""
+    """The most recently recorded signature snapshot of a campaign, if any.
+
+    Recorded order, not the highest count: a correction may lower the count. Writers hold
+    ``lock_campaign``, so the newest id is the last count written.
+    """
     return uow.scalar(
         select(SignatureCount)
         .where(SignatureCount.campaign_id == campaign_id)
-        .order_by(SignatureCount.count.desc(), SignatureCount.id.desc())
+        .order_by(SignatureCount.id.desc())
         .limit(1)
     )
 

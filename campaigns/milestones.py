@@ -8,6 +8,8 @@ see the count cross at once, one insert wins and the others roll back to their s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -39,29 +41,49 @@ def milestone_states(uow: Session, campaign: Campaign) -> list[MilestoneState]:
     return [MilestoneState(m, fired.get(m.key)) for m in appeal_of(campaign).milestones]
 
 
-def _is_due(milestone: Milestone, count: int, clock: Clock) -> bool:
+@dataclass(frozen=True)
+class MissedPolicy:
+    """What a check does with a dated milestone found more than ``grace`` past its moment (the
+    service was down, or the campaign was created late): ``fire`` it now, once, or ``report`` it
+    as missed (a firing row without a batch, so it never fires later)."""
+
+    action: Literal["fire", "report"] = "fire"
+    grace: timedelta = timedelta(minutes=15)
+
+    def is_missed(self, milestone: Milestone, now: datetime) -> bool:
+        due = milestone.due_at
+        return self.action == "report" and due is not None and now - due > self.grace
+
+
+FIRE_LATE = MissedPolicy()
+
+
+def _is_due(milestone: Milestone, count: int, now: datetime) -> bool:
     if milestone.signatures is not None:
         return count >= milestone.signatures
-    return milestone.at is not None and milestone.at <= clock.now()
+    due = milestone.due_at
+    return due is not None and due <= now
 
 
-def fire_due_milestones(
-    uow: Session, campaign: Campaign, *, identities: ReplyAddresses, actor: str, clock: Clock
+def _record(
+    uow: Session,
+    campaign: Campaign,
+    due: list[Milestone],
+    *,
+    count: int,
+    identities: ReplyAddresses,
+    actor: str,
+    clock: Clock,
+    policy: MissedPolicy,
 ) -> Batch | None:
-    """Fire every due, unfired milestone; all of them share one new batch. Return it, if any."""
-    snapshot = latest_count(uow, campaign.id)
-    count = snapshot.count if snapshot else 0
-    due = [
-        s.milestone
-        for s in milestone_states(uow, campaign)
-        if s.fired is None and _is_due(s.milestone, count, clock)
-    ]
-    if not due:
-        return None
-    names = ", ".join(m.key for m in due)
-    try:
-        with uow.begin_nested():
-            batch = create_batch(
+    """Insert the firing rows (and the batch, if anything fires) inside a savepoint."""
+    missed = [m for m in due if policy.is_missed(m, clock.now())]
+    firing = [m for m in due if m not in missed]
+    created = None
+    with uow.begin_nested():
+        if firing:
+            names = ", ".join(m.key for m in firing)
+            created = create_batch(
                 uow,
                 campaign,
                 reason=f"milestone {names}",
@@ -69,17 +91,89 @@ def fire_due_milestones(
                 actor=actor,
                 clock=clock,
             )
-            for milestone in due:
-                uow.add(
-                    MilestoneFiring(
-                        campaign_id=campaign.id,
-                        milestone_key=milestone.key,
-                        fired_at=clock.now(),
-                        signature_count=count,
-                        batch_id=batch.id,
-                    )
+        for milestone in due:
+            uow.add(
+                MilestoneFiring(
+                    campaign_id=campaign.id,
+                    milestone_key=milestone.key,
+                    fired_at=clock.now(),
+                    signature_count=count,
+                    batch_id=created.id if created and milestone in firing else None,
+                    outcome="fired" if milestone in firing else "missed",
                 )
-            uow.flush()
+            )
+        uow.flush()
+    outcomes = {"fire": firing, "missed": missed}
+    _audit(uow, campaign, outcomes, count=count, batch=created, actor=actor, now=clock.now())
+    return created
+
+
+def _audit(
+    uow: Session,
+    campaign: Campaign,
+    outcomes: dict[str, list[Milestone]],
+    *,
+    count: int,
+    batch: Batch | None,
+    actor: str,
+    now: datetime,
+) -> None:
+    """One entry per outcome (``milestone.fire``, ``milestone.missed``) that has milestones;
+    a dated milestone settled after its moment carries how late (in seconds) that was."""
+    for outcome, milestones in outcomes.items():
+        if not milestones:
+            continue
+        details: dict[str, Any] = {"milestones": [m.key for m in milestones], "signatures": count}
+        if batch is not None and outcome == "fire":
+            details["batch"] = batch.id
+        late = {m.key: (now - m.due_at).total_seconds() for m in milestones if m.due_at}
+        if any(seconds > 0 for seconds in late.values()):
+            details["late_seconds"] = {k: round(v) for k, v in late.items() if v > 0}
+        audit.record(
+            uow,
+            at=now,
+            actor=actor,
+            action=f"milestone.{outcome}",
+            subject=f"campaign:{campaign.key}",
+            campaign_id=campaign.id,
+            **details,
+        )
+
+
+def fire_due_milestones(
+    uow: Session,
+    campaign: Campaign,
+    *,
+    identities: ReplyAddresses,
+    actor: str,
+    clock: Clock,
+    policy: MissedPolicy = FIRE_LATE,
+) -> Batch | None:
+    """Fire every due, unfired milestone; all of them share one new batch. Return it, if any.
+
+    A dated milestone overdue by more than ``policy.grace`` is fired late or, with the
+    ``report`` policy, recorded as missed; either way it is settled once and for all.
+    """
+    snapshot = latest_count(uow, campaign.id)
+    count = snapshot.count if snapshot else 0
+    due = [
+        s.milestone
+        for s in milestone_states(uow, campaign)
+        if s.fired is None and _is_due(s.milestone, count, clock.now())
+    ]
+    if not due:
+        return None
+    try:
+        return _record(
+            uow,
+            campaign,
+            due,
+            count=count,
+            identities=identities,
+            actor=actor,
+            clock=clock,
+            policy=policy,
+        )
     except IntegrityError:
         # Another process fired some of these milestones first: its batch stands; the savepoint
         # has undone ours, letters included. PostgreSQL reports the clash only once that process
@@ -88,16 +182,6 @@ def fire_due_milestones(
         fired = {s.milestone.key for s in milestone_states(uow, campaign) if s.fired}
         if not fired & {m.key for m in due}:
             raise
-        return fire_due_milestones(uow, campaign, identities=identities, actor=actor, clock=clock)
-    audit.record(
-        uow,
-        at=clock.now(),
-        actor=actor,
-        action="milestone.fire",
-        subject=f"campaign:{campaign.key}",
-        campaign_id=campaign.id,
-        milestones=[m.key for m in due],
-        signatures=count,
-        batch=batch.id,
-    )
-    return batch
+        return fire_due_milestones(
+            uow, campaign, identities=identities, actor=actor, clock=clock, policy=policy
+        )

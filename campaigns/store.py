@@ -89,6 +89,18 @@ def get_campaign(uow: Session, key: str) -> Campaign:
     return campaign
 
 
+def lock_campaign(uow: Session, key: str) -> Campaign:
+    """The campaign, locked until the unit of work ends, so that recording its count is serial.
+
+    PostgreSQL: ``FOR NO KEY UPDATE`` (rows that merely reference the campaign, such as batches
+    and audit entries, can still be inserted meanwhile). SQLite: the writer's ``BEGIN IMMEDIATE``
+    already serialises, and SQLAlchemy renders no locking clause.
+    """
+    query = select(Campaign).where(Campaign.key == key).with_for_update(key_share=True)
+    found = uow.scalar(query.execution_options(populate_existing=True))
+    return found if found is not None else get_campaign(uow, key)  # NotFound lists the keys
+
+
 def appeal_of(campaign: Campaign) -> Appeal:
     """The validated appeal stored with a campaign."""
     return Appeal.model_validate(campaign.definition)

@@ -105,7 +105,7 @@ class TestBrokenAppeal:
         )
         problem = only_problem(path)
         assert (problem.line, problem.field) == (line_of(path, "key: goal-50000"), "milestones.1")
-        assert "exactly one of 'signatures' or 'at'" in problem.message
+        assert "exactly one trigger" in problem.message
 
     def test_date_milestone_without_zone(self, appeal_file: Path) -> None:
         """A milestone moment without a time zone is refused at its line."""
