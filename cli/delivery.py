@@ -16,7 +16,7 @@ from delivery.outbox import enqueue
 from errors import NotFound
 from responses.inbound import import_message
 from responses.report import response_report
-from storage import audit as audit_log
+from review.trail import describe, trail
 
 
 @main.command()
@@ -132,19 +132,18 @@ def print_report(s: bootstrap.Services, campaign_key: str) -> None:
 
 @main.command()
 @click.option("--campaign", "campaign_key", help="Only this campaign.")
+@click.option("--addressee", "addressee_key", help="Only the letters to this addressee (key).")
+@click.option("--letter", "letter_id", type=int, help="Only this letter.")
 @handled
-def audit(campaign_key: str | None) -> None:
-    """The audit log: who did what, when, with which bytes."""
+def audit(campaign_key: str | None, addressee_key: str | None, letter_id: int | None) -> None:
+    """The audit log: who did what, when, with which bytes. With --addressee or --letter, the
+    trail of those letters: render → approval (who, when, sha256) → delivery (state,
+    Message-ID, sha256 sent)."""
     s = services()
-    table = Table("when (UTC)", "actor", "action", "subject", "details")
     with s.db.unit_of_work(write=False) as uow:
         cid = get_campaign(uow, campaign_key).id if campaign_key else None
-        for e in audit_log.entries(uow, campaign_id=cid):
-            table.add_row(
-                e.at.strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor,
-                e.action,
-                e.subject,
-                ", ".join(f"{k}={v}" for k, v in e.details.items()),
-            )
-    console.print(table)
+        entries = trail(uow, campaign_id=cid, addressee_key=addressee_key, letter_id=letter_id)
+    for entry in entries:
+        click.echo("\n".join(describe(entry)))
+    if not entries:
+        click.echo("the audit log has no entries yet")

@@ -3,6 +3,8 @@
 Rule: an approval pins the sha256 of each current document of the letter (its PDF and email).
 A later render makes new documents whose hashes no approval covers, so they need approving
 again; the outbox checks the hash of the bytes it sends against these approvals.
+Approving a whole batch also records the count and the reviewer's sample; with "four eyes" on,
+the batch's creator may not approve its letters.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from errors import Conflict, NotFound
 from storage import audit
-from storage.tables import Addressee, Approval, Batch, Campaign, Document, Letter
+from storage.tables import Addressee, Approval, AuditEntry, Batch, Campaign, Document, Letter
 from timeutil import Clock
 
 
@@ -86,57 +88,124 @@ def queue(
     ]
 
 
-def _decide(
-    uow: Session,
-    letter_ids: Iterable[int],
-    *,
-    decision: str,
-    reviewer: str,
-    comment: str,
-    clock: Clock,
-) -> list[Letter]:
-    decided = []
-    for letter_id in letter_ids:
-        letter = uow.get(Letter, letter_id)
-        if letter is None:
-            raise NotFound(f"no letter {letter_id}")
-        if letter.status != "review":
-            raise Conflict(f"letter {letter_id} is {letter.status}, not awaiting review")
-        documents = current_documents(uow, letter_id)
-        for document in documents.values():
-            uow.add(
-                Approval(
-                    document_id=document.id,
-                    sha256=document.sha256,
-                    decision=decision,
-                    reviewer=reviewer,
-                    comment=comment,
-                    decided_at=clock.now(),
-                )
-            )
-        letter.status = "approved" if decision == "approved" else "rejected"
-        batch = uow.get_one(Batch, letter.batch_id)
-        audit.record(
-            uow,
-            at=clock.now(),
-            actor=reviewer,
-            action=f"letter.{decision}",
-            subject=f"letter:{letter_id}",
-            campaign_id=batch.campaign_id,
-            comment=comment,
-            sha256={f: d.sha256 for f, d in documents.items()},
+def _check_four_eyes(uow: Session, letter: Letter, reviewer: str) -> Batch:
+    batch = uow.get_one(Batch, letter.batch_id)
+    if batch.created_by.strip().casefold() == reviewer.strip().casefold():
+        raise Conflict(
+            f"four eyes: {reviewer!r} created batch {batch.id} and cannot approve its letters "
+            f"(letter {letter.id}); another reviewer must approve them"
         )
-        decided.append(letter)
-    return decided
+    return batch
+
+
+def _decide_one(
+    uow: Session, letter_id: int, *, decision: str, reviewer: str, comment: str, clock: Clock
+) -> Letter:
+    letter = uow.get(Letter, letter_id)
+    if letter is None:
+        raise NotFound(f"no letter {letter_id}")
+    if letter.status != "review":
+        raise Conflict(f"letter {letter_id} is {letter.status}, not awaiting review")
+    documents = current_documents(uow, letter_id)
+    for document in documents.values():
+        uow.add(
+            Approval(
+                document_id=document.id,
+                sha256=document.sha256,
+                decision=decision,
+                reviewer=reviewer,
+                comment=comment,
+                decided_at=clock.now(),
+            )
+        )
+    letter.status = "approved" if decision == "approved" else "rejected"
+    audit.record(
+        uow,
+        at=clock.now(),
+        actor=reviewer,
+        action=f"letter.{decision}",
+        subject=f"letter:{letter_id}",
+        campaign_id=uow.get_one(Batch, letter.batch_id).campaign_id,
+        addressee=uow.get_one(Addressee, letter.addressee_id).key,
+        comment=comment,
+        sha256={f: d.sha256 for f, d in documents.items()},
+    )
+    return letter
 
 
 def approve(
-    uow: Session, letter_ids: Iterable[int], *, reviewer: str, clock: Clock, comment: str = ""
+    uow: Session,
+    letter_ids: Iterable[int],
+    *,
+    reviewer: str,
+    clock: Clock,
+    comment: str = "",
+    four_eyes: bool = False,
 ) -> list[Letter]:
-    """Approve the current bytes of each letter."""
-    return _decide(
-        uow, letter_ids, decision="approved", reviewer=reviewer, comment=comment, clock=clock
+    """Approve the current bytes of each letter. With ``four_eyes`` the reviewer must not be
+    the batch's creator (``Conflict``; nothing is approved)."""
+    approved = []
+    for letter_id in letter_ids:
+        letter = uow.get(Letter, letter_id)
+        if four_eyes and letter is not None:
+            _check_four_eyes(uow, letter, reviewer)
+        approved.append(
+            _decide_one(
+                uow, letter_id, decision="approved", reviewer=reviewer, comment=comment, clock=clock
+            )
+        )
+    return approved
+
+
+def approve_batch(
+    uow: Session,
+    batch_id: int,
+    *,
+    reviewer: str,
+    clock: Clock,
+    comment: str = "",
+    four_eyes: bool = False,
+) -> list[Letter]:
+    """Approve every letter of the batch awaiting review, after sampling some of them.
+
+    Besides each letter's own approval, one ``batch.approved`` entry records the reviewer, the
+    count and which of the letters that reviewer looked at (``letter.shown``) before approving.
+    """
+    batch = uow.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"no batch {batch_id}")
+    ids = letters_in_review(uow, batch_id)
+    if not ids:
+        raise Conflict(f"batch {batch_id} has no letters awaiting review")
+    approved = approve(
+        uow, ids, reviewer=reviewer, clock=clock, comment=comment, four_eyes=four_eyes
     )
+    audit.record(
+        uow,
+        at=clock.now(),
+        actor=reviewer,
+        action="batch.approved",
+        subject=f"batch:{batch_id}",
+        campaign_id=batch.campaign_id,
+        count=len(approved),
+        letters=ids,
+        sampled=sampled_by(uow, reviewer, ids),
+        comment=comment,
+    )
+    return approved
+
+
+def sampled_by(uow: Session, reviewer: str, letter_ids: list[int]) -> list[int]:
+    """Which of these letters the reviewer has looked at with ``review show``."""
+    subjects = {f"letter:{i}": i for i in letter_ids}
+    shown = uow.scalars(
+        select(AuditEntry.subject).where(
+            AuditEntry.action == "letter.shown",
+            AuditEntry.actor == reviewer,
+            AuditEntry.subject.in_(subjects),
+        )
+    )
+    return sorted({subjects[s] for s in shown})
 
 
 def reject(
@@ -145,12 +214,19 @@ def reject(
     """Reject letters; a comment saying why is required."""
     if not comment.strip():
         raise Conflict("a rejection needs a comment saying what to fix")
-    return _decide(
-        uow, letter_ids, decision="rejected", reviewer=reviewer, comment=comment, clock=clock
-    )
+    return [
+        _decide_one(
+            uow, letter_id, decision="rejected", reviewer=reviewer, comment=comment, clock=clock
+        )
+        for letter_id in letter_ids
+    ]
 
 
 def letters_in_review(uow: Session, batch_id: int) -> list[int]:
     return list(
-        uow.scalars(select(Letter.id).where(Letter.batch_id == batch_id, Letter.status == "review"))
+        uow.scalars(
+            select(Letter.id)
+            .where(Letter.batch_id == batch_id, Letter.status == "review")
+            .order_by(Letter.id)
+        )
     )

@@ -6,6 +6,7 @@ that was rolled back, nor misses one that was committed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -38,9 +39,14 @@ def record(
     )
 
 
-def entries(uow: Session, *, campaign_id: int | None = None) -> list[AuditEntry]:
-    """All entries, oldest first, optionally for one campaign."""
+def entries(
+    uow: Session, *, campaign_id: int | None = None, subjects: Collection[str] | None = None
+) -> list[AuditEntry]:
+    """All entries, oldest first, optionally for one campaign and/or only these subjects
+    (``letter:3``, ``delivery:7``, ``batch:1`` …)."""
     query = select(AuditEntry).order_by(AuditEntry.id)
     if campaign_id is not None:
         query = query.where(AuditEntry.campaign_id == campaign_id)
+    if subjects is not None:
+        query = query.where(AuditEntry.subject.in_(subjects))
     return list(uow.scalars(query))

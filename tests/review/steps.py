@@ -1,4 +1,5 @@
-"""Steps the review tests share: a small rendered batch, review decisions, re-render, enqueue."""
+"""Steps the review tests share: a small rendered batch, review decisions, re-render, enqueue,
+a new appeal version, a new count, a second batch."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from campaigns.appeal import Appeal, load_appeal
-from campaigns.store import create_campaign, get_campaign
+from campaigns.batches import create_batch
+from campaigns.signatures import set_count
+from campaigns.store import create_campaign, get_campaign, update_campaign
 from delivery.outbox import EnqueueReport, enqueue
 from letters.service import RenderSummary, rerender_letter
 from recipients import registry
@@ -76,3 +79,47 @@ def approve(s: Services, *letter_ids: int) -> None:
 def enqueue_campaign(s: Services) -> EnqueueReport:
     with s.db.unit_of_work() as uow:
         return enqueue(uow, get_campaign(uow, CAMPAIGN), actor="test", clock=s.clock)
+
+
+def update_appeal(s: Services, *, demand: str) -> None:
+    """Store a new version of the small appeal whose last English demand reads ``demand``."""
+    data = small_appeal().model_dump()
+    data["texts"]["en"]["demands"][-1] = demand
+    with s.db.unit_of_work() as uow:
+        update_campaign(uow, Appeal.model_validate(data), actor="test", clock=s.clock)
+
+
+def set_signatures(s: Services, count: int) -> None:
+    with s.db.unit_of_work() as uow:
+        set_count(
+            uow,
+            CAMPAIGN,
+            count,
+            as_of=None,
+            source="test",
+            identities=s.identities,
+            actor="test",
+            clock=s.clock,
+        )
+
+
+def next_batch(s: Services, *, created_by: str = "test") -> Batch:
+    """A second batch of the campaign made by hand at the current count, rendered for review."""
+    with s.db.unit_of_work() as uow:
+        batch = create_batch(
+            uow,
+            get_campaign(uow, CAMPAIGN),
+            reason="by hand",
+            identities=s.identities,
+            actor=created_by,
+            clock=s.clock,
+        )
+        batch_id = batch.id
+    render(s, batch_id)
+    with s.db.unit_of_work(write=False) as uow:
+        rows = uow.execute(
+            select(Addressee.key, Letter.id)
+            .join(Letter, Letter.addressee_id == Addressee.id)
+            .where(Letter.batch_id == batch_id)
+        ).all()
+    return Batch(batch_id, dict(rows))
