@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from campaigns.milestones import MissedPolicy
+from campaigns.signatures import Recorder
+from campaigns.signers import EmailKeys
 from delivery.maildir import MaildirTransport
 from delivery.smtp import SmtpConfig, SmtpTransport
 from delivery.worker import Transport, Worker
@@ -41,6 +44,20 @@ class Services:
         upgrade(self.db.engine)
 
     def worker(self) -> Worker:
+    @property
+    def email_keys(self) -> EmailKeys:
+        """The keyed hash that stands in for signers' email addresses."""
+        return EmailKeys(self.settings.secret_key.get_secret_value().encode())
+
+    @property
+    def missed_policy(self) -> MissedPolicy:
+        grace = timedelta(seconds=self.settings.milestone_grace_seconds)
+        return MissedPolicy(self.settings.missed_milestones, grace)
+
+    def recorder(self, actor: str | None = None) -> Recorder:
+        """Records signature counts and fires milestones as ``actor`` (default: settings)."""
+        return Recorder(self.identities, actor or self.actor, self.clock, self.missed_policy)
+
         return Worker(
             self.db,
             self.transport,

@@ -5,6 +5,8 @@
     ├── NotFound                  a campaign, addressee, letter … that does not exist
     ├── Conflict                  the request contradicts stored state (e.g. a lower count)
     ├── UnknownFormat             a strategy looked up by a name nobody registered
+    ├── Unauthenticated           a request whose signature or credentials do not check out (401)
+    ├── PayloadTooLarge           a request body over the configured size limit (413)
     ├── TemplateError             a template failed to render; no letter is produced from it
     └── IntegrityRefused          bytes about to be delivered were not the approved bytes
 
@@ -57,6 +59,14 @@ class UnknownFormat(AdvocacyError):
 
     def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
         super().__init__(f"unknown {kind} {name!r}; known: {', '.join(sorted(known))}")
+
+
+class Unauthenticated(AdvocacyError):
+    """A request could not be shown to come from who it claims (HTTP 401); nothing was stored."""
+
+
+class PayloadTooLarge(AdvocacyError):
+    """A request body exceeded the size limit (HTTP 413); it was not parsed."""
 
 
 class TemplateError(AdvocacyError):

@@ -7,6 +7,7 @@ in ``.env.example``; a test keeps the two in step.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,25 @@ class Settings(BaseSettings):
         description="Signs reply tokens; set a long random value in production",
     )
     actor: str = Field("cli", description="Name recorded in the audit log for CLI actions")
+    missed_milestones: Literal["fire", "report"] = Field(
+        "fire",
+        description="A dated milestone found overdue (downtime): fire it late, or report it missed",
+    )
+    milestone_grace_seconds: int = Field(
+        900, ge=0, description="How late a dated milestone may be checked and still be on time"
+    )
+    webhook_max_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest signature webhook body accepted (else 413)"
+    )
+    webhook_replay_seconds: int = Field(
+        300, ge=10, description="How far a webhook's signed timestamp may be from now (else 401)"
+    )
+    scheduler_check_seconds: int = Field(
+        60, ge=1, description="How often the scheduler checks dated milestones and due work"
+    )
+    scheduler_leader_poll_seconds: int = Field(
+        10, ge=1, le=25, description="How often a waiting scheduler tries to become the leader"
+    )
     worker_batch_size: int = Field(20, ge=1, le=1000, description="Outbox rows claimed at once")
     lease_seconds: int = Field(300, ge=10, description="How long a claimed outbox row is held")
     four_eyes: bool = Field(
