@@ -40,10 +40,6 @@ class Services:
     def actor(self) -> str:
         return self.settings.actor
 
-    def migrate(self) -> None:
-        upgrade(self.db.engine)
-
-    def worker(self) -> Worker:
     @property
     def email_keys(self) -> EmailKeys:
         """The keyed hash that stands in for signers' email addresses."""
@@ -58,6 +54,10 @@ class Services:
         """Records signature counts and fires milestones as ``actor`` (default: settings)."""
         return Recorder(self.identities, actor or self.actor, self.clock, self.missed_policy)
 
+    def migrate(self) -> None:
+        upgrade(self.db.engine)
+
+    def worker(self) -> Worker:
         return Worker(
             self.db,
             self.transport,
