@@ -14,10 +14,13 @@ from campaigns.signers import EmailKeys
 from delivery.maildir import MaildirTransport
 from delivery.smtp import SmtpConfig, SmtpTransport
 from delivery.worker import Transport, Worker
+from letters.annex import AnnexRenderer
 from letters.documents import Renderer
 from letters.docx import DocxRenderer
 from letters.email import EmailRenderer
 from letters.pdf import PdfRenderer
+from letters.produce import Finishing, default_workers
+from letters.signing import PdfSigner
 from responses.tokens import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
@@ -35,6 +38,7 @@ class Services:
     identities: ReplyAddresses
     transport: Transport
     renderers: dict[str, Renderer] = field(default_factory=dict)
+    finishing: Finishing = field(default_factory=Finishing)
 
     @property
     def actor(self) -> str:
@@ -82,6 +86,19 @@ def make_transport(settings: Settings) -> Transport:
     return SmtpTransport(config)
 
 
+def make_finishing(settings: Settings) -> Finishing:
+    """The signatory annex always; the organisation's signature when a key file is set."""
+    signer = None
+    if settings.signing_key_file is not None:
+        secret = settings.signing_key_passphrase
+        signer = PdfSigner(
+            settings.signing_key_file,
+            None if secret is None else secret.get_secret_value().encode(),
+        )
+    workers = settings.render_workers or default_workers()
+    return Finishing(AnnexRenderer(settings.templates_dir), signer, workers)
+
+
 def build(
     settings: Settings | None = None,
     *,
@@ -98,6 +115,7 @@ def build(
             settings.reply_domain, settings.secret_key.get_secret_value().encode()
         ),
         transport=transport or make_transport(settings),
+        finishing=make_finishing(settings),
         renderers={
             "pdf": PdfRenderer(templates),
             "docx": DocxRenderer(),

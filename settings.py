@@ -69,8 +69,17 @@ class Settings(BaseSettings):
         ge=0,
         description="Flag a letter stale when the newest count exceeds its count by more than this",
     )
+    signing_key_file: Path | None = Field(
+        None, description="PKCS#12 file with the organisation's key; unset → letters unsigned"
+    )
+    signing_key_passphrase: SecretStr | None = Field(
+        None, description="Passphrase of the signing key file (unset for none)"
+    )
+    render_workers: int = Field(
+        0, ge=0, le=64, description="Processes rendering a big batch; 0 → one per CPU core"
+    )
 
-    @field_validator("smtp_url", mode="before")
+    @field_validator("smtp_url", "signing_key_file", "signing_key_passphrase", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -66,7 +66,7 @@ class ParsedAnnex:
         tree = _page_tree(reader)
         base = int(trailer["/Size"])  # type: ignore[call-overload] # a NumberObject
         block = self._block(base, tree.idnum)
-        node = DictionaryObject(cast(DictionaryObject, tree.get_object()))
+        node: Any = DictionaryObject(cast(DictionaryObject, tree.get_object()))
         kids = ArrayObject([*node["/Kids"], IndirectObject(block.root, 0, reader)])
         node[NameObject("/Kids")] = kids
         node[NameObject("/Count")] = NumberObject(int(node["/Count"]) + self.pages)

@@ -7,8 +7,10 @@ network, no files outside its template set. ``renderer_for("odt")`` raises ``Unk
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from errors import UnknownFormat
@@ -37,3 +39,11 @@ def renderer_for(renderers: Mapping[str, Renderer], name: str) -> Renderer:
         return renderers[name]
     except KeyError:
         raise UnknownFormat("document format", name, renderers) from None
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` via a temporary file and a rename: never a torn file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)

@@ -2,27 +2,32 @@
 
 Durable steps, and what a crash between them leaves:
 1. read the pending letters (one short read transaction);
-2. render each letter's PDF and email in memory (slow; no transaction open);
-3. write the files atomically (temp file + rename) — a crash here leaves at most orphan files,
+2. render the batch's signatory annex once, if it has none yet (file, then its row: a crash
+   between them leaves an orphan file the next render overwrites);
+3. render each letter's PDF (cover + annex, signed last), DOCX and email in memory (slow; no
+   transaction open; on several processes for a big batch);
+4. write the files atomically (temp file + rename) — a crash here leaves at most orphan files,
    which the next render overwrites with the same bytes;
-4. in one write transaction per letter, add the ``Document`` rows and move the letter to
+5. in one write transaction per letter, add the ``Document`` rows and move the letter to
    ``review`` (or ``approved`` when the appeal does not require review).
 A template error stops the batch before that letter is stored: no letter from a broken template.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from campaigns.store import appeal_of
 from errors import Conflict, NotFound
-from letters.compose import Attachment, ComposedLetter, compose
-from letters.documents import RenderedDocument, Renderer, renderer_for
+from letters.compose import ComposedLetter, compose
+from letters.documents import RenderedDocument, Renderer, write_atomically
+from letters.produce import Finishing, render_letter, render_many
+from letters.signatories import batch_annex
 from responses.tokens import ReplyAddresses
 from review import texts as review_texts
 from storage import audit
@@ -30,19 +35,16 @@ from storage.db import Database
 from storage.tables import Addressee, Approval, Batch, Campaign, Delivery, Document, Letter
 from timeutil import Clock
 
+# Re-exported: callers render one letter, or write a file, through this module.
+__all__ = ["RenderSummary", "render_batch", "render_letter", "rerender_letter", "write_atomically"]
+UNFINISHED = Finishing()
+
 
 @dataclass(frozen=True)
 class RenderSummary:
     batch_id: int
     rendered: int
     files: list[Path]
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
 
 
 def _compose_pending(
@@ -78,26 +80,6 @@ def _compose_pending(
     return campaign, composed
 
 
-def render_letter(
-    renderers: Mapping[str, Renderer], letter: ComposedLetter
-) -> dict[str, RenderedDocument]:
-    """The letter's documents: always a PDF; a DOCX for editing when that renderer is
-    registered; an email (with the PDF attached) when the addressee has an address."""
-    pdf = renderer_for(renderers, "pdf").render(letter)
-    documents = {"pdf": pdf}
-    if "docx" in renderers:
-        documents["docx"] = renderers["docx"].render(letter)
-    if letter.recipient_email:
-        with_pdf = replace(
-            letter,
-            attachments=(
-                Attachment(f"appeal-{letter.addressee_key}.pdf", pdf.media_type, pdf.content),
-            ),
-        )
-        documents["email"] = renderer_for(renderers, "email").render(with_pdf)
-    return documents
-
-
 def render_batch(
     db: Database,
     batch_id: int,
@@ -108,64 +90,104 @@ def render_batch(
     actor: str,
     clock: Clock,
     letter_ids: Collection[int] | None = None,
+    finishing: Finishing = UNFINISHED,
+    progress: Callable[[ComposedLetter], None] | None = None,
 ) -> RenderSummary:
-    """Render every pending letter of the batch (or only ``letter_ids``) and queue it for review."""
+    """Render every pending letter of the batch (or only ``letter_ids``) and queue it for review.
+
+    With ``finishing.annexes`` the batch's signatory annex is rendered first (once per batch)
+    and attached to every letter PDF; ``progress`` is called after each letter is stored.
+    """
     campaign, letters = _compose_pending(db, batch_id, identities, letter_ids)
-    auto_approve = not appeal_of(campaign).review_required
-    folder = documents_dir / campaign.key / f"batch-{batch_id}"
+    annex = None
+    if letters and finishing.annexes is not None:
+        annex = batch_annex(
+            db,
+            batch_id,
+            annexes=finishing.annexes,
+            documents_dir=documents_dir,
+            actor=actor,
+            clock=clock,
+        )
     written: list[Path] = []
-    for letter in letters:
-        documents = render_letter(renderers, letter)
+    made = render_many(
+        renderers, letters, annex=annex, signer=finishing.signer, workers=finishing.workers
+    )
+    for letter, documents in made:
         with db.unit_of_work() as uow:
-            row = uow.get_one(Letter, letter.letter_id)
-            for fmt, doc in documents.items():
-                revision = 1 + (
-                    uow.scalar(
-                        select(func.max(Document.revision)).where(
-                            Document.letter_id == row.id, Document.format == fmt
-                        )
-                    )
-                    or 0
-                )
-                path = folder / f"{letter.addressee_key}.r{revision}.{doc.extension}"
-                write_atomically(path, doc.content)
-                written.append(path)
-                stored = Document(
-                    letter_id=row.id,
-                    format=fmt,
-                    revision=revision,
-                    path=str(path.relative_to(documents_dir)),
-                    media_type=doc.media_type,
-                    sha256=doc.sha256,
-                    size=len(doc.content),
-                    created_at=clock.now(),
-                )
-                uow.add(stored)
-                uow.flush()
-                if auto_approve:
-                    uow.add(
-                        Approval(
-                            document_id=stored.id,
-                            sha256=doc.sha256,
-                            decision="approved",
-                            reviewer="(review not required)",
-                            decided_at=clock.now(),
-                        )
-                    )
-            row.status = "approved" if auto_approve else "review"
-            row.rendered_at = clock.now()
-            review_texts.record(uow, letter, campaign_version=campaign.version, clock=clock)
+            written += _store(uow, campaign, letter, documents, documents_dir, clock)
             audit.record(
                 uow,
                 at=clock.now(),
                 actor=actor,
                 action="letter.render",
-                subject=f"letter:{row.id}",
+                subject=f"letter:{letter.letter_id}",
                 campaign_id=campaign.id,
                 addressee=letter.addressee_key,
                 sha256={fmt: doc.sha256 for fmt, doc in documents.items()},
             )
+        if progress is not None:
+            progress(letter)
     return RenderSummary(batch_id, len(letters), written)
+
+
+def _store(
+    uow: Session,
+    campaign: Campaign,
+    letter: ComposedLetter,
+    documents: Mapping[str, RenderedDocument],
+    documents_dir: Path,
+    clock: Clock,
+) -> list[Path]:
+    """Write the letter's files, add their ``Document`` rows, move it to review (or approved)."""
+    auto_approve = not appeal_of(campaign).review_required
+    row = uow.get_one(Letter, letter.letter_id)
+    folder = documents_dir / campaign.key / f"batch-{row.batch_id}"
+    written = []
+    for fmt, doc in documents.items():
+        revision = 1 + (
+            uow.scalar(
+                select(func.max(Document.revision)).where(
+                    Document.letter_id == row.id, Document.format == fmt
+                )
+            )
+            or 0
+        )
+        path = folder / f"{letter.addressee_key}.r{revision}.{doc.extension}"
+        write_atomically(path, doc.content)
+        written.append(path)
+        stored = _document(row, fmt, revision, doc, str(path.relative_to(documents_dir)), clock)
+        uow.add(stored)
+        uow.flush()
+        if auto_approve:
+            uow.add(
+                Approval(
+                    document_id=stored.id,
+                    sha256=doc.sha256,
+                    decision="approved",
+                    reviewer="(review not required)",
+                    decided_at=clock.now(),
+                )
+            )
+    row.status = "approved" if auto_approve else "review"
+    row.rendered_at = clock.now()
+    review_texts.record(uow, letter, campaign_version=campaign.version, clock=clock)
+    return written
+
+
+def _document(
+    row: Letter, fmt: str, revision: int, doc: RenderedDocument, path: str, clock: Clock
+) -> Document:
+    return Document(
+        letter_id=row.id,
+        format=fmt,
+        revision=revision,
+        path=path,
+        media_type=doc.media_type,
+        sha256=doc.sha256,
+        size=len(doc.content),
+        created_at=clock.now(),
+    )
 
 
 def rerender_letter(
@@ -177,6 +199,7 @@ def rerender_letter(
     documents_dir: Path,
     actor: str,
     clock: Clock,
+    finishing: Finishing = UNFINISHED,
 ) -> RenderSummary:
     """Render one letter again (after a rejection or a fix) as a new revision needing approval.
 
@@ -209,4 +232,5 @@ def rerender_letter(
         actor=actor,
         clock=clock,
         letter_ids=[letter_id],
+        finishing=finishing,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from babel import localedata
+from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -28,6 +28,10 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation.us-caucus": "Dear Co-Chairs,",
         "salutation.uk-appg": "Dear Officers of the Group,",
         "salutation.eu-institution": "Dear President,",
+        "annex.heading": "Signatories — {title}, as of {date}",
+        "annex.intro": "{count} people who signed agreed to have their names shown here; "
+        "no other personal data is published.",
+        "annex.page": "Signatories, page {page} of {pages}",
     },
     "ru": {
         "demands": "Поэтому мы просим вас:",
@@ -42,6 +46,10 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation.us-caucus": "Уважаемые сопредседатели!",
         "salutation.uk-appg": "Уважаемые члены группы!",
         "salutation.eu-institution": "Уважаемые дамы и господа!",
+        "annex.heading": "Подписавшие — {title}, по состоянию на {date}",
+        "annex.intro": "Подписавшие, согласившиеся на публикацию своего имени: {count}. "
+        "Другие личные данные не публикуются.",
+        "annex.page": "Подписавшие, страница {page} из {pages}",
     },
 }
 
@@ -69,6 +77,16 @@ def locale_for(language: str, country: str) -> str:
     if country and country.upper() != "EU" and candidate in _KNOWN_LOCALES:
         return candidate
     return "en_GB" if language == "en" else language
+
+
+@cache
+def country_name(code: str, language: str) -> str:
+    """'Poland' / 'Польша' for 'PL'; the code itself when Babel does not know it."""
+    try:
+        names = Locale.parse(language).territories
+    except (ValueError, UnknownLocaleError):
+        return code
+    return str(names.get(code.upper(), code))
 
 
 def long_date(value: date, language: str) -> str:

@@ -1,0 +1,127 @@
+"""Producing letters' documents: one letter's PDF, DOCX and email, and many letters on all cores.
+
+Rule: this is pure work — composed letters and the batch's annex bytes in, documents out; no
+database, no files. The letter PDF is made in a fixed order: the cover (WeasyPrint), then the
+annex pages attached, then the organisation's signature (last, or the merge would break it);
+the DOCX and the email are made from that final PDF. Worker processes receive the renderers,
+the annex and the signer once (the annex is parsed once per worker), then only letters.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from letters.annex import AnnexRenderer
+from letters.attach import ParsedAnnex
+from letters.compose import Attachment, ComposedLetter
+from letters.documents import RenderedDocument, Renderer, renderer_for
+
+# Below this many letters a pool costs more (worker start-up, imports) than it saves.
+POOL_FROM = 24
+Documents = dict[str, RenderedDocument]
+
+
+class Signer(Protocol):
+    """Signs a finished PDF (the last change ever made to it)."""
+
+    def sign(self, pdf: bytes) -> bytes: ...
+
+
+def render_letter(
+    renderers: Mapping[str, Renderer],
+    letter: ComposedLetter,
+    *,
+    annex: ParsedAnnex | None = None,
+    signer: Signer | None = None,
+) -> Documents:
+    """The letter's documents: always a PDF (cover + annex, signed when a signer is given);
+    a DOCX for editing when that renderer is registered; an email (with the PDF attached)
+    when the addressee has an address."""
+    pdf = renderer_for(renderers, "pdf").render(letter)
+    if annex is not None or signer is not None:
+        content = pdf.content if annex is None else annex.attach_to(pdf.content)
+        content = content if signer is None else signer.sign(content)
+        pdf = RenderedDocument(content, pdf.media_type, pdf.extension)
+    documents = {"pdf": pdf}
+    if "docx" in renderers:
+        documents["docx"] = renderers["docx"].render(letter)
+    if letter.recipient_email:
+        with_pdf = replace(
+            letter,
+            attachments=(
+                Attachment(f"appeal-{letter.addressee_key}.pdf", pdf.media_type, pdf.content),
+            ),
+        )
+        documents["email"] = renderer_for(renderers, "email").render(with_pdf)
+    return documents
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """What turns covers into finished letters, built once by ``bootstrap``: the annex
+    renderer (``None``: never an annex), the organisation's signer (``None``: unsigned) and
+    how many processes render a batch."""
+
+    annexes: AnnexRenderer | None = None
+    signer: Signer | None = None
+    workers: int = 1
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def render_many(
+    renderers: Mapping[str, Renderer],
+    letters: Sequence[ComposedLetter],
+    *,
+    annex: ParsedAnnex | None = None,
+    signer: Signer | None = None,
+    workers: int = 1,
+    pool_from: int = POOL_FROM,
+) -> Iterator[tuple[ComposedLetter, Documents]]:
+    """Each letter with its documents, in the order given; on ``workers`` processes when there
+    are at least ``pool_from`` letters. A template error in any letter stops the iteration."""
+    if workers <= 1 or len(letters) < pool_from:
+        for letter in letters:
+            yield letter, render_letter(renderers, letter, annex=annex, signer=signer)
+        return
+    # forkserver: workers start from a clean process, not a copy of ours with its database
+    # connections (a forked child closing an inherited PostgreSQL socket breaks the parent's).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["letters.produce", "letters.pdf"])
+    content = None if annex is None else annex.content
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start, initargs=(renderers, content, signer)
+    ) as pool:
+        # A bounded window: finished documents (megabytes each, with the annex) wait for the
+        # caller to store them; never the whole batch at once.
+        pending: deque[tuple[ComposedLetter, Future[Documents]]] = deque()
+        for letter in letters:
+            pending.append((letter, pool.submit(_render, letter)))
+            if len(pending) >= 4 * workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        for done, future in pending:
+            yield done, future.result()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start(renderers: Mapping[str, Renderer], annex: bytes | None, signer: Signer | None) -> None:
+    _WORKER.update(
+        renderers=renderers, annex=None if annex is None else ParsedAnnex(annex), signer=signer
+    )
+
+
+def _render(letter: ComposedLetter) -> Documents:
+    return render_letter(
+        _WORKER["renderers"], letter, annex=_WORKER["annex"], signer=_WORKER["signer"]
+    )
