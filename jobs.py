@@ -1,39 +1,82 @@
-"""Job functions the scheduler calls by reference; each builds services and calls one service.
+"""Job functions the scheduler calls by reference; each builds services and calls services.
 
-Rule: a job takes ids only (never objects that must be pickled) and is safe to run twice.
+Rule: a job takes ids only (never objects that must be pickled) and is safe to run twice, in
+two processes at once: milestones fire through their unique firing row, rendering takes only
+pending letters, the outbox claims rows under a lease.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 import bootstrap
 from campaigns.milestones import fire_due_milestones
-from storage.tables import Campaign
+from letters.service import render_batch
+from storage.tables import Batch, Campaign, Letter
+
+ACTOR = "scheduler"
 
 
-def fire_dated_milestones() -> int:
-    """Fire every campaign's date milestones that have come due; return batches created."""
-    services = bootstrap.build()
-    created = 0
+def fire_milestones_of(campaign_id: int, services: bootstrap.Services | None = None) -> bool:
+    """Fire (or report missed) the campaign's due milestones; return whether a batch was made."""
+    s = services or bootstrap.build()
     try:
-        with services.db.unit_of_work() as uow:
-            for campaign in uow.query(Campaign).all():
-                batch = fire_due_milestones(
-                    uow,
-                    campaign,
-                    identities=services.identities,
-                    actor="scheduler",
-                    clock=services.clock,
-                )
-                created += batch is not None
+        with s.db.unit_of_work() as uow:
+            campaign = uow.get_one(Campaign, campaign_id)
+            batch = fire_due_milestones(
+                uow,
+                campaign,
+                identities=s.identities,
+                actor=ACTOR,
+                clock=s.clock,
+                policy=s.missed_policy,
+            )
+        return batch is not None
     finally:
-        services.close()
-    return created
+        if services is None:
+            s.close()
+
+
+def check_milestones() -> int:
+    """Check every campaign's milestones, each in its own transaction; return batches made."""
+    s = bootstrap.build()
+    try:
+        with s.db.unit_of_work(write=False) as uow:
+            ids = list(uow.scalars(select(Campaign.id).order_by(Campaign.id)))
+        return sum(fire_milestones_of(campaign_id, s) for campaign_id in ids)
+    finally:
+        s.close()
+
+
+def render_pending() -> int:
+    """Render the pending letters of every batch (a milestone that fired unattended), so they
+    wait for review; return how many letters were rendered."""
+    s = bootstrap.build()
+    try:
+        with s.db.unit_of_work(write=False) as uow:
+            query = select(Letter.batch_id).where(Letter.status == "pending").distinct()
+            batch_ids = sorted(uow.scalars(query.join(Batch, Batch.id == Letter.batch_id)))
+        rendered = 0
+        for batch_id in batch_ids:
+            rendered += render_batch(
+                s.db,
+                batch_id,
+                renderers=s.renderers,
+                identities=s.identities,
+                documents_dir=s.settings.documents_dir,
+                actor=ACTOR,
+                clock=s.clock,
+                finishing=s.finishing,
+            ).rendered
+        return rendered
+    finally:
+        s.close()
 
 
 def drain_outbox() -> int:
     """Deliver whatever is due in the outbox; return how many rows were handled."""
-    services = bootstrap.build()
+    s = bootstrap.build()
     try:
-        return sum(services.worker().drain_sync().done.values())
+        return sum(s.worker().drain_sync().done.values())
     finally:
-        services.close()
+        s.close()

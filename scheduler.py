@@ -1,30 +1,42 @@
-"""The scheduler's job table, and nothing else: each job calls one service function by id.
+"""The scheduler's job table, and nothing else: each job calls one service function.
 
-Rule (APScheduler 3.11 FAQ): one scheduler per job store. Jobs are ``module:function`` strings
-taking only ids, so a restart re-imports them; they insert idempotent rows or drain the outbox,
-so a job that runs twice does no harm. Times are UTC with an explicit misfire grace time.
+Rule (APScheduler 3.11 FAQ): one scheduler per job store, so ``advocacy scheduler`` starts it
+only while it holds the leadership lock (``storage.leadership``). Jobs are ``module:function``
+strings taking only ids, so a restart re-imports them; they insert idempotent rows or drain the
+outbox, so a job that runs twice does no harm. Times are UTC with an explicit misfire grace.
+
+Dated milestones are found by a periodic check, not one date job per milestone: milestones
+live in the appeal and change with ``campaign update``, and a date job would have to be kept in
+step with every edit; APScheduler also silently drops a date job missed by more than its grace
+time, while our check sees an overdue milestone after any downtime and settles it by
+``ADVOCACY_MISSED_MILESTONES``. The unique firing row makes the check safe to run anywhere.
 """
 
 from __future__ import annotations
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
 
 from settings import Settings
 
+# A run that starts this late (the process was busy or down) is skipped; coalescing then runs
+# it once, not once per missed interval.
 MISFIRE_GRACE_SECONDS = 300
+OUTBOX_DRAIN_SECONDS = 30
 
-# (job id, callable reference, seconds between runs)
-JOBS: tuple[tuple[str, str, int], ...] = (
-    ("fire-dated-milestones", "jobs:fire_dated_milestones", 60),
-    ("drain-outbox", "jobs:drain_outbox", 30),
+# (job id, callable reference, seconds between runs; None: ADVOCACY_SCHEDULER_CHECK_SECONDS)
+JOBS: tuple[tuple[str, str, int | None], ...] = (
+    ("check-milestones", "jobs:check_milestones", None),
+    ("render-pending", "jobs:render_pending", None),
+    ("drain-outbox", "jobs:drain_outbox", OUTBOX_DRAIN_SECONDS),
 )
 
 
-def build_scheduler(settings: Settings) -> BlockingScheduler:
-    """A scheduler whose jobs live in the service's own database."""
-    scheduler = BlockingScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=settings.database_url)},
+def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
+    """A scheduler whose jobs live in the service's own database (table ``apscheduler_jobs``)."""
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
         timezone="UTC",
         job_defaults={
             "misfire_grace_time": MISFIRE_GRACE_SECONDS,
@@ -33,5 +45,6 @@ def build_scheduler(settings: Settings) -> BlockingScheduler:
         },
     )
     for job_id, func, seconds in JOBS:
-        scheduler.add_job(func, "interval", seconds=seconds, id=job_id, replace_existing=True)
+        every = seconds or settings.scheduler_check_seconds
+        scheduler.add_job(func, "interval", seconds=every, id=job_id, replace_existing=True)
     return scheduler

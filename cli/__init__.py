@@ -3,7 +3,26 @@
 Each submodule registers its commands on ``main`` when imported.
 """
 
-from cli import campaigns, delivery, letters, registry, review
+from cli import (
+    campaigns,
+    delivery,
+    letters,
+    milestones,
+    registry,
+    review,
+    scheduler,
+    signatures,
+)
 from cli.base import main
 
-__all__ = ["campaigns", "delivery", "letters", "main", "registry", "review"]
+__all__ = [
+    "campaigns",
+    "delivery",
+    "letters",
+    "main",
+    "milestones",
+    "registry",
+    "review",
+    "scheduler",
+    "signatures",
+]

@@ -1,19 +1,17 @@
-"""Commands for campaigns (appeal files), their targets, and signature counts."""
+"""Commands for campaigns (appeal files), their targets and their webhook secret."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 from rich.table import Table
 
 from campaigns.appeal import load_appeal
-from campaigns.signatures import set_count
 from campaigns.store import appeal_of, create_campaign, get_campaign, update_campaign
+from campaigns.webhook import new_webhook_secret
 from cli.base import console, handled, main, services
 from recipients.selection import resolve
-from timeutil import as_utc
 
 
 @main.group()
@@ -61,34 +59,14 @@ def campaign_targets(campaign_key: str) -> None:
         console.print(f"[yellow]warning:[/yellow] {warning}")
 
 
-@main.group()
-def signatures() -> None:
-    """Signature counts (milestones fire from here)."""
-
-
-@signatures.command("set")
+@campaign.command("secret")
 @click.argument("campaign_key", metavar="CAMPAIGN")
-@click.argument("count", type=click.IntRange(min=0))
-@click.option("--as-of", type=click.DateTime(), help="When the count was read (UTC).")
 @handled
-def signatures_set(campaign_key: str, count: int, as_of: datetime | None) -> None:
-    """Record the signature count; crossing a milestone creates a delivery batch."""
+def campaign_secret(campaign_key: str) -> None:
+    """Give the campaign a new signature-webhook secret and print it once (the previous secret
+    stops working). The platform signs each call with it; see campaigns/webhook.py."""
     s = services()
     with s.db.unit_of_work() as uow:
-        outcome = set_count(
-            uow,
-            campaign_key,
-            count,
-            as_of=as_of and as_utc(as_of),
-            source="manual",
-            identities=s.identities,
-            actor=s.actor,
-            clock=s.clock,
-        )
-        batch_id = outcome.batch.id if outcome.batch else None
-    console.print(f"{campaign_key}: {outcome.previous:,} → {outcome.current:,} signatures")
-    if batch_id is not None:
-        console.print(
-            f"milestone reached: batch {batch_id} created; render it with "
-            f"'advocacy render {campaign_key}'"
-        )
+        secret = new_webhook_secret(uow, campaign_key, actor=s.actor, clock=s.clock)
+    click.echo(secret)
+    click.echo("shown once: store it in the petition platform's webhook settings", err=True)

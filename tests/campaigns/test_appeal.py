@@ -51,6 +51,7 @@ class TestExample:
         assert [(m.key, m.signatures) for m in appeal.milestones] == [
             ("goal-15000", 15000),
             ("goal-50000", 50000),
+            ("before-fac-november", None),
         ]
         assert len(appeal.texts["en"].demands) == 3
 
@@ -63,8 +64,8 @@ class TestExample:
     def test_date_milestone_with_zone_loads(self, appeal_file: Path) -> None:
         """A milestone with an aware `at` is read as that moment."""
         edit(appeal_file, "    signatures: 50000", "    at: 2021-09-20T09:00:00+02:00")
-        (_, dated) = load_appeal(appeal_file).milestones
-        assert dated.at == datetime(2021, 9, 20, 7, 0, tzinfo=UTC)
+        (_, dated, _) = load_appeal(appeal_file).milestones
+        assert dated.due_at == datetime(2021, 9, 20, 7, 0, tzinfo=UTC)
 
     def test_missing_file(self, tmp_path: Path) -> None:
         """A path that does not exist is an input error naming it."""

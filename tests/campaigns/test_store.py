@@ -64,7 +64,7 @@ class TestCreate:
         with pytest.raises(Conflict, match="campaign update"):
             create(services, changed)
         with services.db.unit_of_work(write=False) as uow:
-            assert len(appeal_of(get_campaign(uow, CAMPAIGN)).milestones) == 2
+            assert len(appeal_of(get_campaign(uow, CAMPAIGN)).milestones) == 3
 
     def test_unknown_campaign(self, services: Services) -> None:
         """Looking up a campaign that does not exist lists the known ones."""
