@@ -26,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     Unicode,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -111,6 +112,8 @@ class Campaign(Base):
     created_at: Mapped[datetime]
     # Shared secret that signs this campaign's signature webhook; NULL: webhook disabled.
     webhook_secret: Mapped[str | None] = mapped_column(String(100), default=None)
+    # The public accountability page (/public/<key>): off until staff turn it on.
+    public_page: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SignatureCount(Base):
@@ -243,6 +246,8 @@ class Response(Base):
     matched_by: Mapped[str] = mapped_column(String(20), default="manual")
     message_id: Mapped[str | None] = mapped_column(String(300), unique=True, default=None)
     raw_path: Mapped[str] = mapped_column(String(500), default="")
+    # What staff chose to publish about this answer on the public page; "" publishes nothing.
+    public_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AuditEntry(Base):
@@ -324,3 +329,44 @@ class BatchAnnex(Base):
     names: Mapped[int]
     pages: Mapped[int]
     created_at: Mapped[datetime]
+
+
+class User(Base):
+    """A staff account of the web app; ``role`` is admin, campaigner, reviewer or viewer.
+
+    Only an argon2 hash of the password is stored; ``active`` false locks the account out.
+    """
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class WebSession(Base):
+    """A logged-in browser: the cookie holds a random token, the table only its sha256, so a
+    leaked table does not log anyone in. ``csrf_token`` must accompany every unsafe request."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API, acting with its user's role; stored as a sha256."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
