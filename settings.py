@@ -78,6 +78,32 @@ class Settings(BaseSettings):
     render_workers: int = Field(
         0, ge=0, le=64, description="Processes rendering a big batch; 0 → one per CPU core"
     )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Where staff reach the web app; https:// makes session cookies Secure",
+    )
+    session_hours: int = Field(12, ge=1, le=24 * 30, description="How long a web login lasts")
+    login_attempts: int = Field(
+        5, ge=1, description="Failed logins allowed per email and per client address per window"
+    )
+    login_window_seconds: int = Field(
+        900, ge=10, description="The window in which failed logins are counted"
+    )
+    answer_due_days: int = Field(
+        30, ge=1, description="Days after delivery when a missing answer shows as overdue"
+    )
+    serve_jobs: bool = Field(
+        True, description="advocacy serve also runs the delivery worker and the scheduler"
+    )
+    worker_poll_seconds: float = Field(
+        5.0, gt=0, description="How often advocacy serve's worker looks for due deliveries"
+    )
+    upload_max_bytes: int = Field(
+        10_485_760, ge=1024, description="Largest registry file accepted by the web import"
+    )
+    public_cache_seconds: int = Field(
+        300, ge=0, description="How long browsers and proxies may cache a public campaign page"
+    )
 
     @field_validator("smtp_url", "signing_key_file", "signing_key_passphrase", mode="before")
     @classmethod
