@@ -1,0 +1,238 @@
+"""The scheduler's jobs and processes: a dated milestone fires exactly once across restarts,
+concurrent checks and a leader that dies; a missed one can be reported instead."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+import jobs
+from bootstrap import Services
+from scheduler import JOBS
+from storage.tables import AuditEntry, MilestoneFiring
+from tests.campaigns.steps import batch_ids, start_campaign, with_milestones
+
+ADVOCACY = str(Path(sys.executable).parent / "advocacy")
+
+
+@pytest.fixture
+def env(services: Services, tmp_path: Path) -> dict[str, str]:
+    """Environment for jobs and scheduler processes on the test database, with short periods."""
+    return {
+        "ADVOCACY_DATABASE_URL": services.settings.database_url,
+        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
+        "ADVOCACY_SMTP_URL": "",
+        "ADVOCACY_SECRET_KEY": "test-secret",
+        "ADVOCACY_SCHEDULER_CHECK_SECONDS": "1",
+        "ADVOCACY_SCHEDULER_LEADER_POLL_SECONDS": "1",
+        "ADVOCACY_MISSED_MILESTONES": "fire",
+    }
+
+
+def dated_campaign(s: Services, examples: Path, due: datetime) -> None:
+    """The example campaign with one milestone at ``due`` (real time, UTC)."""
+    milestone = f"  - key: council\n    at: {due.isoformat(timespec='seconds')}\n"
+    start_campaign(s, with_milestones(examples, milestone))
+
+
+def outcomes(s: Services) -> list[tuple[str, int | None]]:
+    """Every milestone firing as (outcome, batch id)."""
+    with s.db.unit_of_work(write=False) as uow:
+        return [(f.outcome, f.batch_id) for f in uow.scalars(select(MilestoneFiring))]
+
+
+class Process:
+    """``advocacy scheduler`` in a child process whose output lines can be waited for."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.child = subprocess.Popen(
+            [ADVOCACY, "scheduler"],
+            env={**os.environ, **env},
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.child.stdout is not None
+        for line in self.child.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 30) -> float:
+        """Seconds until a line containing ``text`` appeared; fail after ``timeout``."""
+        began = time.monotonic()
+        while (left := timeout - (time.monotonic() - began)) > 0:
+            try:
+                if text in self.lines.get(timeout=left):
+                    return time.monotonic() - began
+            except queue.Empty:
+                break
+        pytest.fail(f"no {text!r} from the scheduler within {timeout} s")
+
+    def kill(self) -> None:
+        self.child.send_signal(signal.SIGKILL)
+        self.child.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.child.poll() is None:
+            self.child.terminate()
+            self.child.wait(timeout=30)
+        self.reader.join(timeout=10)  # it ends at the end of the output
+        assert self.child.stdout is not None
+        self.child.stdout.close()
+
+
+@pytest.fixture
+def processes(env: dict[str, str], tmp_path: Path) -> Iterator[list[Process]]:
+    """Scheduler processes started by a test, all stopped at its end."""
+    started: list[Process] = []
+    yield started
+    for process in started:
+        process.stop()
+
+
+def wait_until(moment: datetime) -> None:
+    time.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
+
+
+class TestJobTable:
+    def test_jobs_are_importable_references(self) -> None:
+        """Every job is a `module:function` string that resolves to a callable."""
+        for _, reference, _ in JOBS:
+            module, _, name = reference.partition(":")
+            assert module == "jobs"
+            assert callable(getattr(jobs, name))
+
+
+class TestMissedMilestone:
+    def test_overdue_milestone_fires_once(
+        self,
+        services: Services,
+        examples: Path,
+        env: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """After downtime the first check fires the overdue milestone; later checks do not."""
+        dated_campaign(services, examples, datetime.now(UTC) - timedelta(hours=1))
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert jobs.check_milestones() == 1
+        assert jobs.check_milestones() == 0
+        (batch,) = batch_ids(services)
+        assert outcomes(services) == [("fired", batch)]
+
+    def test_late_firing_is_audited_as_late(
+        self,
+        services: Services,
+        examples: Path,
+        env: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """The audit entry of a late firing says how late it was."""
+        dated_campaign(services, examples, datetime.now(UTC) - timedelta(hours=1))
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        jobs.check_milestones()
+        with services.db.unit_of_work(write=False) as uow:
+            entry = uow.scalars(
+                select(AuditEntry).where(AuditEntry.action == "milestone.fire")
+            ).one()
+        assert entry.details["late_seconds"]["council"] >= 3600
+
+    def test_report_policy_records_missed_never_fires(
+        self,
+        services: Services,
+        examples: Path,
+        env: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """With ADVOCACY_MISSED_MILESTONES=report the milestone is marked missed, no batch."""
+        dated_campaign(services, examples, datetime.now(UTC) - timedelta(hours=1))
+        for name, value in {**env, "ADVOCACY_MISSED_MILESTONES": "report"}.items():
+            monkeypatch.setenv(name, value)
+        assert jobs.check_milestones() == 0
+        assert jobs.check_milestones() == 0
+        assert (batch_ids(services), outcomes(services)) == ([], [("missed", None)])
+
+    def test_two_processes_checking_at_once_fire_once(
+        self, services: Services, examples: Path, env: dict[str, str], tmp_path: Path
+    ) -> None:
+        """Two processes running the check together create one batch between them."""
+        dated_campaign(services, examples, datetime.now(UTC) - timedelta(minutes=1))
+        code = "import jobs; print(jobs.check_milestones())"
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", code],
+                env={**os.environ, **env, "PYTHONPATH": str(Path(jobs.__file__).parent)},
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        made = [int(child.communicate(timeout=120)[0]) for child in children]
+        assert sorted(made) == [0, 1]
+        assert len(batch_ids(services)) == 1
+
+
+class TestProcesses:
+    def test_restart_after_the_moment_fires_once(
+        self,
+        services: Services,
+        examples: Path,
+        env: dict[str, str],
+        processes: list[Process],
+        tmp_path: Path,
+    ) -> None:
+        """Scheduled, killed before the moment, restarted after it: exactly one batch."""
+        due = datetime.now(UTC) + timedelta(seconds=6)
+        dated_campaign(services, examples, due)
+        processes.append(Process(env, tmp_path))
+        processes[0].wait_for("leader")
+        processes[0].kill()
+        wait_until(due + timedelta(seconds=1))
+        assert batch_ids(services) == []
+        processes.append(Process(env, tmp_path))
+        processes[1].wait_for("leader")
+        deadline = time.monotonic() + 30
+        while not batch_ids(services) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(3)  # several more checks
+        assert len(batch_ids(services)) == 1
+
+    def test_waiting_scheduler_takes_over_from_a_dead_leader(
+        self,
+        services: Services,
+        examples: Path,
+        env: dict[str, str],
+        processes: list[Process],
+        tmp_path: Path,
+    ) -> None:
+        """Of two schedulers one leads; killed, the other leads within 30 s and fires once."""
+        dated_campaign(services, examples, datetime.now(UTC) + timedelta(seconds=8))
+        processes.append(Process(env, tmp_path))
+        processes[0].wait_for("leader")
+        processes.append(Process(env, tmp_path))
+        processes[1].wait_for("waiting")
+        processes[0].kill()
+        assert processes[1].wait_for("leader", timeout=30) < 30
+        deadline = time.monotonic() + 45
+        while not batch_ids(services) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(3)
+        assert len(batch_ids(services)) == 1
