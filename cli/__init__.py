@@ -12,6 +12,7 @@ from cli import (
     review,
     scheduler,
     signatures,
+    web,
 )
 from cli.base import main
 
@@ -25,4 +26,5 @@ __all__ = [
     "review",
     "scheduler",
     "signatures",
+    "web",
 ]

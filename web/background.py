@@ -1,0 +1,78 @@
+"""The work ``advocacy serve`` runs beside the web app: the delivery worker and the scheduler.
+
+Rule: both are threads that stop when ``stopping`` is set. The worker drains the outbox every
+``ADVOCACY_WORKER_POLL_SECONDS`` (claims are leased, so a second worker elsewhere is safe);
+the scheduler runs only while this process holds the leadership lock (``storage.leadership``),
+so several ``serve`` processes on one database never run its jobs twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy.exc import SQLAlchemyError
+
+import bootstrap
+from scheduler import build_scheduler
+from storage.leadership import lead, lock_for
+
+log = logging.getLogger("advocacy.serve")
+
+
+def worker_loop(services: bootstrap.Services, stopping: threading.Event, poll: float) -> None:
+    """Deliver what is due, then wait ``poll`` seconds (or until told to stop)."""
+    worker = services.worker()
+    while not stopping.is_set():
+        try:
+            report = worker.drain_sync()
+            if report.done:
+                log.info("delivery: %s", report.describe())
+        except (OSError, SQLAlchemyError):
+            # The database or the mail server is away: the rows keep their state and leases,
+            # so the next pass picks them up; log and keep serving.
+            log.exception("delivery pass failed; trying again in %s s", poll)
+        stopping.wait(poll)
+
+
+def scheduler_loop(services: bootstrap.Services, stopping: threading.Event) -> None:
+    """Run the scheduler's job table while this process leads (see ``scheduler.py``)."""
+    scheduler = build_scheduler(services.settings, services.db.engine)
+
+    def start() -> None:
+        if scheduler.state == 0:  # STATE_STOPPED: the first time
+            scheduler.start()
+        else:
+            scheduler.resume()
+
+    lead(
+        lock_for(services.db.engine),
+        start=start,
+        stop=scheduler.pause,
+        poll=services.settings.scheduler_leader_poll_seconds,
+        stopping=stopping,
+        say=lambda message: log.info("scheduler: %s", message),
+    )
+    if scheduler.running:
+        scheduler.shutdown(wait=True)
+
+
+def start(services: bootstrap.Services, stopping: threading.Event) -> list[threading.Thread]:
+    """Start the worker and the scheduler threads; join them after setting ``stopping``."""
+    threads = [
+        threading.Thread(
+            target=worker_loop,
+            args=(services, stopping, services.settings.worker_poll_seconds),
+            name="advocacy-worker",
+            daemon=True,
+        ),
+        threading.Thread(
+            target=scheduler_loop,
+            args=(services, stopping),
+            name="advocacy-scheduler",
+            daemon=True,
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    return threads

@@ -1,0 +1,216 @@
+"""What the staff pages show, each question one query over the whole database.
+
+Rule: a page costs a fixed number of queries however many letters and deliveries there are:
+counts are grouped in SQL, lists are paged, and nothing loops over rows issuing a query per
+row (the benchmark compares these pages against exactly that N+1 shape).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from campaigns.goals import standing
+from storage.tables import Addressee, Batch, Campaign, Delivery, Document, Letter, Response
+from timeutil import Clock
+
+IN_FLIGHT = ("queued", "sending", "retry_wait")
+DELIVERED = ("sent", "written")
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    key: str
+    title: str
+    count: int
+    previous_goal: int
+    next_goal: int | None
+    next_dated: str
+    public_page: bool
+    in_review: int
+    in_flight: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: int
+    campaign_key: str
+    campaign_title: str
+    reason: str
+    created_at: datetime
+    created_by: str
+    waiting: int
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    letter_id: int
+    addressee_key: str
+    addressee_name: str
+    language: str
+    revision: int
+    pdf_size: int
+
+
+def _per_campaign(uow: Session, query: Any) -> dict[int, int]:
+    return {key: n for key, n in uow.execute(query).all()}  # noqa: C416 (Rows, not pairs)
+
+
+def overdue_filter(now: datetime, after_days: int) -> ColumnElement[bool]:
+    """Delivered more than ``after_days`` ago, and no answer (acknowledgements do not count)
+    from that addressee to that campaign since."""
+    answered = exists().where(
+        Response.campaign_id == Batch.campaign_id,
+        Response.addressee_id == Letter.addressee_id,
+        Response.kind == "response",
+    )
+    return and_(
+        Delivery.state.in_(DELIVERED),
+        Delivery.finished_at < now - timedelta(days=after_days),
+        ~answered,
+    )
+
+
+def _letters_in(uow: Session, where: ColumnElement[bool], count: Any) -> dict[int, int]:
+    query = (
+        select(Batch.campaign_id, count)
+        .select_from(Letter)
+        .join(Batch, Batch.id == Letter.batch_id)
+        .where(where)
+        .group_by(Batch.campaign_id)
+    )
+    return _per_campaign(uow, query)
+
+
+def campaign_rows(uow: Session, *, clock: Clock, answer_due_days: int) -> list[CampaignRow]:
+    """Every campaign with its count, goals, letters in review, deliveries in flight and
+    overdue answers (addressees counted once per campaign)."""
+    in_review = _letters_in(uow, Letter.status == "review", func.count(Letter.id))
+    joined = select(Batch.campaign_id).select_from(Delivery)
+    joined = joined.join(Letter, Letter.id == Delivery.letter_id)
+    joined = joined.join(Batch, Batch.id == Letter.batch_id)
+    in_flight = _per_campaign(
+        uow,
+        joined.add_columns(func.count(Delivery.id))
+        .where(Delivery.state.in_(IN_FLIGHT))
+        .group_by(Batch.campaign_id),
+    )
+    overdue = _per_campaign(
+        uow,
+        joined.add_columns(func.count(func.distinct(Letter.addressee_id)))
+        .where(overdue_filter(clock.now(), answer_due_days))
+        .group_by(Batch.campaign_id),
+    )
+    rows = []
+    for campaign in uow.scalars(select(Campaign).order_by(Campaign.created_at.desc())):
+        stand = standing(uow, campaign.key, clock=clock)
+        dated = stand.next_dated
+        rows.append(
+            CampaignRow(
+                campaign.key,
+                campaign.title,
+                stand.count,
+                stand.previous_goal,
+                stand.next_goal,
+                f"{dated.milestone.key}: {dated.milestone.describe()}" if dated else "",
+                campaign.public_page,
+                in_review.get(campaign.id, 0),
+                in_flight.get(campaign.id, 0),
+                overdue.get(campaign.id, 0),
+            )
+        )
+    return rows
+
+
+def review_batches(uow: Session) -> list[BatchRow]:
+    """Batches with letters awaiting review, oldest first, with how many are waiting."""
+    query = (
+        select(Batch, Campaign, func.count(Letter.id))
+        .join(Campaign, Campaign.id == Batch.campaign_id)
+        .join(Letter, Letter.batch_id == Batch.id)
+        .where(Letter.status == "review")
+        .group_by(Batch.id, Campaign.id)
+        .order_by(Batch.id)
+    )
+    return [
+        BatchRow(b.id, c.key, c.title, b.reason, b.created_at, b.created_by, n)
+        for b, c, n in uow.execute(query)
+    ]
+
+
+def review_letters(uow: Session, batch_id: int, *, offset: int, limit: int) -> list[ReviewRow]:
+    """One page of a batch's letters awaiting review, with each one's newest PDF revision."""
+    newest = (
+        select(Document.letter_id, func.max(Document.revision).label("revision"))
+        .where(Document.format == "pdf")
+        .group_by(Document.letter_id)
+        .subquery()
+    )
+    query = (
+        select(Letter, Addressee, Document)
+        .join(Addressee, Addressee.id == Letter.addressee_id)
+        .outerjoin(newest, newest.c.letter_id == Letter.id)
+        .outerjoin(
+            Document,
+            (Document.letter_id == Letter.id)
+            & (Document.format == "pdf")
+            & (Document.revision == newest.c.revision),
+        )
+        .where(Letter.batch_id == batch_id, Letter.status == "review")
+        .order_by(Addressee.key)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
+        ReviewRow(
+            letter.id, a.key, a.name, letter.language, d.revision if d else 0, d.size if d else 0
+        )
+        for letter, a, d in uow.execute(query)
+    ]
+
+
+def delivery_states(uow: Session) -> dict[str, int]:
+    """How many outbox rows are in each state."""
+    query = select(Delivery.state, func.count(Delivery.id)).group_by(Delivery.state)
+    return {key: n for key, n in uow.execute(query).all()}  # noqa: C416 (Rows, not pairs)
+
+
+def overdue_answers(
+    uow: Session, *, now: datetime, after_days: int, limit: int
+) -> list[tuple[str, str, datetime | None]]:
+    """The longest-waiting (campaign key, addressee name, first delivered) without an answer."""
+    query = (
+        select(Campaign.key, Addressee.name, func.min(Delivery.finished_at))
+        .select_from(Delivery)
+        .join(Letter, Letter.id == Delivery.letter_id)
+        .join(Batch, Batch.id == Letter.batch_id)
+        .join(Campaign, Campaign.id == Batch.campaign_id)
+        .join(Addressee, Addressee.id == Letter.addressee_id)
+        .where(overdue_filter(now, after_days))
+        .group_by(Campaign.key, Addressee.id, Addressee.name)
+        .order_by(func.min(Delivery.finished_at))
+        .limit(limit)
+    )
+    return [(key, name, when) for key, name, when in uow.execute(query)]
+
+
+def outbox_rows(
+    uow: Session, states: tuple[str, ...], *, limit: int
+) -> list[tuple[Delivery, str, str]]:
+    """Deliveries in these states with campaign key and addressee name, most urgent first."""
+    query = (
+        select(Delivery, Campaign.key, Addressee.name)
+        .join(Letter, Letter.id == Delivery.letter_id)
+        .join(Batch, Batch.id == Letter.batch_id)
+        .join(Campaign, Campaign.id == Batch.campaign_id)
+        .join(Addressee, Addressee.id == Letter.addressee_id)
+        .where(Delivery.state.in_(states))
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    )
+    return [(d, key, name) for d, key, name in uow.execute(query)]
