@@ -148,14 +148,18 @@ def fire_due_milestones(
     actor: str,
     clock: Clock,
     policy: MissedPolicy = FIRE_LATE,
+    count: int | None = None,
 ) -> Batch | None:
     """Fire every due, unfired milestone; all of them share one new batch. Return it, if any.
+
+    ``count``: the count the caller has just recorded (saves reading it back).
 
     A dated milestone overdue by more than ``policy.grace`` is fired late or, with the
     ``report`` policy, recorded as missed; either way it is settled once and for all.
     """
-    snapshot = latest_count(uow, campaign.id)
-    count = snapshot.count if snapshot else 0
+    if count is None:
+        snapshot = latest_count(uow, campaign.id)
+        count = snapshot.count if snapshot else 0
     due = [
         s.milestone
         for s in milestone_states(uow, campaign)

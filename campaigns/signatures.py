@@ -39,7 +39,7 @@ class Recorder:
     clock: Clock
     policy: MissedPolicy = FIRE_LATE
 
-    def fire(self, uow: Session, campaign: Campaign) -> Batch | None:
+    def fire(self, uow: Session, campaign: Campaign, count: int | None = None) -> Batch | None:
         return fire_due_milestones(
             uow,
             campaign,
@@ -47,6 +47,7 @@ class Recorder:
             actor=self.actor,
             clock=self.clock,
             policy=self.policy,
+            count=count,
         )
 
 
@@ -112,7 +113,7 @@ def set_count(
             **details,
         )
     recorder = Recorder(identities, actor, clock, policy)
-    return CountOutcome(previous, count, recorder.fire(uow, campaign))
+    return CountOutcome(previous, count, recorder.fire(uow, campaign, count))
 
 
 def add_signatures(
@@ -145,4 +146,5 @@ def add_signatures(
             count=previous + added,
             source=source,
         )
-    return CountOutcome(previous, previous + added, recorder.fire(uow, campaign))
+    current = previous + added
+    return CountOutcome(previous, current, recorder.fire(uow, campaign, current))

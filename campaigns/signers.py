@@ -15,13 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from babel import Locale
 from email_validator import EmailNotValidError
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from campaigns.store import get_campaign
 from recipients.record import country_codes, normalized_email
@@ -159,36 +160,51 @@ def check_signer(
     return SignerRecord(keys.key(email), name, city, country, signed_at, public), []
 
 
-def insert_signers(
-    uow: Session, campaign_id: int, records: Sequence[SignerRecord], *, source: str
-) -> None:
-    """Store the records; one already stored for the campaign (same email key) is skipped.
+def _rows(campaign_id: int, records: Sequence[SignerRecord], source: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "campaign_id": campaign_id,
+            "email_key": r.email_key,
+            "name": r.name,
+            "city": r.city,
+            "country": r.country,
+            "signed_at": r.signed_at,
+            "public": r.public,
+            "source": source,
+        }
+        for r in records
+    ]
 
-    Count the new ones with ``signer_total`` before and after, under ``lock_campaign``.
-    """
-    if not records:
-        return
+
+def _insert_skipping_known(uow: Session) -> Insert:
     dialect = uow.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # The Core table, not the mapped class: the ORM's bulk path costs ~10 µs a row here.
     table = cast(Table, Signer.__table__)
-    statement = insert(table).on_conflict_do_nothing(index_elements=["campaign_id", "email_key"])
-    uow.execute(
-        statement,
-        [
-            {
-                "campaign_id": campaign_id,
-                "email_key": r.email_key,
-                "name": r.name,
-                "city": r.city,
-                "country": r.country,
-                "signed_at": r.signed_at,
-                "public": r.public,
-                "source": source,
-            }
-            for r in records
-        ],
-    )
+    return insert(table).on_conflict_do_nothing(index_elements=["campaign_id", "email_key"])
+
+
+def insert_signers(
+    uow: Session, campaign_id: int, records: Sequence[SignerRecord], *, source: str
+) -> None:
+    """Store many records fast; one already stored for the campaign (same key) is skipped.
+
+    Count the new ones with ``signer_total`` before and after, under ``lock_campaign``
+    (drivers do not agree on a row count for a bulk insert).
+    """
+    if records:
+        uow.execute(_insert_skipping_known(uow), _rows(campaign_id, records, source))
+
+
+def insert_new_signers(
+    uow: Session, campaign_id: int, records: Sequence[SignerRecord], *, source: str
+) -> int:
+    """Store a few records, skipping known ones as ``insert_signers`` does; return how many
+    were new (``RETURNING``: no count over all the campaign's signers)."""
+    if not records:
+        return 0
+    statement = _insert_skipping_known(uow).returning(Signer.__table__.c.id)
+    return len(uow.execute(statement, _rows(campaign_id, records, source)).all())
 
 
 def signer_total(uow: Session, campaign_id: int) -> int:

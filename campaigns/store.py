@@ -6,6 +6,7 @@ demo and scripts can be re-run; a different definition under the same key needs 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -102,5 +103,11 @@ def lock_campaign(uow: Session, key: str) -> Campaign:
 
 
 def appeal_of(campaign: Campaign) -> Appeal:
-    """The validated appeal stored with a campaign."""
-    return Appeal.model_validate(campaign.definition)
+    """The validated appeal stored with a campaign (validated once per definition: appeals are
+    frozen, and every count and webhook call asks for it)."""
+    return _validated(campaign.definition_sha256, json.dumps(campaign.definition))
+
+
+@functools.lru_cache(maxsize=64)
+def _validated(sha256: str, definition: str) -> Appeal:
+    return Appeal.model_validate_json(definition)

@@ -29,7 +29,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from sqlalchemy.orm import Session
 
 from campaigns.signatures import CountOutcome, Recorder, add_signatures, set_count
-from campaigns.signers import EmailKeys, SignerRecord, check_signer, insert_signers, signer_total
+from campaigns.signers import EmailKeys, SignerRecord, check_signer, insert_new_signers
 from campaigns.store import get_campaign, lock_campaign
 from errors import InputError, PayloadTooLarge, Problem, Unauthenticated
 from storage import audit
@@ -239,8 +239,6 @@ def accept_signatures(
         return WebhookOutcome(0, 0, outcome)
     records = _signers(parsed, prefix, keys=keys, now=now)
     campaign = lock_campaign(uow, campaign_key)
-    before = signer_total(uow, campaign.id)
-    insert_signers(uow, campaign.id, records, source="webhook")
-    new = signer_total(uow, campaign.id) - before
+    new = insert_new_signers(uow, campaign.id, records, source="webhook")
     count = add_signatures(uow, campaign, new, as_of=None, source="webhook", recorder=recorder)
     return WebhookOutcome(len(records), new, count)
