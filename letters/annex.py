@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -37,6 +38,8 @@ _TOP, _BOTTOM = _PAGE_H - 24 * mm, 16 * mm
 _ROWS = int((_TOP - _BOTTOM) // _LEADING) + 1
 _INDENT = 3 * mm
 _SPACES = re.compile(r"\s+")
+# Compressed page streams as binary, not ASCII85 on top (a quarter larger and slower to write).
+rl_config.useA85 = 0
 
 
 @dataclass(frozen=True)
@@ -79,18 +82,20 @@ class _Font:
         self.name = f"annex-{digest}"
         font = TTFont(self.name, str(path))
         pdfmetrics.registerFont(font)
-        self.widths = dict(font.face.charWidths)
-        self.known = frozenset(font.face.charToGlyph)
+        widths = font.face.charWidths
+        self.known = frozenset(chr(code) for code in font.face.charToGlyph)
+        self.widths = {c: widths.get(ord(c), 1000) for c in self.known}
 
     def clean(self, text: str) -> tuple[str, bool]:
         """NFC text on one line; characters the font lacks become '?' (second value: any did)."""
         text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-        if all(ord(c) in self.known for c in text):
+        if self.known.issuperset(text):
             return text, False
-        return "".join(c if ord(c) in self.known else "?" for c in text), True
+        return "".join(c if c in self.known else "?" for c in text), True
 
     def width(self, text: str, size: float) -> float:
-        units: int = sum(self.widths.get(ord(c), 1000) for c in text)
+        """Width in points of ``text``, which ``clean`` has made of known characters only."""
+        units: int = sum(map(self.widths.__getitem__, text))
         return units * size / 1000
 
     def fit(self, text: str, size: float, room: float) -> str:
@@ -148,8 +153,7 @@ def _lines(font: _Font, entry: AnnexEntry) -> tuple[list[_Line], bool]:
         name = font.fit(name, _SIZE, _COLUMN_W)
     if not place:
         return [(name, "", False)], bad_name or bad_place
-    together = font.width(f"{name}  {place}", _SIZE) <= _COLUMN_W
-    if together:
+    if font.width(f"{name}  {place}", _SIZE) <= _COLUMN_W:
         return [(name, place, False)], bad_name or bad_place
     if font.width(place, _SIZE) > _COLUMN_W - _INDENT:
         place = font.fit(place, _SIZE, _COLUMN_W - _INDENT)
@@ -180,7 +184,7 @@ def _draw_page(
     regular, bold = fonts
     number, total = numbering
     room = _PAGE_W - 2 * _MARGIN
-    heading = wording.heading
+    heading = bold.clean(wording.heading)[0]
     if bold.width(heading, 9) > room:
         heading = bold.fit(heading, 9, room)
     canvas.setFillColorRGB(0.48, 0.12, 0.12)
@@ -192,8 +196,8 @@ def _draw_page(
     canvas.setFillColorRGB(0.33, 0.33, 0.33)
     canvas.setFont(regular.name, 7.5)
     if number == 1:
-        canvas.drawString(_MARGIN, _PAGE_H - 20.5 * mm, wording.intro)
-    page = wording.page.format(page=number, pages=total)
+        canvas.drawString(_MARGIN, _PAGE_H - 20.5 * mm, regular.clean(wording.intro)[0])
+    page = regular.clean(wording.page.format(page=number, pages=total))[0]
     canvas.drawRightString(_PAGE_W - _MARGIN, 9 * mm, page)
     for index, lines in enumerate(columns):
         _draw_column(canvas, regular, lines, _MARGIN + index * (_COLUMN_W + _GAP))

@@ -7,13 +7,11 @@ reach back into the database. Same ``ComposedLetter`` → same bytes.
 from __future__ import annotations
 
 import base64
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
 import qrcode
-import qrcode.image.svg
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -72,11 +70,32 @@ class ComposedLetter:
 
 @cache
 def qr_svg_data_uri(url: str) -> str:
-    """The petition URL as an inline SVG QR code (no file, no network)."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=1)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    """The petition URL as an inline SVG QR code (no file, no network).
+
+    Each run of dark modules in a row is one stroked line: about a quarter of the path points
+    of one square per module, and SVG paths are a fifth of a cover letter's render time.
+    """
+    code = qrcode.QRCode(border=1)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            start = x
+            while x < size and row[x]:
+                x += 1
+            if x > start:
+                runs.append(f"M{start} {y}.5h{x - start}")
+            x += 1
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}mm" height="{size}mm" '
+        f'viewBox="0 0 {size} {size}"><rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path stroke="#000" stroke-width="1" d="{"".join(runs)}"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def addressee_lines(addressee: Addressee) -> tuple[str, ...]:

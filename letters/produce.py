@@ -92,10 +92,9 @@ def render_many(
         for letter in letters:
             yield letter, render_letter(renderers, letter, annex=annex, signer=signer)
         return
-    # forkserver: workers start from a clean process, not a copy of ours with its database
-    # connections (a forked child closing an inherited PostgreSQL socket breaks the parent's).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["letters.produce", "letters.pdf"])
+    # spawn: workers start from a clean interpreter, not a copy of ours with its database
+    # connections and threads (a progress bar's refresher may hold a lock at fork time).
+    context = multiprocessing.get_context("spawn")
     content = None if annex is None else annex.content
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start, initargs=(renderers, content, signer)
