@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-WIDTH, HEIGHT, PAD = 640, 180, 28
+WIDTH, HEIGHT, PAD, LEFT = 640, 180, 28, 56  # LEFT: room for the count labels
 MAX_POINTS = 240
 
 
@@ -29,6 +29,7 @@ class Timeline:
     width: int = WIDTH
     height: int = HEIGHT
     pad: int = PAD
+    left: int = LEFT
 
 
 def _thin(points: list[tuple[datetime, int]]) -> list[tuple[datetime, int]]:
@@ -40,17 +41,19 @@ def _thin(points: list[tuple[datetime, int]]) -> list[tuple[datetime, int]]:
 
 
 def timeline(points: list[tuple[datetime, int]], marks: list[tuple[datetime, str]]) -> Timeline:
-    """Signature counts over time as a step line, with labelled vertical marks (batches)."""
+    """Signature counts over time as a step line, with labelled vertical marks (batches).
+    Fewer than two moments make no line: the page then states the count in words."""
     points = _thin(sorted(points))
-    if not points:
-        return Timeline("", [], 0, None, None)
     times = [p[0] for p in points] + [m[0] for m in marks]
+    if not points or min(times) == max(times):
+        return Timeline("", [], max((c for _, c in points), default=0), None, None)
     start, end = min(times), max(times)
-    span = (end - start).total_seconds() or 1.0
+    points.append((end, points[-1][1]))  # the last count holds until the chart's end
+    span = (end - start).total_seconds()
     top = max(count for _, count in points) or 1
 
     def x(moment: datetime) -> float:
-        return round(PAD + (WIDTH - 2 * PAD) * (moment - start).total_seconds() / span, 1)
+        return round(LEFT + (WIDTH - LEFT - PAD) * (moment - start).total_seconds() / span, 1)
 
     def y(count: int) -> float:
         return round(HEIGHT - PAD - (HEIGHT - 2 * PAD) * count / top, 1)

@@ -126,6 +126,7 @@ _EN: dict[str, str] = {
     "campaign.timeline_caption": "Signatures over time, up to {top}, from {start} to {end}; "
     "vertical lines mark the {batches} delivery batches.",
     "campaign.no_counts": "No signature counts recorded yet.",
+    "campaign.one_count": "One count so far: {count} signatures. The chart appears with the next.",
     "campaign.addressees": "Addressees",
     "campaign.deliver": "Deliver approved letters",
     "campaign.deliver_hint": "Queues every approved letter; the worker sends them.",
