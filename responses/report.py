@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.tables import Addressee, Batch, Campaign, Delivery, Letter, Response
@@ -40,28 +40,47 @@ class ReportRow:
     summary: str
 
 
-def response_report(uow: Session, campaign: Campaign) -> list[ReportRow]:
-    """One row per addressee the campaign has written to, newest letter first considered."""
+def _newest_letters(uow: Session, campaign: Campaign) -> list[tuple[Letter, Addressee]]:
+    """Each addressee's newest letter of the campaign, by addressee key (one query)."""
+    newest = (
+        select(func.max(Letter.id))
+        .join(Batch, Letter.batch_id == Batch.id)
+        .where(Batch.campaign_id == campaign.id)
+        .group_by(Letter.addressee_id)
+    )
     rows = uow.execute(
         select(Letter, Addressee)
         .join(Addressee, Letter.addressee_id == Addressee.id)
-        .join(Batch, Letter.batch_id == Batch.id)
-        .where(Batch.campaign_id == campaign.id)
-        .order_by(Addressee.key, Letter.id.desc())
+        .where(Letter.id.in_(newest))
+        .order_by(Addressee.key)
     ).all()
+    return [(letter, addressee) for letter, addressee in rows]
+
+
+def _first_deliveries(uow: Session, letter_ids: list[int]) -> dict[int, Delivery]:
+    """The first delivery row of each letter (one query per 1,000 letters, not one each)."""
+    first: dict[int, Delivery] = {}
+    for start in range(0, len(letter_ids), 1000):
+        chunk = letter_ids[start : start + 1000]
+        for delivery in uow.scalars(
+            select(Delivery).where(Delivery.letter_id.in_(chunk)).order_by(Delivery.id)
+        ):
+            first.setdefault(delivery.letter_id, delivery)
+    return first
+
+
+def response_report(uow: Session, campaign: Campaign) -> list[ReportRow]:
+    """One row per addressee the campaign has written to, about the newest letter to them."""
+    rows = _newest_letters(uow, campaign)
+    deliveries = _first_deliveries(uow, [letter.id for letter, _ in rows])
     responses: dict[int, list[Response]] = {}
     for response in uow.scalars(
         select(Response).where(Response.campaign_id == campaign.id).order_by(Response.received_at)
     ):
         responses.setdefault(response.addressee_id, []).append(response)
-    report, seen = [], set()
+    report = []
     for letter, addressee in rows:
-        if addressee.id in seen:
-            continue
-        seen.add(addressee.id)
-        delivery = uow.scalar(
-            select(Delivery).where(Delivery.letter_id == letter.id).order_by(Delivery.id).limit(1)
-        )
+        delivery = deliveries.get(letter.id)
         answers = [r for r in responses.get(addressee.id, []) if r.kind == "response"]
         acks = [r for r in responses.get(addressee.id, []) if r.kind != "response"]
         delivered_at = (

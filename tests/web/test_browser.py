@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ pytestmark = [
         "(scripts/system-deps.sh test installs it)",
     ),
 ]
-SHOTS = Path("/tmp/advocacy-screenshots")
+SHOTS = Path(tempfile.gettempdir()) / "advocacy-screenshots"
 
 
 def _free_port() -> int:
