@@ -10,6 +10,7 @@ signing time); the review pins whatever bytes were made.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,14 @@ def verify(pdf: bytes, *, trusted: list[Any] | None = None) -> list[SignatureChe
     context = ValidationContext(trust_roots=trusted or [])
     checks = []
     for embedded in reader.embedded_signatures:
-        status = validate_pdf_signature(embedded, signer_validation_context=context)
+        # An untrusted certificate is reported as trusted=False; pyHanko would also log it
+        # as a warning with a traceback.
+        quiet = logging.getLogger("pyhanko.sign.validation.generic_cms")
+        level, quiet.level = quiet.level, logging.ERROR
+        try:
+            status = validate_pdf_signature(embedded, signer_validation_context=context)
+        finally:
+            quiet.setLevel(level)
         checks.append(
             SignatureCheck(
                 signer=status.signing_cert.subject.human_friendly,
