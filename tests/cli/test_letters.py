@@ -1,0 +1,103 @@
+"""``advocacy render`` and ``advocacy verify`` as a user runs them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+import bootstrap
+from cli import main
+from delivery.memory import MemoryTransport
+from settings import ROOT, Settings
+from tests.helpers import CAMPAIGN, load_examples, reach_milestone
+from tests.letters.test_signatories import add_signer
+from tests.letters.test_signing import PASSPHRASE, make_key_file
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """One installation in a temporary directory, signing with a throwaway key."""
+    return {
+        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
+        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
+        "ADVOCACY_SMTP_URL": "",
+        "ADVOCACY_SECRET_KEY": "cli-test-secret",
+        "ADVOCACY_SIGNING_KEY_FILE": str(make_key_file(tmp_path / "org.p12")),
+        "ADVOCACY_SIGNING_KEY_PASSPHRASE": PASSPHRASE.decode(),
+    }
+
+
+@pytest.fixture
+def run(env: dict[str, str], tmp_path: Path) -> Iterator[CliRunner]:
+    """A runner for a database holding the example campaign at its first milestone."""
+    settings = Settings(
+        database_url=env["ADVOCACY_DATABASE_URL"],
+        data_dir=Path(env["ADVOCACY_DATA_DIR"]),
+        secret_key=env["ADVOCACY_SECRET_KEY"],
+        _env_file=None,
+    )  # type: ignore[call-arg]
+    services = bootstrap.build(settings, transport=MemoryTransport())
+    services.migrate()
+    load_examples(services)
+    add_signer(services, "Anna Nowak", city="Kraków", country="PL")
+    reach_milestone(services)
+    services.close()
+    os.chdir(tmp_path)
+    yield CliRunner(env=env)
+    os.chdir(ROOT)
+
+
+def test_render_one_recipient_copies_its_pdf(run: CliRunner, tmp_path: Path) -> None:
+    """--recipient renders that addressee's letter only; --out receives its signed PDF."""
+    out = tmp_path / "out"
+    result = run.invoke(main, ["render", CAMPAIGN, "--recipient", "mfa-poland", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "rendered 1 letter(s)" in result.output
+    [pdf] = out.iterdir()
+    assert pdf.name == "mfa-poland.r1.pdf"
+    assert "Anna Nowak" in PdfReader(pdf).pages[-1].extract_text()
+
+
+def test_render_format_email_copies_emails(run: CliRunner, tmp_path: Path) -> None:
+    """--format email puts the .eml files in --out (every format is stored regardless)."""
+    out = tmp_path / "out"
+    result = run.invoke(main, ["render", CAMPAIGN, "--format", "email", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {p.suffix for p in out.iterdir()} == {".eml"}
+
+
+def test_render_unknown_recipient_is_an_error(run: CliRunner) -> None:
+    """A key that is not in the registry stops with a message, exit status 1."""
+    result = run.invoke(main, ["render", CAMPAIGN, "--recipient", "mfa-atlantis"])
+    assert result.exit_code == 1
+    assert "no addressee 'mfa-atlantis'" in result.output
+
+
+def test_render_twice_has_nothing_left(run: CliRunner) -> None:
+    """Rendered letters are not pending any more: a second run says so."""
+    run.invoke(main, ["render", CAMPAIGN, "--recipient", "mfa-poland"])
+    result = run.invoke(main, ["render", CAMPAIGN, "--recipient", "mfa-poland"])
+    assert result.exit_code == 0
+    assert "nothing to render" in result.output
+
+
+def test_verify_reports_a_rendered_letter_intact_and_valid(run: CliRunner, tmp_path: Path) -> None:
+    """A letter signed with the configured key is intact, valid and trusted."""
+    run.invoke(main, ["render", CAMPAIGN, "--recipient", "uk-fcdo", "--out", str(tmp_path)])
+    result = run.invoke(main, ["verify", str(tmp_path / "uk-fcdo.r1.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "intact=yes valid=yes trusted=yes whole document=yes" in result.output
+
+
+def test_verify_an_unsigned_pdf_says_not_signed(run: CliRunner, tmp_path: Path) -> None:
+    """A PDF without a signature (the batch's annex) is reported as 'not signed', status 1."""
+    run.invoke(main, ["render", CAMPAIGN, "--recipient", "uk-fcdo"])
+    annex = next((tmp_path / "var").rglob("annex.pdf"))
+    result = run.invoke(main, ["verify", str(annex)])
+    assert result.exit_code == 1
+    assert "not signed" in result.output
