@@ -1,4 +1,10 @@
-"""Run the Alembic migrations from code (``advocacy init``, tests, the demo)."""
+"""Run the Alembic migrations from code (``advocacy init``, tests, the demo).
+
+Rule: on SQLite, foreign keys are switched off while migrating. Alembic's batch mode rebuilds a
+table by copy-and-drop, and with foreign keys on, dropping a referenced table fails (or, worse,
+cascades). The pragma only works outside a transaction, so it is set on the raw connection
+before the migration's transaction begins, and every key is checked again afterwards.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from errors import AdvocacyError
 from settings import ROOT
 
 
@@ -20,6 +27,19 @@ def alembic_config(url: str) -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema; safe to run again."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "heads")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise AdvocacyError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
