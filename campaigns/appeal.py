@@ -119,6 +119,22 @@ def _known_language(code: str) -> str:
     return code
 
 
+class Layout(_Strict):
+    """How a letter shows the texts: ``single`` (the addressee's language only) or
+    ``bilingual`` (the letter's language, then the other of ``languages``, each complete)."""
+
+    style: Literal["single", "bilingual"] = "single"
+    languages: list[Annotated[str, Field(pattern=_LANGUAGE)]] = []
+
+    @model_validator(mode="after")
+    def _two_for_bilingual(self) -> Layout:
+        if self.style == "bilingual" and len(set(self.languages)) != 2:
+            raise ValueError("a bilingual layout names two languages, e.g. [en, ru]")
+        if self.style == "single" and self.languages:
+            raise ValueError("languages are for style: bilingual")
+        return self
+
+
 class Appeal(_Strict):
     """A whole appeal: texts per language, co-signers, sender, targets, milestones."""
 
@@ -135,6 +151,8 @@ class Appeal(_Strict):
     # Display goals ("next goal: 5,000"), never deliveries: see ``campaigns.goals``.
     goal_ladder: Literal["standard"] | list[Annotated[int, Field(gt=0)]] | None = None
     template: Line80 = "letter"
+    # After ``texts``: its validator checks that both languages of a bilingual layout have one.
+    layout: Layout = Layout()
     review_required: bool = True
 
     # Field validators, not a model validator, so each problem names its field and line.
@@ -144,6 +162,15 @@ class Appeal(_Strict):
         texts = info.data.get("texts")
         if texts is not None and value not in texts:
             raise ValueError(f"{value!r} has no text")
+        return value
+
+    @field_validator("layout")
+    @classmethod
+    def _layout_languages_have_texts(cls, value: Layout, info: ValidationInfo) -> Layout:
+        texts = info.data.get("texts")
+        missing = [code for code in value.languages if texts is not None and code not in texts]
+        if missing:
+            raise ValueError(f"{', '.join(map(repr, missing))} has no text")
         return value
 
     @field_validator("milestones")
