@@ -278,7 +278,9 @@ def run(report: Report) -> None:
             for name, path in pages.items():
                 assert client.get(path).status_code == 200
                 ours = _p95(_time(lambda p=path: client.get(p), REPEAT, WARM))
-                baseline = _p95(_time(lambda f=naive[name]: f(s), 3, 0))
+                # The N+1 dashboard issues ~200,000 queries: once is enough to compare.
+                runs = 1 if name == "dashboard" else 3
+                baseline = _p95(_time(lambda f=naive[name]: f(s), runs, 0))
                 report.versus(f"page_p95_{name}", "ms", value=ours, baseline=baseline)
         with s.db.unit_of_work(write=False) as uow:
             assert uow.query(User).count() == 4

@@ -165,7 +165,11 @@ class Letter(Base):
     """One addressee's letter in a batch; its documents are the rendered bytes."""
 
     __tablename__ = "letters"
-    __table_args__ = (UniqueConstraint("batch_id", "addressee_id"),)
+    __table_args__ = (
+        UniqueConstraint("batch_id", "addressee_id"),
+        # The review queue and dashboard count letters by status without reading every letter.
+        Index("ix_letters_status_batch", "status", "batch_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
     addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"))
@@ -212,6 +216,8 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("letter_id", "channel"),
         Index("ix_deliveries_due", "state", "next_attempt_at"),
+        # Delivered-before-a-date scans (overdue answers) read only this index and the letters.
+        Index("ix_deliveries_delivered", "state", "finished_at", "letter_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
@@ -234,6 +240,8 @@ class Response(Base):
     """An answer (or automatic acknowledgement) from an addressee to a campaign."""
 
     __tablename__ = "responses"
+    # "Has this addressee answered this campaign?" is asked per addressee by the dashboard.
+    __table_args__ = (Index("ix_responses_campaign_addressee", "campaign_id", "addressee_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"))

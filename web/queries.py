@@ -7,11 +7,12 @@ row (the benchmark compares these pages against exactly that N+1 shape).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from campaigns.goals import standing
@@ -61,21 +62,6 @@ def _per_campaign(uow: Session, query: Any) -> dict[int, int]:
     return {key: n for key, n in uow.execute(query).all()}  # noqa: C416 (Rows, not pairs)
 
 
-def overdue_filter(now: datetime, after_days: int) -> ColumnElement[bool]:
-    """Delivered more than ``after_days`` ago, and no answer (acknowledgements do not count)
-    from that addressee to that campaign since."""
-    answered = exists().where(
-        Response.campaign_id == Batch.campaign_id,
-        Response.addressee_id == Letter.addressee_id,
-        Response.kind == "response",
-    )
-    return and_(
-        Delivery.state.in_(DELIVERED),
-        Delivery.finished_at < now - timedelta(days=after_days),
-        ~answered,
-    )
-
-
 def _letters_in(uow: Session, where: ColumnElement[bool], count: Any) -> dict[int, int]:
     query = (
         select(Batch.campaign_id, count)
@@ -87,9 +73,9 @@ def _letters_in(uow: Session, where: ColumnElement[bool], count: Any) -> dict[in
     return _per_campaign(uow, query)
 
 
-def campaign_rows(uow: Session, *, clock: Clock, answer_due_days: int) -> list[CampaignRow]:
+def campaign_rows(uow: Session, *, clock: Clock, overdue: list[Overdue]) -> list[CampaignRow]:
     """Every campaign with its count, goals, letters in review, deliveries in flight and
-    overdue answers (addressees counted once per campaign)."""
+    how many of ``overdue`` are its own."""
     in_review = _letters_in(uow, Letter.status == "review", func.count(Letter.id))
     joined = select(Batch.campaign_id).select_from(Delivery)
     joined = joined.join(Letter, Letter.id == Delivery.letter_id)
@@ -100,12 +86,7 @@ def campaign_rows(uow: Session, *, clock: Clock, answer_due_days: int) -> list[C
         .where(Delivery.state.in_(IN_FLIGHT))
         .group_by(Batch.campaign_id),
     )
-    overdue = _per_campaign(
-        uow,
-        joined.add_columns(func.count(func.distinct(Letter.addressee_id)))
-        .where(overdue_filter(clock.now(), answer_due_days))
-        .group_by(Batch.campaign_id),
-    )
+    late = Counter(item.campaign_id for item in overdue)
     rows = []
     for campaign in uow.scalars(select(Campaign).order_by(Campaign.created_at.desc())):
         stand = standing(uow, campaign.key, clock=clock)
@@ -121,7 +102,7 @@ def campaign_rows(uow: Session, *, clock: Clock, answer_due_days: int) -> list[C
                 campaign.public_page,
                 in_review.get(campaign.id, 0),
                 in_flight.get(campaign.id, 0),
-                overdue.get(campaign.id, 0),
+                late.get(campaign.id, 0),
             )
         )
     return rows
@@ -180,23 +161,49 @@ def delivery_states(uow: Session) -> dict[str, int]:
     return {key: n for key, n in uow.execute(query).all()}  # noqa: C416 (Rows, not pairs)
 
 
-def overdue_answers(
-    uow: Session, *, now: datetime, after_days: int, limit: int
-) -> list[tuple[str, str, datetime | None]]:
-    """The longest-waiting (campaign key, addressee name, first delivered) without an answer."""
-    query = (
-        select(Campaign.key, Addressee.name, func.min(Delivery.finished_at))
+@dataclass(frozen=True)
+class Overdue:
+    campaign_id: int
+    campaign_key: str
+    addressee: str
+    delivered_at: datetime
+
+
+def overdue_answers(uow: Session, *, now: datetime, after_days: int) -> list[Overdue]:
+    """Addressees first delivered a campaign's letter more than ``after_days`` ago who have not
+    answered it since (acknowledgements do not count), longest waiting first.
+
+    Deliveries are grouped per (campaign, addressee) first and only those groups are checked
+    for an answer, so the answer lookup runs per addressee, not per delivery.
+    """
+    first = (
+        select(
+            Batch.campaign_id.label("campaign_id"),
+            Letter.addressee_id.label("addressee_id"),
+            func.min(Delivery.finished_at).label("delivered_at"),
+        )
         .select_from(Delivery)
         .join(Letter, Letter.id == Delivery.letter_id)
         .join(Batch, Batch.id == Letter.batch_id)
-        .join(Campaign, Campaign.id == Batch.campaign_id)
-        .join(Addressee, Addressee.id == Letter.addressee_id)
-        .where(overdue_filter(now, after_days))
-        .group_by(Campaign.key, Addressee.id, Addressee.name)
-        .order_by(func.min(Delivery.finished_at))
-        .limit(limit)
+        .where(
+            Delivery.state.in_(DELIVERED), Delivery.finished_at < now - timedelta(days=after_days)
+        )
+        .group_by(Batch.campaign_id, Letter.addressee_id)
+        .subquery()
     )
-    return [(key, name, when) for key, name, when in uow.execute(query)]
+    answered = exists().where(
+        Response.campaign_id == first.c.campaign_id,
+        Response.addressee_id == first.c.addressee_id,
+        Response.kind == "response",
+    )
+    query = (
+        select(first.c.campaign_id, Campaign.key, Addressee.name, first.c.delivered_at)
+        .join(Campaign, Campaign.id == first.c.campaign_id)
+        .join(Addressee, Addressee.id == first.c.addressee_id)
+        .where(~answered)
+        .order_by(first.c.delivered_at, Addressee.name)
+    )
+    return [Overdue(cid, key, name, when) for cid, key, name, when in uow.execute(query)]
 
 
 def outbox_rows(

@@ -1,4 +1,5 @@
-"""Web app: staff accounts, browser sessions, API tokens; the public page flag and summaries.
+"""Web app: staff accounts, browser sessions, API tokens; the public page flag and summaries;
+indexes the dashboard and review queue need at 100,000 deliveries.
 
 Revision ID: 0004_web_accounts
 Revises: 0003_signers
@@ -61,8 +62,19 @@ def upgrade() -> None:
             sa.Column("public_summary", sa.Text(), nullable=False, server_default="")
         )
 
+    op.create_index("ix_letters_status_batch", "letters", ["status", "batch_id"])
+    op.create_index(
+        "ix_deliveries_delivered", "deliveries", ["state", "finished_at", "letter_id"]
+    )
+    op.create_index(
+        "ix_responses_campaign_addressee", "responses", ["campaign_id", "addressee_id"]
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_responses_campaign_addressee", table_name="responses")
+    op.drop_index("ix_deliveries_delivered", table_name="deliveries")
+    op.drop_index("ix_letters_status_batch", table_name="letters")
     with op.batch_alter_table("responses", schema=None) as batch_op:
         batch_op.drop_column("public_summary")
     with op.batch_alter_table("campaigns", schema=None) as batch_op:

@@ -117,10 +117,10 @@ def dashboard(request: Request, me: Annotated[Staff, Depends(staff("read"))]) ->
     s = services_of(request)
     due = s.settings.answer_due_days
     with s.db.unit_of_work(write=False) as uow:
-        campaigns = campaign_rows(uow, clock=s.clock, answer_due_days=due)
+        overdue = overdue_answers(uow, now=s.clock.now(), after_days=due)
+        campaigns = campaign_rows(uow, clock=s.clock, overdue=overdue)
         batches = review_batches(uow)
         states = delivery_states(uow)
-        overdue = overdue_answers(uow, now=s.clock.now(), after_days=due, limit=10)
     return pages_of(request).render(
         request,
         "dashboard.html.j2",
