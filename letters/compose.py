@@ -7,7 +7,7 @@ reach back into the database. Same ``ComposedLetter`` → same bytes.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 
@@ -28,6 +28,24 @@ class Attachment:
     filename: str
     media_type: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class ComposedText:
+    """The appeal's text in one more language, for a bilingual letter (after the main text)."""
+
+    language: str
+    heading: str
+    salutation: str
+    body_markdown: str
+    demands: tuple[str, ...]
+    closing: str
+    signatures_text: str
+    labels: dict[str, str]
+
+    @property
+    def body_html(self) -> Markup:
+        return Markup(_MARKDOWN.render(self.body_markdown))  # noqa: S704 - html disabled above
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,8 @@ class ComposedLetter:
     template: str
     labels: dict[str, str]
     attachments: tuple[Attachment, ...] = field(default=())
+    # Bilingual layout: the same appeal in the layout's other language(s), shown after this one.
+    translations: tuple[ComposedText, ...] = field(default=())
 
     @property
     def body_html(self) -> Markup:
@@ -118,35 +138,62 @@ def compose(
     reply_to: str,
 ) -> ComposedLetter:
     """Build the letter for one addressee from the appeal and the batch's snapshot."""
+    main = _text(appeal, addressee, language, signature_count, signatures_as_of)
     locale = wording.locale_for(language, addressee.country)
-    text = appeal.texts[language]
-    words = wording.labels(language)
-    signatures_text = words["supported"].format(
-        count=wording.number(signature_count, locale),
-        date=wording.long_date(signatures_as_of.date(), locale),
-    )
+    others = [code for code in appeal.layout.languages if code != language]
+    if addressee.salutation:
+        main = replace(main, salutation=addressee.salutation)
     return ComposedLetter(
         letter_id=letter_id,
         language=language,
-        subject=text.subject,
-        heading=text.heading,
+        subject=appeal.texts[language].subject,
+        heading=main.heading,
         date=dated,
         date_text=wording.long_date(dated.date(), locale),
         addressee_key=addressee.key,
         addressee_name=addressee.name,
         addressee_lines=addressee_lines(addressee),
         recipient_email=addressee.email,
-        salutation=addressee.salutation or wording.default_salutation(language, addressee.category),
-        body_markdown=text.body,
-        demands=tuple(text.demands),
-        closing=text.closing,
+        salutation=main.salutation,
+        body_markdown=main.body_markdown,
+        demands=main.demands,
+        closing=main.closing,
         cosigners=tuple(appeal.cosigners),
         sender=appeal.sender,
         signature_count=signature_count,
-        signatures_text=signatures_text,
+        signatures_text=main.signatures_text,
         petition_url=appeal.petition_url,
         message_id=message_id,
         reply_to=reply_to,
         template=appeal.template,
+        labels=main.labels,
+        translations=tuple(
+            _text(appeal, addressee, code, signature_count, signatures_as_of) for code in others
+        ),
+    )
+
+
+def _text(
+    appeal: Appeal,
+    addressee: Addressee,
+    language: str,
+    signature_count: int,
+    signatures_as_of: datetime,
+) -> ComposedText:
+    """The appeal's text and fixed wording in ``language``, localised for the addressee."""
+    locale = wording.locale_for(language, addressee.country)
+    text = appeal.texts[language]
+    words = wording.labels(language)
+    return ComposedText(
+        language=language,
+        heading=text.heading,
+        salutation=wording.default_salutation(language, addressee.category),
+        body_markdown=text.body,
+        demands=tuple(text.demands),
+        closing=text.closing,
+        signatures_text=words["supported"].format(
+            count=wording.number(signature_count, locale),
+            date=wording.long_date(signatures_as_of.date(), locale),
+        ),
         labels=words,
     )

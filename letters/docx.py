@@ -98,6 +98,18 @@ def _letter(document: Any, letter: ComposedLetter) -> None:
         document.add_paragraph(demand, style="List Number")
     document.add_paragraph(letter.closing)
     document.add_paragraph().add_run(letter.sender.name).bold = True
+    for t in letter.translations:  # bilingual layout: the other language, on a new page
+        document.add_page_break()
+        document.add_heading(t.heading, level=1)
+        document.add_paragraph(t.salutation)
+        for text in _paragraphs(t.body_markdown):
+            document.add_paragraph(text)
+        document.add_paragraph().add_run(t.labels["demands"]).bold = True
+        # Numbered by hand: a second "List Number" list would go on from the first one's 3.
+        for number, demand in enumerate(t.demands, start=1):
+            document.add_paragraph(f"{number}. {demand}")
+        document.add_paragraph(t.closing)
+        document.add_paragraph().add_run(letter.sender.name).bold = True
 
 
 def _support(document: Any, letter: ComposedLetter) -> None:
@@ -108,6 +120,8 @@ def _support(document: Any, letter: ComposedLetter) -> None:
             text = c.organisation + (f" — {extra}" if extra else "")
             document.add_paragraph(text, style="List Bullet")
     document.add_paragraph().add_run(letter.signatures_text).bold = True
+    for t in letter.translations:
+        document.add_paragraph().add_run(t.signatures_text).bold = True
     document.add_paragraph(f"{letter.labels['petition']}: {letter.petition_url}")
     document.add_picture(_qr_png(letter.petition_url), width=Mm(25))
 
