@@ -16,8 +16,12 @@ def _login(client: TestClient, password: str, *, next_path: str = "/") -> object
     form = client.get("/login").text
     token = re.search(r'name="csrf" value="([^"]+)"', form)
     assert token is not None
-    data = {"email": "admin@staff.example", "password": password, "csrf": token[1],
-            "next": next_path}
+    data = {
+        "email": "admin@staff.example",
+        "password": password,
+        "csrf": token[1],
+        "next": next_path,
+    }
     return client.post("/login", data=data, follow_redirects=False)
 
 

@@ -13,10 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import func, or_, select
+from starlette.datastructures import UploadFile
 
 from errors import InputError, NotFound, PayloadTooLarge, Problem
 from recipients import registry
@@ -139,9 +140,9 @@ async def edit_addressee(
     return see_other(f"/registry/{key}", notice="saved")
 
 
-def _records(upload: UploadFile, content: bytes) -> list[Any]:
+def _records(filename: str, content: bytes) -> list[Any]:
     """Validate the uploaded file as ``read_file`` does, reporting it under its own name."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or "upload").name) or "upload"
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(filename).name) or "upload"
     if not name.lower().endswith(SUFFIXES):
         raise InputError([Problem(name, None, "file", f"must end in {', '.join(SUFFIXES)}")])
     with tempfile.TemporaryDirectory() as tmp:
@@ -161,20 +162,24 @@ async def import_file(
 ) -> Response:
     s = services_of(request)
     form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise InputError([Problem("import", None, "file", "choose a file to import")])
-    content = await upload.read(s.settings.upload_max_bytes + 1)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InputError([Problem("import", None, "file", "choose a file to import")])
+        content = await upload.read(s.settings.upload_max_bytes + 1)
+        name = upload.filename or "upload"
+    finally:
+        await form.close()  # the upload's spooled temporary file
     if len(content) > s.settings.upload_max_bytes:
         raise PayloadTooLarge(f"the file is over {s.settings.upload_max_bytes:,} bytes")
     dry_run, update = form.get("dry_run") == "on", form.get("update") == "on"
     try:
-        records = _records(upload, content)
+        records = _records(name, content)
         with s.db.unit_of_work() as uow:
             report = registry.import_records(
                 uow,
                 records,
-                source_name=f"web:{upload.filename}",
+                source_name=f"web:{name}",
                 update=update,
                 actor=me.user.email,
                 clock=s.clock,
