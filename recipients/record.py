@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 CATEGORIES = (
     "eu-institution",
@@ -53,15 +54,25 @@ FIELDS = (
     "verified_on",
     "defunct",
 )
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# C0 and C1 controls (C1 holds NEL, U+0085, a line break to YAML) and the Unicode line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+# Two-letter territories CLDR (so Babel) knows that ISO 3166-1 has not assigned to a country:
+# exceptionally reserved codes (Ascension, Canary Islands …), groupings (EZ Eurozone, UN, QO),
+# pseudo-locales and ZZ "Unknown Region". EU and XK (Kosovo, used by the EU itself) are added.
+_NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+)
 
 
 @cache
 def country_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes as Babel knows them, plus ``EU`` for EU bodies."""
+    """ISO 3166-1 alpha-2 codes as Babel knows them, plus ``EU`` for EU bodies and ``XK``."""
     codes = {str(code) for code in Locale("en").territories}
-    return frozenset({code for code in codes if len(code) == 2 and code.isalpha()} | {"EU"})
+    alpha2 = {code for code in codes if len(code) == 2 and code.isalpha()}
+    return frozenset((alpha2 - _NOT_COUNTRIES) | {"EU", "XK"})
 
 
 @cache
@@ -70,26 +81,71 @@ def language_codes() -> frozenset[str]:
     return frozenset(str(code) for code in Locale("en").languages if len(str(code)) == 2)
 
 
-def _single_line(value: str) -> str:
+def _single_line(value: object) -> object:
+    if not isinstance(value, str):
+        return value  # the str schema behind this says what is wrong with it
     if _CONTROL.search(value):
         raise ValueError("contains a line break or control character")
     return value.strip()
 
 
-def _multi_line(value: str) -> str:
-    if _CONTROL.search(value.replace("\n", "").replace("\r", "")):
+def _multi_line(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR (old Mac) is a break
+    if _CONTROL.search(value.replace("\n", "")):
         raise ValueError("contains a control character")
-    return "\n".join(line.strip() for line in value.replace("\r\n", "\n").split("\n")).strip()
+    return "\n".join(line.strip() for line in value.split("\n")).strip()
 
 
-_SingleLine = AfterValidator(_single_line)
-Line2 = Annotated[str, _SingleLine, Field(max_length=2)]
-Line80 = Annotated[str, _SingleLine, Field(max_length=80)]
-Line100 = Annotated[str, _SingleLine, Field(max_length=100)]
-Line200 = Annotated[str, _SingleLine, Field(max_length=200)]
-Line254 = Annotated[str, _SingleLine, Field(max_length=254)]
-Line300 = Annotated[str, _SingleLine, Field(max_length=300)]
-Line500 = Annotated[str, _SingleLine, Field(max_length=500)]
+# Control characters are refused and whitespace stripped *before* the string schema, so the
+# length limit applies to the stored value and reads "String should have at most N characters"
+# (a limit placed after a validator reads "Value should have at most N items after validation").
+# strict: bytes (YAML's !!binary) are not quietly decoded past the check.
+_SingleLine = BeforeValidator(_single_line)
+Line2 = Annotated[str, Field(max_length=2, strict=True), _SingleLine]
+Line80 = Annotated[str, Field(max_length=80, strict=True), _SingleLine]
+Line100 = Annotated[str, Field(max_length=100, strict=True), _SingleLine]
+Line200 = Annotated[str, Field(max_length=200, strict=True), _SingleLine]
+Line254 = Annotated[str, Field(max_length=254, strict=True), _SingleLine]
+Line300 = Annotated[str, Field(max_length=300, strict=True), _SingleLine]
+Line500 = Annotated[str, Field(max_length=500, strict=True), _SingleLine]
+MultiLine1000 = Annotated[str, Field(max_length=1000, strict=True), BeforeValidator(_multi_line)]
+
+
+# An RFC 5322 dot-atom local part and an ASCII host name: the shape nearly every address has.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_EMAIL = re.compile(rf"({_ATEXT}(?:\.{_ATEXT})*)@([A-Za-z0-9.-]+)")
+
+
+@lru_cache(maxsize=65536)
+def _plain_domain(domain: str) -> str | None:
+    """email-validator's normal form of an ASCII domain when it changes nothing but case."""
+    try:
+        normalized = validate_email(f"a@{domain}", check_deliverability=False).domain
+    except EmailNotValidError:
+        return None
+    return normalized if normalized == domain.lower() else None
+
+
+def normalized_email(value: str) -> str:
+    """``validate_email(value).normalized`` without DNS; raise ``EmailNotValidError`` if bad.
+
+    Validating the domain is most of email-validator's work and registries repeat domains, so
+    for the plain shape (ASCII dot-atom @ ASCII domain, within the length limits) the domain's
+    verdict is cached and the local part is kept as email-validator keeps it. Anything else,
+    and every invalid address, goes through email-validator itself, so messages are its own.
+    """
+    plain = _PLAIN_EMAIL.fullmatch(value)
+    if plain and len(value) <= 254 and len(plain[1]) <= 64:
+        domain = _plain_domain(plain[2])
+        if domain is not None:
+            local = plain[1]
+            if local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES:
+                local = local.lower()  # RFC 2142 names (postmaster, info …), as email-validator
+            return f"{local}@{domain}"
+    # Syntax only: deliverability would mean blocking DNS on every import.
+    return validate_email(value, check_deliverability=False).normalized
 
 
 class AddresseeRecord(BaseModel):
@@ -98,7 +154,7 @@ class AddresseeRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
     key: Line80
-    name: Line300 = Field(min_length=1)
+    name: Line300  # "" and blanks are refused by _name_present with "is missing"
     official_name: Line300 = ""
     person: Line200 = ""
     title: Line200 = ""
@@ -106,7 +162,7 @@ class AddresseeRecord(BaseModel):
     country: Line2 = ""
     languages: Line100 = "en"
     email: Line254 = ""
-    postal_address: Annotated[str, AfterValidator(_multi_line), Field(max_length=1000)] = ""
+    postal_address: MultiLine1000 = ""
     web_form: Line500 = ""
     salutation: Line200 = ""
     tags: Line500 = ""
@@ -151,8 +207,7 @@ class AddresseeRecord(BaseModel):
         if not value:
             return value
         try:
-            # Syntax only: deliverability would mean blocking DNS on every import.
-            return validate_email(value, check_deliverability=False).normalized
+            return normalized_email(value)
         except EmailNotValidError as exc:
             raise ValueError(str(exc)) from exc
 
