@@ -40,6 +40,11 @@ class SmtpConfig:
             )
         implicit = parts.scheme == "smtps"
         mode = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p).get("starttls")
+        if mode not in {None, "required", "off"}:
+            # A typo must not quietly mean "STARTTLS if offered", i.e. plaintext if it is not.
+            raise AdvocacyError(
+                f"ADVOCACY_SMTP_URL: starttls must be required or off, not {mode!r}"
+            )
         start_tls = {"required": True, "off": False}.get(mode or "")
         port = parts.port or (465 if implicit else 587)
         if port == 587 and start_tls is None:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from letters.service import write_atomically
@@ -50,9 +50,12 @@ def _find_letter(
         letter = uow.scalar(select(Letter).where(Letter.message_id == message_id))
         if letter is not None:
             return letter, "in-reply-to"
-    senders = [address.lower() for _, address in getaddresses([str(message.get("From", ""))])]
+    # Skip empty addresses ("Name <>"): they would match every addressee without an email.
+    senders = [a.lower() for _, a in getaddresses([str(message.get("From", ""))]) if a]
     addressee = (
-        uow.scalar(select(Addressee).where(Addressee.email.in_(senders))) if senders else None
+        uow.scalar(select(Addressee).where(func.lower(Addressee.email).in_(senders)))
+        if senders
+        else None
     )
     if addressee is not None:
         letter = uow.scalar(
@@ -97,8 +100,10 @@ def import_message(
     batch = uow.get_one(Batch, letter.batch_id)
     raw_path = raw_dir / f"{hashlib.sha256(raw).hexdigest()}.eml"
     write_atomically(raw_path, raw)
-    date = message.get("Date")
-    received = as_utc(parsedate_to_datetime(str(date))) if date else clock.now()
+    # The parsed Date header; None when missing or unreadable (a broken mailer must not stop
+    # the import), and then the reply is dated when it was imported.
+    sent_at = getattr(message.get("Date"), "datetime", None)
+    received = as_utc(sent_at) if sent_at else clock.now()
     response = Response(
         campaign_id=batch.campaign_id,
         addressee_id=letter.addressee_id,

@@ -43,8 +43,9 @@ class ReplyAddresses:
         return f"bounce+{delivery_id}@{self.domain}"
 
     def is_genuine(self, token: str) -> bool:
-        uid, _, mac = token.partition("-")
-        return hmac.compare_digest(self._mac(uid), mac.lower())
+        # Tokens are made lowercase; an address may come back upper-cased (the regex allows it).
+        uid, _, mac = token.lower().partition("-")
+        return hmac.compare_digest(self._mac(uid), mac)
 
     def tokens_in(self, text: str) -> list[str]:
         """Genuine tokens found in a header value, in order of appearance."""

@@ -1,0 +1,187 @@
+"""import_message: a reply finds its letter by token, by In-Reply-To, or by its sender."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bootstrap import Services
+from recipients import registry
+from storage.tables import Addressee, Letter, Response
+from tests.helpers import EXAMPLES, load_examples, reach_milestone
+from tests.responses.replies import import_reply, raw_dir, reply
+
+FCDO = "correspondence@fcdo.example"
+
+
+@pytest.fixture
+def letters(services: Services) -> dict[str, Letter]:
+    """The first milestone's letters, by addressee key (no rendering needed to match)."""
+    load_examples(services)
+    reach_milestone(services)
+    return letters_by_key(services)
+
+
+def letters_by_key(s: Services) -> dict[str, Letter]:
+    with s.db.unit_of_work(write=False) as uow:
+        rows = uow.execute(
+            select(Addressee.key, Letter)
+            .join(Letter, Letter.addressee_id == Addressee.id)
+            .order_by(Letter.id)
+        ).all()
+    return dict(rows)
+
+
+def stored(s: Services) -> int:
+    with s.db.unit_of_work(write=False) as uow:
+        return uow.scalar(select(func.count()).select_from(Response)) or 0
+
+
+def reply_address(s: Services, letter: Letter) -> str:
+    return s.identities.reply_to(letter.reply_token)
+
+
+def test_token_in_to_finds_the_letter(services: Services, letters: dict[str, Letter]) -> None:
+    """A reply sent to the letter's reply+token address is matched to that letter."""
+    result = import_reply(services, reply(to=reply_address(services, letters["mfa-poland"])))
+    assert result.outcome == "stored"
+    assert result.response is not None
+    assert (result.response.letter_id, result.response.matched_by) == (
+        letters["mfa-poland"].id,
+        "token",
+    )
+
+
+def test_token_wins_over_in_reply_to(services: Services, letters: dict[str, Letter]) -> None:
+    """When token and In-Reply-To disagree, the token decides."""
+    raw = reply(
+        to=reply_address(services, letters["mfa-poland"]),
+        headers={"In-Reply-To": letters["mfa-latvia"].message_id},
+    )
+    result = import_reply(services, raw)
+    assert result.response is not None
+    assert result.response.letter_id == letters["mfa-poland"].id
+
+
+def test_in_reply_to_finds_the_letter(services: Services, letters: dict[str, Letter]) -> None:
+    """A reply naming our Message-ID in In-Reply-To is matched to that letter."""
+    raw = reply(headers={"In-Reply-To": letters["mfa-latvia"].message_id})
+    result = import_reply(services, raw)
+    assert result.response is not None
+    assert (result.response.letter_id, result.response.matched_by) == (
+        letters["mfa-latvia"].id,
+        "in-reply-to",
+    )
+
+
+def test_in_reply_to_wins_over_the_sender(services: Services, letters: dict[str, Letter]) -> None:
+    """A known sender replying in another letter's thread is matched by the thread."""
+    raw = reply(sender=FCDO, headers={"In-Reply-To": letters["mfa-latvia"].message_id})
+    result = import_reply(services, raw)
+    assert result.response is not None
+    assert result.response.letter_id == letters["mfa-latvia"].id
+
+
+def test_known_sender_finds_their_latest_letter(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A reply from an address in the registry goes to the newest letter to that addressee."""
+    reach_milestone(services, 50_100)
+    newest = letters_by_key(services)["uk-fcdo"]
+    assert newest.id != letters["uk-fcdo"].id
+    result = import_reply(services, reply(sender=f"FCDO Correspondence <{FCDO}>"))
+    assert result.response is not None
+    assert (result.response.letter_id, result.response.matched_by) == (newest.id, "sender")
+
+
+def test_sender_matches_a_registry_address_with_capitals(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A registry address with capitals in its local part still recognises its sender."""
+    [record] = [
+        r for r in registry.read_file(EXAMPLES / "addressees-demo.csv") if r.key == "uk-fcdo"
+    ]
+    changed = type(record).model_validate(
+        record.model_dump() | {"email": "Correspondence@fcdo.example"}
+    )
+    with services.db.unit_of_work() as uow:
+        registry.import_records(
+            uow, [changed], source_name="t", update=True, actor="t", clock=services.clock
+        )
+    result = import_reply(services, reply(sender="Correspondence@fcdo.example"))
+    assert result.response is not None
+    assert result.response.letter_id == letters["uk-fcdo"].id
+
+
+def test_unknown_message_is_unmatched_and_not_stored(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A message with no token, no known thread and an unknown sender is left unmatched."""
+    assert import_reply(services, reply()).outcome == "unmatched"
+    assert stored(services) == 0
+    assert not raw_dir(services).exists()
+
+
+def test_tampered_token_is_not_trusted(services: Services, letters: dict[str, Letter]) -> None:
+    """A reply address whose token fails the check matches nothing."""
+    token = letters["mfa-poland"].reply_token
+    forged = services.identities.reply_to(token[:-1] + ("0" if token[-1] != "0" else "1"))
+    assert import_reply(services, reply(to=forged)).outcome == "unmatched"
+
+
+def test_same_message_twice_is_a_duplicate(services: Services, letters: dict[str, Letter]) -> None:
+    """Importing a message again changes nothing and says 'duplicate'."""
+    raw = reply(to=reply_address(services, letters["mfa-poland"]))
+    assert import_reply(services, raw).outcome == "stored"
+    assert import_reply(services, raw).outcome == "duplicate"
+    assert stored(services) == 1
+
+
+def test_raw_message_is_kept(services: Services, letters: dict[str, Letter]) -> None:
+    """The exact bytes of a stored reply are kept on disk beside the response."""
+    raw = reply(to=reply_address(services, letters["mfa-poland"]))
+    result = import_reply(services, raw)
+    assert result.response is not None
+    with open(result.response.raw_path, "rb") as kept:
+        assert kept.read() == raw
+
+
+@pytest.mark.parametrize(
+    "header", [("Auto-Submitted", "auto-replied"), ("X-Autoreply", "yes")], ids=lambda h: h[0]
+)
+def test_auto_reply_is_an_acknowledgement(
+    services: Services, letters: dict[str, Letter], header: tuple[str, str]
+) -> None:
+    """An automatic answer is stored as an acknowledgement, not as a response."""
+    raw = reply(to=reply_address(services, letters["mfa-poland"]), headers=dict([header]))
+    result = import_reply(services, raw)
+    assert result.response is not None
+    assert result.response.kind == "acknowledgement"
+
+
+def test_human_reply_is_a_response(services: Services, letters: dict[str, Letter]) -> None:
+    """A reply marked Auto-Submitted: no is a person's answer."""
+    raw = reply(to=reply_address(services, letters["mfa-poland"]), headers={"Auto-Submitted": "no"})
+    result = import_reply(services, raw)
+    assert result.response is not None
+    assert result.response.kind == "response"
+
+
+def test_unreadable_date_is_stored_at_import_time(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A reply whose Date header cannot be parsed is still stored, dated when imported."""
+    # Set as raw bytes: the email package will not write a Date it cannot parse.
+    raw = b"Date: sometime next week\n" + reply(
+        to=reply_address(services, letters["mfa-poland"]), date=None
+    )
+    result = import_reply(services, raw)
+    assert result.response is not None
+    assert result.response.received_at == services.clock.now()
+
+
+def test_sender_with_an_empty_address_is_unmatched(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A From without an address is not taken for an addressee who has no email."""
+    assert import_reply(services, reply(sender="Mail Delivery System <>")).outcome == "unmatched"
