@@ -378,3 +378,50 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class InboundMessage(Base):
+    """A received message that is not (yet) an answer: the holding pen.
+
+    ``status`` is ``unmatched`` (staff must assign it), ``assigned`` (a response was made of it),
+    ``ignored`` or ``bounce`` (a delivery failure report no bounce handler took). Nothing is
+    ever attached to a guessed addressee from here: only staff move a message out of the pen.
+    """
+
+    __tablename__ = "inbound_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    raw_path: Mapped[str] = mapped_column(String(500))
+    sender: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    received_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="unmatched", index=True)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id"), default=None)
+
+
+class AddresseeStatus(Base):
+    """A status staff set by hand for one addressee in one campaign (``refused`` or
+    ``no-response-needed``); it overrides what the responses alone would say."""
+
+    __tablename__ = "addressee_statuses"
+    __table_args__ = (UniqueConstraint("campaign_id", "addressee_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"))
+    status: Mapped[str] = mapped_column(String(30))
+    set_by: Mapped[str] = mapped_column(String(120))
+    set_at: Mapped[datetime]
+
+
+class FollowUp(Base):
+    """A follow-up letter batch created for addressees silent past one answer deadline; the
+    unique (campaign, due date) row makes the follow-up job create it once, never twice."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (UniqueConstraint("campaign_id", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    due_on: Mapped[date]
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), default=None)
+    addressees: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
