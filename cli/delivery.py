@@ -12,6 +12,7 @@ from rich.table import Table
 import bootstrap
 from campaigns.store import get_campaign
 from cli.base import console, handled, main, services
+from cli.outbox import drain_with_progress
 from delivery.outbox import enqueue
 from errors import NotFound
 from responses.inbound import import_message
@@ -42,7 +43,7 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
 
 
 def _drain(s: bootstrap.Services) -> None:
-    outcome = s.worker().drain_sync()
+    outcome = drain_with_progress(s)
     console.print(f"delivery: {outcome.describe()}")
     if s.transport.name == "maildir" and outcome.done.get("written"):
         console.print(f"outbox (Maildir, not sent): {s.settings.outbox_dir}")

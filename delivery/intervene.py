@@ -26,7 +26,9 @@ def _delivery(uow: Session, delivery_id: int) -> Delivery:
     return delivery
 
 
-def _audit(uow: Session, delivery: Delivery, action: str, *, actor: str, clock: Clock) -> None:
+def _audit(
+    uow: Session, delivery: Delivery, action: str, *, actor: str, clock: Clock, reason: str
+) -> None:
     letter = uow.get_one(Letter, delivery.letter_id)
     audit.record(
         uow,
@@ -37,10 +39,13 @@ def _audit(uow: Session, delivery: Delivery, action: str, *, actor: str, clock: 
         campaign_id=uow.get_one(Batch, letter.batch_id).campaign_id,
         recipient=delivery.recipient,
         previous_error=delivery.last_error,
+        reason=reason,
     )
 
 
-def retry_now(uow: Session, delivery_id: int, *, actor: str, clock: Clock) -> Delivery:
+def retry_now(
+    uow: Session, delivery_id: int, *, actor: str, clock: Clock, reason: str = ""
+) -> Delivery:
     """Queue a waiting, failed or cancelled delivery for the worker's next pass."""
     delivery = _delivery(uow, delivery_id)
     if delivery.state not in RETRYABLE:
@@ -48,12 +53,14 @@ def retry_now(uow: Session, delivery_id: int, *, actor: str, clock: Clock) -> De
             f"delivery {delivery_id} is {delivery.state}; only waiting, failed or "
             "cancelled deliveries can be retried"
         )
-    _audit(uow, delivery, "delivery.retry", actor=actor, clock=clock)
+    _audit(uow, delivery, "delivery.retry", actor=actor, clock=clock, reason=reason)
     delivery.state, delivery.next_attempt_at, delivery.finished_at = "queued", clock.now(), None
     return delivery
 
 
-def cancel(uow: Session, delivery_id: int, *, actor: str, clock: Clock) -> Delivery:
+def cancel(
+    uow: Session, delivery_id: int, *, actor: str, clock: Clock, reason: str = ""
+) -> Delivery:
     """Stop a delivery that has not gone out; it stays listed as cancelled."""
     delivery = _delivery(uow, delivery_id)
     if delivery.state not in CANCELLABLE:
@@ -61,6 +68,6 @@ def cancel(uow: Session, delivery_id: int, *, actor: str, clock: Clock) -> Deliv
             f"delivery {delivery_id} is {delivery.state}; only queued, waiting or "
             "failed deliveries can be cancelled"
         )
-    _audit(uow, delivery, "delivery.cancel", actor=actor, clock=clock)
+    _audit(uow, delivery, "delivery.cancel", actor=actor, clock=clock, reason=reason)
     delivery.state, delivery.finished_at = "cancelled", clock.now()
     return delivery

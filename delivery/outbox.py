@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from review.queue import current_documents, is_approved
@@ -91,6 +91,15 @@ def enqueue(uow: Session, campaign: Campaign, *, actor: str, clock: Clock) -> En
     return report
 
 
+def due_condition(now: datetime) -> ColumnElement[bool]:
+    """The "what is due" rule, documented on ``claim_due``; shared with ``count_due``."""
+    return or_(
+        Delivery.state == "queued",
+        (Delivery.state == "retry_wait") & (Delivery.next_attempt_at <= now),
+        (Delivery.state == "sending") & (Delivery.lease_until < now),
+    )
+
+
 def claim_due(db: Database, *, limit: int, now: datetime, lease: timedelta) -> list[int]:
     """Claim up to ``limit`` due deliveries for this worker and return their ids.
 
@@ -102,11 +111,7 @@ def claim_due(db: Database, *, limit: int, now: datetime, lease: timedelta) -> l
     PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets several workers claim disjoint rows at once.
     SQLite: the unit of work began with ``BEGIN IMMEDIATE``, so claims are serialised.
     """
-    due = or_(
-        Delivery.state == "queued",
-        (Delivery.state == "retry_wait") & (Delivery.next_attempt_at <= now),
-        (Delivery.state == "sending") & (Delivery.lease_until < now),
-    )
+    due = due_condition(now)
     with db.unit_of_work() as uow:
         query = (
             select(Delivery.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -62,6 +63,7 @@ class Worker:
     clock: Clock
     batch_size: int = 20
     lease: timedelta = timedelta(minutes=5)
+    concurrency: int = 1
 
     def _approved_bytes(self, delivery: Delivery) -> bytes:
         """The delivery's bytes, once every document of its letter is proven to be approved.
@@ -114,30 +116,46 @@ class Worker:
             return "retry", "; ".join(f"{r}: {why}" for r, why in result.temporary)
         return self.transport.final_state, ""
 
-    async def drain(self, *, limit: int | None = None) -> DrainReport:
-        """Process due deliveries until none are left (or ``limit`` have been handled)."""
+    async def _handle(self, delivery_id: int) -> str:
+        """One attempt for a claimed row, its outcome recorded; returns the row's new state."""
+        with self.db.unit_of_work(write=False) as uow:
+            delivery = uow.get_one(Delivery, delivery_id)
+        state, error = await self._attempt(delivery)
+        # A crash before this commit leaves the row ``sending``; its lease expires and it is
+        # claimed again with the same Message-ID (at-least-once).
+        with self.db.unit_of_work() as uow:
+            row = uow.get_one(Delivery, delivery_id)
+            finish(
+                uow, row, state=state, error=error, clock=self.clock, transport=self.transport.name
+            )
+            return row.state
+
+    async def drain(
+        self, *, limit: int | None = None, progress: Callable[[str], None] | None = None
+    ) -> DrainReport:
+        """Process due deliveries until none are left (or ``limit`` have been handled).
+
+        Up to ``concurrency`` sends run at once (the transport applies its own per-domain
+        limits); ``progress`` is called with each finished row's new state.
+        """
         report, handled = DrainReport(), 0
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(delivery_id: int) -> None:
+            async with gate:
+                state = await self._handle(delivery_id)
+            report.count(state)
+            if progress is not None:
+                progress(state)
+
         while limit is None or handled < limit:
-            ids = claim_due(self.db, limit=self.batch_size, now=self.clock.now(), lease=self.lease)
+            size = self.batch_size if limit is None else min(self.batch_size, limit - handled)
+            ids = claim_due(self.db, limit=size, now=self.clock.now(), lease=self.lease)
             if not ids:
                 break
-            for delivery_id in ids:
-                with self.db.unit_of_work(write=False) as uow:
-                    delivery = uow.get_one(Delivery, delivery_id)
-                state, error = await self._attempt(delivery)
-                with self.db.unit_of_work() as uow:
-                    row = uow.get_one(Delivery, delivery_id)
-                    finish(
-                        uow,
-                        row,
-                        state=state,
-                        error=error,
-                        clock=self.clock,
-                        transport=self.transport.name,
-                    )
-                    report.count(row.state)
-                handled += 1
+            await asyncio.gather(*(one(i) for i in ids))
+            handled += len(ids)
         return report
 
-    def drain_sync(self) -> DrainReport:
-        return asyncio.run(self.drain())
+    def drain_sync(self, progress: Callable[[str], None] | None = None) -> DrainReport:
+        return asyncio.run(self.drain(progress=progress))

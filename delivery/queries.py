@@ -1,0 +1,69 @@
+"""Read-only questions about the outbox, one named function each (for the CLI and reports).
+
+Rule: these never change a row; changes go through ``delivery.intervene`` (staff) or
+``delivery.outbox`` (the worker).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from delivery.outbox import due_condition
+from storage.tables import Addressee, Batch, Campaign, Delivery, Letter
+
+STATES = ("queued", "sending", "retry_wait", "sent", "written", "failed", "cancelled", "bounced")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    campaign: str
+    addressee: str
+    channel: str
+    recipient: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
+
+
+def outbox_rows(
+    uow: Session, *, state: str | None = None, campaign_key: str | None = None, limit: int = 500
+) -> list[OutboxRow]:
+    """Outbox rows, oldest first, optionally only one state and/or one campaign."""
+    query = (
+        select(Delivery, Campaign.key, Addressee.key)
+        .join(Letter, Delivery.letter_id == Letter.id)
+        .join(Batch, Letter.batch_id == Batch.id)
+        .join(Campaign, Batch.campaign_id == Campaign.id)
+        .join(Addressee, Letter.addressee_id == Addressee.id)
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    if state is not None:
+        query = query.where(Delivery.state == state)
+    if campaign_key is not None:
+        query = query.where(Campaign.key == campaign_key)
+    return [
+        OutboxRow(
+            d.id,
+            campaign,
+            addressee,
+            d.channel,
+            d.recipient,
+            d.state,
+            d.attempts,
+            d.next_attempt_at,
+            d.last_error,
+        )
+        for d, campaign, addressee in uow.execute(query).all()
+    ]
+
+
+def count_due(uow: Session, now: datetime) -> int:
+    """How many rows ``claim_due`` would hand out now (the same conditions, uncapped)."""
+    return int(uow.scalar(select(func.count(Delivery.id)).where(due_condition(now))) or 0)
