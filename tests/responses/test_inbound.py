@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from bootstrap import Services
 from recipients import registry
+from responses.pen import pen
 from storage.tables import Addressee, Letter, Response
 from tests.helpers import EXAMPLES, load_examples, reach_milestone
-from tests.responses.replies import import_reply, raw_dir, reply
+from tests.responses.replies import import_reply, reply
 
 FCDO = "correspondence@fcdo.example"
 
@@ -113,19 +114,35 @@ def test_sender_matches_a_registry_address_with_capitals(
     assert result.response.letter_id == letters["uk-fcdo"].id
 
 
-def test_unknown_message_is_unmatched_and_not_stored(
+def test_unknown_message_is_penned_not_stored(
     services: Services, letters: dict[str, Letter]
 ) -> None:
-    """A message with no token, no known thread and an unknown sender is left unmatched."""
+    """A message with no token, no known thread and an unknown sender goes to the pen only."""
     assert import_reply(services, reply()).outcome == "unmatched"
     assert stored(services) == 0
-    assert not raw_dir(services).exists()
+    with services.db.unit_of_work(write=False) as uow:
+        assert [m.status for m in pen(uow)] == ["unmatched"]
 
 
-def test_tampered_token_is_not_trusted(services: Services, letters: dict[str, Letter]) -> None:
-    """A reply address whose token fails the check matches nothing."""
+def test_mistyped_token_is_matched_as_a_guess(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A token one character off its letter's is matched, and recorded as a guess."""
     token = letters["mfa-poland"].reply_token
-    forged = services.identities.reply_to(token[:-1] + ("0" if token[-1] != "0" else "1"))
+    typo = services.identities.reply_to(token[:-1] + ("0" if token[-1] != "0" else "1"))
+    result = import_reply(services, reply(to=typo))
+    assert result.response is not None
+    assert (result.response.letter_id, result.response.matched_by) == (
+        letters["mfa-poland"].id,
+        "guess",
+    )
+
+
+def test_forged_token_far_from_every_letter_is_penned(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A token-shaped address near no stored token matches nothing."""
+    forged = services.identities.reply_to("0123456789abcdef-0123456789")
     assert import_reply(services, reply(to=forged)).outcome == "unmatched"
 
 

@@ -1,0 +1,117 @@
+"""Which letter a reply answers: the matching order, each step one function.
+
+Rule: the first step that succeeds wins and is recorded as ``matched_by``: a genuine token in
+To/Cc/Delivered-To (``token``), our Message-ID in In-Reply-To/References (``in-reply-to``), one
+clear fuzzy guess of a mistyped token (``guess``), the sender known in the registry
+(``sender``). Anything else goes to the holding pen; a guess with a rival is no guess.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from email.utils import getaddresses
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from responses.tokens import ReplyAddresses
+from storage.tables import Addressee, Letter
+
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+# Something shaped like a token (hex-ish, one hyphen, about the right length) that failed the
+# HMAC check: a typist dropped, added or changed a character or two.
+_TOKEN_LIKE = re.compile(r"reply\+([0-9a-z]{13,19}-[0-9a-z]{7,13})@", re.IGNORECASE)
+_AFFIX = 4  # one edit cannot change both the first and the last four characters
+MAX_GUESS_DISTANCE = 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions each cost one)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _recipients(message: EmailMessage) -> str:
+    return " ".join(str(message.get(h, "")) for h in ("To", "Cc", "Delivered-To"))
+
+
+def by_token(uow: Session, message: EmailMessage, identities: ReplyAddresses) -> Letter | None:
+    for token in identities.tokens_in(_recipients(message)):
+        letter = uow.scalar(select(Letter).where(Letter.reply_token == token))
+        if letter is not None:
+            return letter
+    return None
+
+
+def by_thread(uow: Session, message: EmailMessage) -> Letter | None:
+    referenced = " ".join(str(message.get(h, "")) for h in ("In-Reply-To", "References"))
+    for message_id in _MESSAGE_ID.findall(referenced):
+        letter = uow.scalar(select(Letter).where(Letter.message_id == message_id))
+        if letter is not None:
+            return letter
+    return None
+
+
+def guess_token(uow: Session, typed: str) -> Letter | None:
+    """The one letter whose token is within two edits of ``typed`` and clearly nearest."""
+    typed = typed.lower()
+    candidates = uow.scalars(
+        select(Letter).where(
+            or_(
+                Letter.reply_token.startswith(typed[:_AFFIX], autoescape=True),
+                Letter.reply_token.endswith(typed[-_AFFIX:], autoescape=True),
+            )
+        )
+    ).all()
+    ranked = sorted((edit_distance(typed, c.reply_token), c.id, c) for c in candidates)
+    if not ranked or ranked[0][0] > MAX_GUESS_DISTANCE:
+        return None
+    if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+        return None  # two equally near tokens: ask a person
+    return ranked[0][2]
+
+
+def by_guess(uow: Session, message: EmailMessage, identities: ReplyAddresses) -> Letter | None:
+    for typed in _TOKEN_LIKE.findall(_recipients(message)):
+        if not identities.is_genuine(typed):
+            letter = guess_token(uow, typed)
+            if letter is not None:
+                return letter
+    return None
+
+
+def by_sender(uow: Session, message: EmailMessage) -> Letter | None:
+    # Skip empty addresses ("Name <>"): they would match every addressee without an email.
+    senders = [a.lower() for _, a in getaddresses([str(message.get("From", ""))]) if a]
+    if not senders:
+        return None
+    addressee = uow.scalar(select(Addressee).where(func.lower(Addressee.email).in_(senders)))
+    if addressee is None:
+        return None
+    return uow.scalar(
+        select(Letter)
+        .where(Letter.addressee_id == addressee.id)
+        .order_by(Letter.id.desc())
+        .limit(1)
+    )
+
+
+def find_letter(
+    uow: Session, message: EmailMessage, identities: ReplyAddresses
+) -> tuple[Letter | None, str]:
+    """The letter this message answers and how it was found, or (None, "")."""
+    found: list[tuple[str, Letter | None]] = [("token", by_token(uow, message, identities))]
+    if found[-1][1] is None:
+        found.append(("in-reply-to", by_thread(uow, message)))
+    if found[-1][1] is None:
+        found.append(("guess", by_guess(uow, message, identities)))
+    if found[-1][1] is None:
+        found.append(("sender", by_sender(uow, message)))
+    name, letter = found[-1]
+    return (letter, name) if letter is not None else (None, "")
