@@ -6,8 +6,11 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bootstrap import Services
 from responses.inbound import Inbound, import_message
+from storage.tables import Addressee, Letter
 
 
 def reply(
@@ -42,3 +45,14 @@ def import_reply(s: Services, raw: bytes) -> Inbound:
 
 def raw_dir(s: Services) -> Path:
     return s.settings.data_dir / "replies"
+
+
+def letters_by_key(s: Services) -> dict[str, Letter]:
+    """Every letter by its addressee's key (the newest wins when there are several)."""
+    with s.db.unit_of_work(write=False) as uow:
+        rows = uow.execute(
+            select(Addressee.key, Letter)
+            .join(Letter, Letter.addressee_id == Addressee.id)
+            .order_by(Letter.id)
+        ).all()
+    return dict(rows)

@@ -8,29 +8,11 @@ from sqlalchemy import func, select
 from bootstrap import Services
 from recipients import registry
 from responses.pen import pen
-from storage.tables import Addressee, Letter, Response
-from tests.helpers import EXAMPLES, load_examples, reach_milestone
-from tests.responses.replies import import_reply, reply
+from storage.tables import Letter, Response
+from tests.helpers import EXAMPLES, reach_milestone
+from tests.responses.replies import import_reply, letters_by_key, reply
 
 FCDO = "correspondence@fcdo.example"
-
-
-@pytest.fixture
-def letters(services: Services) -> dict[str, Letter]:
-    """The first milestone's letters, by addressee key (no rendering needed to match)."""
-    load_examples(services)
-    reach_milestone(services)
-    return letters_by_key(services)
-
-
-def letters_by_key(s: Services) -> dict[str, Letter]:
-    with s.db.unit_of_work(write=False) as uow:
-        rows = uow.execute(
-            select(Addressee.key, Letter)
-            .join(Letter, Letter.addressee_id == Addressee.id)
-            .order_by(Letter.id)
-        ).all()
-    return dict(rows)
 
 
 def stored(s: Services) -> int:
