@@ -2,17 +2,19 @@
 the addressee answered.
 
 Rule: a Maildir delivery is reported as "written to outbox", never as sent; automatic
-acknowledgements are shown as such and do not count as answers.
+acknowledgements are shown as such and do not count as answers; the status comes from
+``responses.status`` alone (overdue only when the caller says what day it is).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from responses.status import due_on, manual_statuses, status_of
 from storage.tables import Addressee, Batch, Campaign, Delivery, Letter, Response
 
 DELIVERY_WORDS = {
@@ -38,6 +40,10 @@ class ReportRow:
     days_to_answer: float | None
     channel: str
     summary: str
+    stance: str = ""
+    category: str = ""
+    country: str = ""
+    due_on: date | None = None
 
 
 def _newest_letters(uow: Session, campaign: Campaign) -> list[tuple[Letter, Addressee]]:
@@ -69,50 +75,80 @@ def _first_deliveries(uow: Session, letter_ids: list[int]) -> dict[int, Delivery
     return first
 
 
-def response_report(uow: Session, campaign: Campaign) -> list[ReportRow]:
-    """One row per addressee the campaign has written to, about the newest letter to them."""
-    rows = _newest_letters(uow, campaign)
-    deliveries = _first_deliveries(uow, [letter.id for letter, _ in rows])
+DEFAULT_WORKING_DAYS = 20
+
+
+def _delivered_at(delivery: Delivery | None) -> datetime | None:
+    return delivery.finished_at if delivery and delivery.state in {"sent", "written"} else None
+
+
+def _delivery_word(delivery: Delivery | None, addressee: Addressee) -> str:
+    if delivery is not None:
+        return DELIVERY_WORDS.get(delivery.state, delivery.state)
+    return "no contact channel" if not addressee.email else "not queued"
+
+
+def _responses(uow: Session, campaign: Campaign) -> dict[int, list[Response]]:
     responses: dict[int, list[Response]] = {}
     for response in uow.scalars(
         select(Response).where(Response.campaign_id == campaign.id).order_by(Response.received_at)
     ):
         responses.setdefault(response.addressee_id, []).append(response)
+    return responses
+
+
+def response_report(
+    uow: Session,
+    campaign: Campaign,
+    *,
+    today: date | None = None,
+    working_days: int = DEFAULT_WORKING_DAYS,
+) -> list[ReportRow]:
+    """One row per addressee the campaign has written to, about the newest letter to them.
+
+    ``today`` turns silent addressees past their due date into ``overdue``; without it they
+    stay ``awaiting``."""
+    rows = _newest_letters(uow, campaign)
+    deliveries = _first_deliveries(uow, [letter.id for letter, _ in rows])
+    responses = _responses(uow, campaign)
+    manual = manual_statuses(uow, campaign.id)
     report = []
     for letter, addressee in rows:
-        delivery = deliveries.get(letter.id)
+        delivered_at = _delivered_at(deliveries.get(letter.id))
         answers = [r for r in responses.get(addressee.id, []) if r.kind == "response"]
-        acks = [r for r in responses.get(addressee.id, []) if r.kind != "response"]
-        delivered_at = (
-            delivery.finished_at if delivery and delivery.state in {"sent", "written"} else None
-        )
         first = answers[0] if answers else None
+        due = (
+            due_on(delivered_at.date(), working_days=working_days, country=addressee.country)
+            if delivered_at
+            else None
+        )
         days = None
         if first and delivered_at:
             days = round((first.received_at - delivered_at).total_seconds() / 86400, 1)
-        status = (
-            "responded"
-            if answers
-            else "acknowledged"
-            if acks
-            else "awaiting"
-            if delivered_at
-            else "not delivered"
+        status = status_of(
+            manual=manual.get(addressee.id),
+            answered=bool(answers),
+            acknowledged=len(responses.get(addressee.id, [])) > len(answers),
+            delivered_at=delivered_at,
+            due=due,
+            today=today or date.min,
         )
         report.append(
             ReportRow(
                 addressee.key,
                 addressee.name,
                 letter.status,
-                DELIVERY_WORDS.get(delivery.state, delivery.state)
-                if delivery
-                else ("no contact channel" if not addressee.email else "not queued"),
+                _delivery_word(deliveries.get(letter.id), addressee),
                 delivered_at,
                 status,
                 first.received_at if first else None,
                 days,
                 first.channel if first else "",
                 first.summary if first else "",
+                stance=first.stance if first else "",
+                category=addressee.category,
+                country=addressee.country,
+                due_on=due,
             )
         )
     return report
