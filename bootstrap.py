@@ -12,6 +12,7 @@ from campaigns.milestones import MissedPolicy
 from campaigns.signatures import Recorder
 from campaigns.signers import EmailKeys
 from delivery.maildir import MaildirTransport
+from delivery.pacing import DomainLimits
 from delivery.smtp import SmtpConfig, SmtpTransport
 from delivery.worker import Transport, Worker
 from letters.annex import AnnexRenderer
@@ -69,6 +70,7 @@ class Services:
             self.settings.documents_dir,
             self.clock,
             batch_size=self.settings.worker_batch_size,
+            concurrency=self.settings.worker_concurrency,
             lease=timedelta(seconds=self.settings.lease_seconds),
         )
 
@@ -83,7 +85,10 @@ def make_transport(settings: Settings) -> Transport:
     config = SmtpConfig.from_url(
         settings.smtp_url.get_secret_value(), timeout=settings.smtp_timeout_seconds
     )
-    return SmtpTransport(config)
+    limits = DomainLimits(
+        concurrency=settings.smtp_domain_concurrency, per_minute=settings.smtp_domain_per_minute
+    )
+    return SmtpTransport(config, pool_size=settings.smtp_pool_size, limits=limits)
 
 
 def make_finishing(settings: Settings) -> Finishing:

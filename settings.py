@@ -31,6 +31,15 @@ class Settings(BaseSettings):
         description="smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; unset → Maildir outbox",
     )
     smtp_timeout_seconds: float = Field(30.0, description="Overall limit for one SMTP send")
+    smtp_pool_size: int = Field(
+        4, ge=1, le=64, description="SMTP connections kept open and reused across messages"
+    )
+    smtp_domain_concurrency: int = Field(
+        2, ge=1, le=64, description="SMTP sends in flight at once to one recipient domain"
+    )
+    smtp_domain_per_minute: float = Field(
+        0.0, ge=0, description="SMTP sends started per minute per recipient domain; 0 → no cap"
+    )
     reply_domain: str = Field(
         "replies.advocacy.example",
         description="Domain of the per-letter Reply-To and bounce addresses",
@@ -60,6 +69,9 @@ class Settings(BaseSettings):
         10, ge=1, le=25, description="How often a waiting scheduler tries to become the leader"
     )
     worker_batch_size: int = Field(20, ge=1, le=1000, description="Outbox rows claimed at once")
+    worker_concurrency: int = Field(
+        8, ge=1, le=256, description="Deliveries one worker attempts at once"
+    )
     lease_seconds: int = Field(300, ge=10, description="How long a claimed outbox row is held")
     four_eyes: bool = Field(
         False, description="The person who created a batch may not approve its letters"

@@ -1,4 +1,5 @@
-"""The SMTP transport (aiosmtplib): STARTTLS or implicit TLS, auth, per-recipient outcomes.
+"""The SMTP transport (aiosmtplib): pooled connections, STARTTLS or implicit TLS, auth,
+per-recipient outcomes, per-domain limits and an overall timeout per send.
 
 Rule: 4xx replies and lost connections are temporary (retried later); 5xx are permanent.
 The exact approved bytes are sent with ``sendmail``; the envelope sender carries the delivery
@@ -15,6 +16,8 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from delivery.envelope import DeliveryResult, Envelope
+from delivery.pacing import DomainLimits
+from delivery.smtp_pool import SmtpPool
 from errors import AdvocacyError
 
 
@@ -61,45 +64,66 @@ class SmtpConfig:
 
 
 class SmtpTransport:
+    """Sends through a pool of reused connections, within per-domain limits and a timeout."""
+
     name = "smtp"
     final_state = "sent"
 
-    def __init__(self, config: SmtpConfig) -> None:
+    def __init__(
+        self, config: SmtpConfig, *, pool_size: int = 4, limits: DomainLimits | None = None
+    ) -> None:
         self.config = config
+        self.pool = SmtpPool(config, size=pool_size)
+        self.limits = limits or DomainLimits()
 
     async def send(self, envelope: Envelope) -> DeliveryResult:
-        c = self.config
-        try:
-            async with asyncio.timeout(c.timeout):
-                refused, _ = await aiosmtplib.send(
-                    envelope.content,
-                    sender=envelope.sender,
-                    recipients=list(envelope.recipients),
-                    hostname=c.host,
-                    port=c.port,
-                    username=c.username,
-                    password=c.password,
-                    use_tls=c.implicit_tls,
-                    start_tls=c.start_tls,
-                    timeout=c.timeout,
+        async with self.limits.slot(envelope.recipients[0]):
+            try:
+                async with asyncio.timeout(self.config.timeout):
+                    return await self._send(envelope)
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                # Connection lost or never made before DATA: every recipient is temporary.
+                return DeliveryResult(
+                    temporary=[(r, f"{type(exc).__name__}: {exc}") for r in envelope.recipients]
                 )
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            # Raised only when every recipient was refused; classify each by its code.
-            return _classify({e.recipient: (e.code, e.message) for e in exc.recipients})
-        except aiosmtplib.SMTPResponseException as exc:
-            reason = f"{exc.code} {exc.message}"
-            failed = [(r, reason) for r in envelope.recipients]
-            return (
-                DeliveryResult(permanent=failed)
-                if exc.code >= 500
-                else DeliveryResult(temporary=failed)
-            )
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            # Connection lost or never made before DATA: every recipient is temporary.
-            return DeliveryResult(
-                temporary=[(r, f"{type(exc).__name__}: {exc}") for r in envelope.recipients]
-            )
-        return _classify(refused)
+
+    async def aclose(self) -> None:
+        """QUIT the pooled connections (end of a drain; the next one connects again)."""
+        await self.pool.close()
+
+    async def _send(self, envelope: Envelope) -> DeliveryResult:
+        for last_try in (False, True):
+            reused = False
+            try:
+                async with self.pool.client() as (client, reused):
+                    return await _transaction(client, envelope)
+            except aiosmtplib.SMTPServerDisconnected:
+                # A pooled connection the server closed while it sat idle: once more, fresh.
+                if last_try or not reused:
+                    raise
+        raise AssertionError("unreachable")
+
+
+async def _transaction(client: aiosmtplib.SMTP, envelope: Envelope) -> DeliveryResult:
+    """One MAIL/RCPT/DATA of the exact bytes; server answers become per-recipient outcomes."""
+    try:
+        refused, _ = await client.sendmail(
+            envelope.sender, list(envelope.recipients), envelope.content
+        )
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        # Raised only when every recipient was refused; classify each by its code.
+        return _classify({e.recipient: (e.code, e.message) for e in exc.recipients})
+    except aiosmtplib.SMTPResponseException as exc:
+        if exc.code == 421:
+            client.close()  # the server is closing the channel; reconnect next time
+        reason = f"{exc.code} {exc.message}"
+        failed = [(r, reason) for r in envelope.recipients]
+        return (
+            DeliveryResult(permanent=failed)
+            if exc.code >= 500
+            else DeliveryResult(temporary=failed)
+        )
+    return _classify(refused)
 
 
 def _classify(refused: Mapping[str, object]) -> DeliveryResult:

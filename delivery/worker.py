@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from delivery.envelope import DeliveryResult, Envelope
 from delivery.outbox import claim_due, finish
@@ -39,6 +39,13 @@ class Transport(Protocol):
     final_state: str
 
     async def send(self, envelope: Envelope) -> DeliveryResult: ...
+
+
+@runtime_checkable
+class Pooling(Protocol):
+    """A transport holding connections that must be closed before its event loop ends."""
+
+    async def aclose(self) -> None: ...
 
 
 @dataclass
@@ -158,4 +165,13 @@ class Worker:
         return report
 
     def drain_sync(self, progress: Callable[[str], None] | None = None) -> DrainReport:
-        return asyncio.run(self.drain(progress=progress))
+        """Drain in a fresh event loop, then close the transport's connections (if it pools)."""
+
+        async def run() -> DrainReport:
+            try:
+                return await self.drain(progress=progress)
+            finally:
+                if isinstance(self.transport, Pooling):
+                    await self.transport.aclose()
+
+        return asyncio.run(run())
