@@ -140,7 +140,7 @@ def run_demo(s: Services, console: Console) -> None:
             )
         console.print(f"reply from {REPLYING}: {result.outcome}")
 
-    from cli.delivery import print_report
+    from cli.reports import print_report
 
     print_report(s, appeal.key)
     console.print(f"PDFs:   {(s.settings.documents_dir / appeal.key).resolve()}")

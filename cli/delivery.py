@@ -1,22 +1,14 @@
-"""Commands for delivery, replies, the response report and the audit log."""
+"""Commands for delivery and the audit log (replies and reports: cli.responses, cli.reports)."""
 
 from __future__ import annotations
 
-import mailbox
-from collections.abc import Iterator
-from pathlib import Path
-
 import click
-from rich.table import Table
 
 import bootstrap
 from campaigns.store import get_campaign
 from cli.base import console, handled, main, services
 from cli.outbox import drain_with_progress
 from delivery.outbox import enqueue
-from errors import NotFound
-from responses.inbound import import_message
-from responses.report import response_report
 from review.trail import describe, trail
 
 
@@ -54,81 +46,6 @@ def _drain(s: bootstrap.Services) -> None:
 def worker() -> None:
     """Deliver every due outbox row once (retries that are not yet due wait)."""
     _drain(services())
-
-
-@main.group()
-def responses() -> None:
-    """Replies from addressees."""
-
-
-def _messages(path: Path) -> Iterator[bytes]:
-    if path.is_dir() and (path / "cur").is_dir():
-        yield from (m.as_bytes() for m in mailbox.Maildir(path, create=False))
-    elif path.suffix == ".mbox":
-        yield from (m.as_bytes() for m in mailbox.mbox(path, create=False))
-    elif path.is_dir():
-        for file in sorted(path.glob("*.eml")):
-            yield file.read_bytes()
-    elif path.is_file():
-        yield path.read_bytes()
-    else:
-        raise NotFound(f"{path} is not an .eml file, an .mbox file or a Maildir")
-
-
-@responses.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
-@handled
-def responses_import(path: Path) -> None:
-    """Import replies from an .eml file, a folder of .eml files, an .mbox or a Maildir."""
-    s = services()
-    counts: dict[str, int] = {}
-    for raw in _messages(path):
-        with s.db.unit_of_work() as uow:
-            result = import_message(
-                uow,
-                raw,
-                identities=s.identities,
-                raw_dir=s.settings.data_dir / "inbound",
-                actor=s.actor,
-                clock=s.clock,
-            )
-        counts[result.outcome] = counts.get(result.outcome, 0) + 1
-    console.print(", ".join(f"{n} {k}" for k, n in counts.items()) or "no messages found")
-
-
-@main.command()
-@click.argument("campaign_key", metavar="CAMPAIGN")
-@handled
-def report(campaign_key: str) -> None:
-    """Who was written to, how it went out, and who answered how fast."""
-    print_report(services(), campaign_key)
-
-
-def print_report(s: bootstrap.Services, campaign_key: str) -> None:
-    with s.db.unit_of_work(write=False) as uow:
-        rows = response_report(uow, get_campaign(uow, campaign_key))
-    table = Table(
-        "addressee",
-        "letter",
-        "delivery",
-        "status",
-        "days",
-        "summary",
-        title=f"Responses: {campaign_key}",
-    )
-    for r in rows:
-        table.add_row(
-            r.addressee_key,
-            r.letter_status,
-            r.delivery,
-            r.status,
-            "" if r.days_to_answer is None else f"{r.days_to_answer:g}",
-            r.summary[:60],
-        )
-    console.print(table)
-    answered = sum(r.status == "responded" for r in rows)
-    delivered = sum(r.delivered_at is not None for r in rows)
-    console.print(f"{len(rows)} addressees, {delivered} delivered, {answered} answered")
 
 
 @main.command()

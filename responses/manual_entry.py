@@ -20,7 +20,7 @@ from storage.tables import Addressee, Batch, Letter, Response
 from timeutil import Clock
 
 KINDS = ("response", "acknowledgement")
-CHANNELS = ("email", "letter", "phone", "meeting", "web-form", "other")
+CHANNELS = ("email", "letter", "phone", "meeting", "public-statement", "web-form", "other")
 STANCES = ("supportive", "partly-supportive", "non-committal", "opposed", "unclear")
 SOURCE = "logged answer"
 

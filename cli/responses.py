@@ -1,0 +1,182 @@
+"""Commands for replies (import, fetch, the holding pen, logged answers, statuses) and reports.
+
+Rule: every command calls the ``responses`` services in one unit of work per message or action;
+nothing here decides whose a message is.
+"""
+
+from __future__ import annotations
+
+import mailbox
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+import bootstrap
+from cli.base import console, handled, main, services
+from errors import NotFound
+from responses.inbound import BounceHandler, import_message
+from responses.manual_entry import CHANNELS, STANCES, Answer, log_answer
+from responses.pen import assign, ignore, pen
+from responses.status import CLEAR, SETTABLE, set_status
+
+
+@main.group()
+def responses() -> None:
+    """Replies from addressees: import or fetch them, sort the holding pen, log other answers."""
+
+
+def _messages(path: Path) -> Iterator[bytes]:
+    if path.is_dir() and (path / "cur").is_dir():
+        yield from (m.as_bytes() for m in mailbox.Maildir(path, create=False))
+    elif path.suffix == ".mbox":
+        yield from (m.as_bytes() for m in mailbox.mbox(path, create=False))
+    elif path.is_dir():
+        for file in sorted(path.glob("*.eml")):
+            yield file.read_bytes()
+    elif path.is_file():
+        yield path.read_bytes()
+    else:
+        raise NotFound(f"{path} is not an .eml file, an .mbox file or a Maildir")
+
+
+def bounce_handler() -> BounceHandler | None:
+    """SEAM (issue 6): the delivery engine's bounce handler, once ``delivery.bounces`` exists.
+
+    Until then bounces wait in the holding pen with status ``bounce``.
+    """
+    return None
+
+
+def import_one(s: bootstrap.Services, raw: bytes) -> str:
+    """Import one raw message in its own unit of work; the outcome word."""
+    with s.db.unit_of_work() as uow:
+        return import_message(
+            uow,
+            raw,
+            identities=s.identities,
+            raw_dir=s.settings.data_dir / "inbound",
+            actor=s.actor,
+            clock=s.clock,
+            bounces=bounce_handler(),
+        ).outcome
+
+
+def print_counts(counts: dict[str, int]) -> None:
+    console.print(", ".join(f"{n} {k}" for k, n in counts.items()) or "no messages found")
+
+
+@responses.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@handled
+def responses_import(path: Path) -> None:
+    """Import replies from an .eml file, a folder of .eml files, an .mbox or a Maildir.
+    Unmatched messages and unhandled bounces go to the holding pen."""
+    s = services()
+    counts: dict[str, int] = {}
+    for raw in _messages(path):
+        outcome = import_one(s, raw)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    print_counts(counts)
+
+
+@responses.command("pen")
+@click.option("--all", "everything", is_flag=True, help="Also assigned, ignored and bounces.")
+@handled
+def responses_pen(everything: bool) -> None:
+    """List messages in the holding pen (unmatched ones, unless --all)."""
+    s = services()
+    with s.db.unit_of_work(write=False) as uow:
+        held = pen(uow, status=None if everything else "unmatched")
+        for m in held:
+            when = m.received_at.strftime("%Y-%m-%d %H:%M")
+            click.echo(f"{m.id:>5}  {m.status:<9}  {when}  {m.sender}  {m.subject}")
+    if not held:
+        click.echo("the holding pen is empty")
+
+
+@responses.command("assign")
+@click.argument("message_id", type=int)
+@click.argument("letter_id", type=int, required=False)
+@click.option("--addressee", "addressee_key", help="Addressee key (with --campaign).")
+@click.option("--campaign", "campaign_key", help="Campaign key (with --addressee).")
+@handled
+def responses_assign(
+    message_id: int, letter_id: int | None, addressee_key: str | None, campaign_key: str | None
+) -> None:
+    """Make a response of penned message MESSAGE_ID for LETTER_ID, or for the newest letter
+    of --campaign to --addressee."""
+    s = services()
+    with s.db.unit_of_work() as uow:
+        response = assign(
+            uow,
+            message_id,
+            letter_id=letter_id,
+            addressee_key=addressee_key,
+            campaign_key=campaign_key,
+            actor=s.actor,
+            clock=s.clock,
+        )
+        console.print(f"message {message_id} → response {response.id} ({response.kind})")
+
+
+@responses.command("ignore")
+@click.argument("message_id", type=int)
+@handled
+def responses_ignore(message_id: int) -> None:
+    """Mark penned message MESSAGE_ID as not an answer (it stays on disk)."""
+    s = services()
+    with s.db.unit_of_work() as uow:
+        ignore(uow, message_id, actor=s.actor, clock=s.clock)
+    console.print(f"message {message_id} ignored")
+
+
+@responses.command("log")
+@click.argument("campaign_key", metavar="CAMPAIGN")
+@click.argument("addressee_key", metavar="KEY")
+@click.option("--channel", type=click.Choice(CHANNELS), default="letter", show_default=True)
+@click.option("--stance", type=click.Choice(STANCES), default="unclear", show_default=True)
+@click.option("--summary", default="", help="What they said (internal).")
+@click.option("--date", "received", type=click.DateTime(["%Y-%m-%d"]), help="Day received.")
+@click.option("--public-summary", default="", help="What the public page may say about it.")
+@click.option("--acknowledgement", is_flag=True, help="Only an acknowledgement, not an answer.")
+@handled
+def responses_log(
+    campaign_key: str,
+    addressee_key: str,
+    channel: str,
+    stance: str,
+    summary: str,
+    received: datetime | None,
+    public_summary: str,
+    acknowledgement: bool,
+) -> None:
+    """Log an answer that came outside email: a letter, a meeting, a call, a public statement."""
+    s = services()
+    answer = Answer(
+        campaign=campaign_key,
+        addressee=addressee_key,
+        kind="acknowledgement" if acknowledgement else "response",
+        channel=channel,
+        stance=stance,
+        summary=summary,
+        public_summary=public_summary,
+        received_at=received.replace(hour=12, tzinfo=UTC) if received else None,
+    )
+    with s.db.unit_of_work() as uow:
+        response = log_answer(uow, answer, actor=s.actor, clock=s.clock)
+        console.print(f"logged response {response.id} from {addressee_key}")
+
+
+@responses.command("status")
+@click.argument("campaign_key", metavar="CAMPAIGN")
+@click.argument("addressee_key", metavar="KEY")
+@click.option("--set", "status", type=click.Choice((*SETTABLE, CLEAR)), required=True)
+@handled
+def responses_status(campaign_key: str, addressee_key: str, status: str) -> None:
+    """Set an addressee's status in a campaign by hand (clear: back to what answers say)."""
+    s = services()
+    with s.db.unit_of_work() as uow:
+        set_status(uow, campaign_key, addressee_key, status, actor=s.actor, clock=s.clock)
+    console.print(f"{addressee_key}: {status}")
