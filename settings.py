@@ -104,6 +104,15 @@ class Settings(BaseSettings):
     answer_due_days: int = Field(
         30, ge=1, description="Days after delivery when a missing answer shows as overdue"
     )
+    answer_due_working_days: int = Field(
+        20,
+        ge=1,
+        description="Working days (weekends and the addressee country's holidays excluded) "
+        "after delivery when an answer is due; later it is overdue in the report",
+    )
+    imap_url: SecretStr | None = Field(
+        None, description="imaps://user:pass@host[:993]/INBOX that advocacy responses fetch reads"
+    )
     serve_jobs: bool = Field(
         True, description="advocacy serve also runs the delivery worker and the scheduler"
     )
@@ -117,7 +126,9 @@ class Settings(BaseSettings):
         300, ge=0, description="How long browsers and proxies may cache a public campaign page"
     )
 
-    @field_validator("smtp_url", "signing_key_file", "signing_key_passphrase", mode="before")
+    @field_validator(
+        "smtp_url", "imap_url", "signing_key_file", "signing_key_passphrase", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
