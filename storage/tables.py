@@ -425,3 +425,17 @@ class FollowUp(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), default=None)
     addressees: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
+
+
+class ChannelCheck(Base):
+    """An addressee's delivery channel flagged for staff to check (e.g. a permanent bounce of
+    their email address); open until ``cleared_at`` is set."""
+
+    __tablename__ = "channel_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    flagged_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None] = mapped_column(default=None)
