@@ -7,11 +7,12 @@ other tables, no raw file paths, no tokens.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field
 
 from campaigns.goals import Standing
+from responses.manual_entry import CHANNELS, KINDS, STANCES
 from storage.tables import Campaign, Delivery, Response
 
 
@@ -127,11 +128,10 @@ def response_out(r: Response, addressee: str) -> ResponseOut:
 
 class ResponseIn(BaseModel):
     addressee: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
-    kind: Literal["response", "acknowledgement"] = "response"
-    channel: Literal["email", "letter", "phone", "meeting", "web-form", "other"] = "letter"
-    stance: Literal["supportive", "partly-supportive", "non-committal", "opposed", "unclear"] = (
-        "unclear"
-    )
+    # Checked by responses.manual_entry (422 naming the field); listed here for the document.
+    kind: str = Field("response", json_schema_extra={"enum": list(KINDS)})
+    channel: str = Field("letter", json_schema_extra={"enum": list(CHANNELS)})
+    stance: str = Field("unclear", json_schema_extra={"enum": list(STANCES)})
     summary: str = Field("", max_length=5000)
     public_summary: str = Field("", max_length=2000)
     received_at: AwareDatetime | None = None

@@ -196,6 +196,7 @@ _EN: dict[str, str] = {
     "channel.letter": "letter",
     "channel.phone": "phone",
     "channel.meeting": "meeting",
+    "channel.public-statement": "public statement",
     "channel.web-form": "web form",
     "channel.other": "other",
     "stance.supportive": "supportive",

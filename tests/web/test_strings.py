@@ -21,3 +21,12 @@ def test_every_key_used_is_in_the_english_catalogue() -> None:
         used |= {f"notice.{key}" for key in NOTICE.findall(text)}
     assert used
     assert used - set(CATALOGUES["en"]) == set()
+
+
+def test_every_answer_choice_has_words() -> None:
+    """Each kind, channel and stance an answer can have is named in the catalogue."""
+    from responses.manual_entry import CHANNELS, KINDS, STANCES
+
+    keys = {f"kind.{k}" for k in KINDS} | {f"channel.{c}" for c in CHANNELS}
+    keys |= {f"stance.{s}" for s in STANCES}
+    assert keys - set(CATALOGUES["en"]) == set()
