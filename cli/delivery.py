@@ -8,7 +8,7 @@ import bootstrap
 from campaigns.store import get_campaign
 from cli.base import console, handled, main, services
 from cli.outbox import drain_with_progress
-from delivery.outbox import enqueue
+from delivery.outbox import CHANNELS, enqueue
 from review.trail import describe, trail
 
 
@@ -20,7 +20,9 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
     """Queue the campaign's approved letters and deliver everything due."""
     s = services()
     with s.db.unit_of_work() as uow:
-        report = enqueue(uow, get_campaign(uow, campaign_key), actor=s.actor, clock=s.clock)
+        report = enqueue(
+            uow, get_campaign(uow, campaign_key), actor=s.actor, clock=s.clock, channels=CHANNELS
+        )
         if dry_run:
             uow.rollback()
     console.print(
@@ -29,7 +31,9 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
         f"not approved {len(report.not_approved)}"
     )
     for key in report.no_channel:
-        console.print(f"  {key}: [yellow]no contact channel[/yellow] (email); not delivered")
+        console.print(
+            f"  {key}: [yellow]no contact channel[/yellow] (email, post, web form); not delivered"
+        )
     if not dry_run:
         _drain(s)
 

@@ -6,12 +6,15 @@ worker holds or that went out); the worker does any sending, never these command
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 import bootstrap
 from cli.base import console, handled, main, services
 from delivery.intervene import cancel, retry_now
+from delivery.postal import form_task, mark_done, mark_posted, print_batch
 from delivery.queries import STATES, count_due, outbox_rows
 from delivery.worker import DrainReport
 
@@ -66,6 +69,68 @@ def outbox_cancel(ids: tuple[int, ...], reason: str) -> None:
         for delivery_id in ids:
             cancel(uow, delivery_id, actor=s.actor, clock=s.clock, reason=reason)
     click.echo(f"cancelled: {', '.join(map(str, ids))}")
+
+
+@outbox.command("print")
+@click.argument("batch_id", type=int, metavar="BATCH")
+@handled
+def outbox_print(batch_id: int) -> None:
+    """Write the batch's postal letters as one merged PDF plus a CSV manifest (data dir)."""
+    s = services()
+    with s.db.unit_of_work() as uow:
+        made = print_batch(
+            uow,
+            batch_id,
+            documents_dir=s.settings.documents_dir,
+            out_dir=s.settings.data_dir / "print",
+            actor=s.actor,
+            clock=s.clock,
+        )
+    click.echo(f"{len(made.delivery_ids)} letter(s), {made.pages} page(s): {made.pdf}")
+    click.echo(f"manifest: {made.manifest}")
+
+
+@outbox.command("posted")
+@click.argument("delivery_id", type=int, metavar="ID")
+@click.option("--date", "posted_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--tracking", default="", help="The postal tracking number, if any.")
+@handled
+def outbox_posted(delivery_id: int, posted_on: datetime, tracking: str) -> None:
+    """Mark a printed letter as posted on --date (YYYY-MM-DD); the delivery is then sent."""
+    s = services()
+    with s.db.unit_of_work() as uow:
+        mark_posted(
+            uow,
+            delivery_id,
+            posted_on=posted_on.date(),
+            tracking=tracking,
+            actor=s.actor,
+            clock=s.clock,
+        )
+    click.echo(f"delivery {delivery_id}: sent by post on {posted_on:%Y-%m-%d}")
+
+
+@outbox.command("task")
+@click.argument("delivery_id", type=int, metavar="ID")
+@handled
+def outbox_task(delivery_id: int) -> None:
+    """Show a web-form task: the form's address and the approved letter's text to paste."""
+    s = services()
+    with s.db.unit_of_work(write=False) as uow:
+        task = form_task(uow, delivery_id, documents_dir=s.settings.documents_dir)
+    click.echo(f"form for {task.addressee}: {task.form_url}\n\n{task.text}")
+
+
+@outbox.command("done")
+@click.argument("delivery_id", type=int, metavar="ID")
+@click.option("--receipt", default="", help="The form's confirmation number, if any.")
+@handled
+def outbox_done(delivery_id: int, receipt: str) -> None:
+    """Mark a web-form task done (submitted by hand); the delivery is then sent."""
+    s = services()
+    with s.db.unit_of_work() as uow:
+        mark_done(uow, delivery_id, receipt=receipt, actor=s.actor, clock=s.clock)
+    click.echo(f"delivery {delivery_id}: sent through the web form")
 
 
 def drain_with_progress(s: bootstrap.Services) -> DrainReport:

@@ -14,6 +14,7 @@ Durable steps, and what a crash between them leaves:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,9 +24,10 @@ from sqlalchemy.orm import Session
 from review.queue import current_documents, is_approved
 from storage import audit
 from storage.db import Database
-from storage.tables import Addressee, Batch, Campaign, Delivery, Letter
+from storage.tables import Addressee, Batch, Campaign, Delivery, Document, Letter
 from timeutil import Clock
 
+CHANNELS = ("email", "postal", "manual")
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=8))
 GIVE_UP_AFTER = len(BACKOFF) + 1
 
@@ -38,8 +40,16 @@ class EnqueueReport:
     not_approved: list[str] = field(default_factory=list)
 
 
-def enqueue(uow: Session, campaign: Campaign, *, actor: str, clock: Clock) -> EnqueueReport:
-    """Put every approved letter of the campaign into the outbox (email channel)."""
+def enqueue(
+    uow: Session,
+    campaign: Campaign,
+    *,
+    actor: str,
+    clock: Clock,
+    channels: Collection[str] = ("email",),
+) -> EnqueueReport:
+    """Put every approved letter of the campaign into the outbox, on the first of ``channels``
+    (in the order of ``choose_channel``) that its addressee and documents allow."""
     report = EnqueueReport()
     rows = uow.execute(
         select(Letter, Addressee)
@@ -52,28 +62,27 @@ def enqueue(uow: Session, campaign: Campaign, *, actor: str, clock: Clock) -> En
         if letter.status != "approved":
             report.not_approved.append(addressee.key)
             continue
-        email = current_documents(uow, letter.id).get("email")
-        if not addressee.email or email is None:
+        chosen = choose_channel(current_documents(uow, letter.id), addressee, channels)
+        if chosen is None:
             report.no_channel.append(addressee.key)
             continue
-        if uow.scalar(
-            select(Delivery.id).where(Delivery.letter_id == letter.id, Delivery.channel == "email")
-        ):
+        channel, document, recipient = chosen
+        if uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter.id)):
             report.already.append(addressee.key)
             continue
-        if not is_approved(uow, email):
+        if not is_approved(uow, document):
             report.not_approved.append(addressee.key)
             continue
         uow.add(
             Delivery(
                 letter_id=letter.id,
-                document_id=email.id,
-                channel="email",
-                recipient=addressee.email,
+                document_id=document.id,
+                channel=channel,
+                recipient=recipient,
                 state="queued",
                 next_attempt_at=clock.now(),
                 message_id=letter.message_id,
-                sha256=email.sha256,
+                sha256=document.sha256,
                 created_at=clock.now(),
             )
         )
@@ -100,6 +109,20 @@ def due_condition(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def choose_channel(
+    documents: dict[str, Document], addressee: Addressee, channels: Collection[str]
+) -> tuple[str, Document, str] | None:
+    """The fallback order among ``channels``: email, else post (the letter PDF), else the web
+    form (a task: the letter to paste); returns (channel, document, recipient) or None."""
+    if "email" in channels and addressee.email and "email" in documents:
+        return "email", documents["email"], addressee.email
+    if "postal" in channels and addressee.postal_address.strip() and "pdf" in documents:
+        return "postal", documents["pdf"], addressee.name[:254]
+    if "manual" in channels and addressee.web_form and "pdf" in documents:
+        return "manual", documents["pdf"], addressee.web_form[:254]
+    return None
+
+
 def claim_due(db: Database, *, limit: int, now: datetime, lease: timedelta) -> list[int]:
     """Claim up to ``limit`` due deliveries for this worker and return their ids.
 
@@ -107,11 +130,13 @@ def claim_due(db: Database, *, limit: int, now: datetime, lease: timedelta) -> l
       - ``queued``, or
       - ``retry_wait`` and its ``next_attempt_at`` has passed, or
       - ``sending`` and its lease has expired (the worker holding it died).
-    Claimed rows become ``sending`` with ``lease_until = now + lease`` and one more attempt.
+    Only the ``email`` channel is claimed: postal and manual rows wait for staff
+    (``delivery.postal``). Claimed rows become ``sending`` with ``lease_until = now + lease``
+    and one more attempt.
     PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets several workers claim disjoint rows at once.
     SQLite: the unit of work began with ``BEGIN IMMEDIATE``, so claims are serialised.
     """
-    due = due_condition(now)
+    due = due_condition(now) & (Delivery.channel == "email")
     with db.unit_of_work() as uow:
         query = (
             select(Delivery.id)

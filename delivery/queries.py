@@ -15,7 +15,17 @@ from sqlalchemy.orm import Session
 from delivery.outbox import due_condition
 from storage.tables import Addressee, Batch, Campaign, Delivery, Letter
 
-STATES = ("queued", "sending", "retry_wait", "sent", "written", "failed", "cancelled", "bounced")
+STATES = (
+    "queued",
+    "sending",
+    "retry_wait",
+    "printed",
+    "sent",
+    "written",
+    "failed",
+    "cancelled",
+    "bounced",
+)
 
 
 @dataclass(frozen=True)
@@ -66,4 +76,5 @@ def outbox_rows(
 
 def count_due(uow: Session, now: datetime) -> int:
     """How many rows ``claim_due`` would hand out now (the same conditions, uncapped)."""
-    return int(uow.scalar(select(func.count(Delivery.id)).where(due_condition(now))) or 0)
+    due = due_condition(now) & (Delivery.channel == "email")
+    return int(uow.scalar(select(func.count(Delivery.id)).where(due)) or 0)

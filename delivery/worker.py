@@ -8,7 +8,6 @@ it never sends "nearly" the approved letter.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,10 +15,10 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from delivery.envelope import DeliveryResult, Envelope
+from delivery.integrity import approved_content
 from delivery.outbox import claim_due, finish
 from errors import IntegrityRefused
 from responses.tokens import ReplyAddresses
-from review.queue import current_documents, is_approved
 from storage.db import Database
 from storage.tables import Delivery
 from timeutil import Clock
@@ -73,36 +72,8 @@ class Worker:
     concurrency: int = 1
 
     def _approved_bytes(self, delivery: Delivery) -> bytes:
-        """The delivery's bytes, once every document of its letter is proven to be approved.
-
-        Refused, naming the file and both hashes, when the delivered document is not the one
-        recorded on the delivery, when any current document (the PDF and DOCX too, not only
-        the email that carries a copy of the PDF) lacks an approval of its hash, or when any
-        file on disk no longer hashes to what was approved: what staff reviewed must be what
-        we hold, or nothing goes out.
-        """
         with self.db.unit_of_work(write=False) as uow:
-            documents = current_documents(uow, delivery.letter_id)
-            unapproved = [d.path for d in documents.values() if not is_approved(uow, d)]
-        sent = next((d for d in documents.values() if d.id == delivery.document_id), None)
-        if sent is None or sent.sha256 != delivery.sha256:
-            raise IntegrityRefused(
-                f"delivery {delivery.id} records document {delivery.document_id} with sha256 "
-                f"{delivery.sha256}, which is not a current document of letter {delivery.letter_id}"
-            )
-        if unapproved:
-            raise IntegrityRefused(f"no approval for the bytes of {', '.join(unapproved)}")
-        contents = {}
-        for fmt, document in sorted(documents.items()):
-            content = (self.documents_dir / document.path).read_bytes()
-            actual = hashlib.sha256(content).hexdigest()
-            if actual != document.sha256:
-                raise IntegrityRefused(
-                    f"{document.path} changed after approval: sha256 {actual} "
-                    f"is not the approved {document.sha256}"
-                )
-            contents[fmt] = content
-        return contents[sent.format]
+            return approved_content(uow, delivery, self.documents_dir)
 
     async def _attempt(self, delivery: Delivery) -> tuple[str, str]:
         try:

@@ -233,6 +233,7 @@ class Delivery(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     transport: Mapped[str] = mapped_column(String(20), default="")
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    reference: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime]
 
 

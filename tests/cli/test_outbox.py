@@ -99,3 +99,17 @@ def test_retry_requeues_a_cancelled_row(run: CliRunner, installed: bootstrap.Ser
     result = run.invoke(main, ["worker"])
     assert "7 written to outbox" in result.output
     assert first in ids(installed, "written")
+
+
+def test_deliver_print_and_posted(run: CliRunner, installed: bootstrap.Services) -> None:
+    """`deliver` queues the post-only addressee; `outbox print` and `outbox posted` send it."""
+    assert run.invoke(main, ["deliver", "derecognise-lukashenka"]).exit_code == 0
+    [postal] = ids(installed, "queued")
+    printed = run.invoke(main, ["outbox", "print", "1"])
+    assert printed.exit_code == 0, printed.output
+    assert "1 letter(s)" in printed.output
+    result = run.invoke(
+        main, ["outbox", "posted", str(postal), "--date", "2024-03-04", "--tracking", "RR1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert postal in ids(installed, "sent")
