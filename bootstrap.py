@@ -11,6 +11,7 @@ from datetime import timedelta
 from campaigns.milestones import MissedPolicy
 from campaigns.signatures import Recorder
 from campaigns.signers import EmailKeys
+from delivery.dkim_sign import DkimSigner
 from delivery.maildir import MaildirTransport
 from delivery.pacing import DomainLimits
 from delivery.smtp import SmtpConfig, SmtpTransport
@@ -88,7 +89,14 @@ def make_transport(settings: Settings) -> Transport:
     limits = DomainLimits(
         concurrency=settings.smtp_domain_concurrency, per_minute=settings.smtp_domain_per_minute
     )
-    return SmtpTransport(config, pool_size=settings.smtp_pool_size, limits=limits)
+    dkim = (
+        DkimSigner.from_file(
+            settings.dkim_key_file, selector=settings.dkim_selector, domain=settings.dkim_domain
+        )
+        if settings.dkim_key_file
+        else None
+    )
+    return SmtpTransport(config, pool_size=settings.smtp_pool_size, limits=limits, dkim=dkim)
 
 
 def make_finishing(settings: Settings) -> Finishing:

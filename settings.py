@@ -31,6 +31,11 @@ class Settings(BaseSettings):
         description="smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; unset → Maildir outbox",
     )
     smtp_timeout_seconds: float = Field(30.0, description="Overall limit for one SMTP send")
+    dkim_key_file: Path | None = Field(
+        None, description="PEM private key for DKIM signing of outgoing mail; unset → unsigned"
+    )
+    dkim_selector: str = Field("", description="DKIM selector (the DNS name <selector>._domainkey)")
+    dkim_domain: str = Field("", description="DKIM signing domain (d=), usually the From domain")
     smtp_pool_size: int = Field(
         4, ge=1, le=64, description="SMTP connections kept open and reused across messages"
     )

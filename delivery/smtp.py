@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from delivery.dkim_sign import DkimSigner
 from delivery.envelope import DeliveryResult, Envelope
 from delivery.pacing import DomainLimits
 from delivery.smtp_pool import SmtpPool
@@ -70,13 +71,21 @@ class SmtpTransport:
     final_state = "sent"
 
     def __init__(
-        self, config: SmtpConfig, *, pool_size: int = 4, limits: DomainLimits | None = None
+        self,
+        config: SmtpConfig,
+        *,
+        pool_size: int = 4,
+        limits: DomainLimits | None = None,
+        dkim: DkimSigner | None = None,
     ) -> None:
         self.config = config
         self.pool = SmtpPool(config, size=pool_size)
         self.limits = limits or DomainLimits()
+        self.dkim = dkim
 
     async def send(self, envelope: Envelope) -> DeliveryResult:
+        if self.dkim is not None:
+            envelope = replace(envelope, content=self.dkim.sign(envelope.content))
         async with self.limits.slot(envelope.recipients[0]):
             try:
                 async with asyncio.timeout(self.config.timeout):
