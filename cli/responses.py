@@ -15,7 +15,8 @@ import click
 
 import bootstrap
 from cli.base import console, handled, main, services
-from errors import NotFound
+from errors import InputError, NotFound, Problem
+from responses.imap import fetch_unseen, parse_url
 from responses.inbound import BounceHandler, import_message
 from responses.manual_entry import CHANNELS, STANCES, Answer, log_answer
 from responses.pen import assign, ignore, pen
@@ -180,3 +181,15 @@ def responses_status(campaign_key: str, addressee_key: str, status: str) -> None
     with s.db.unit_of_work() as uow:
         set_status(uow, campaign_key, addressee_key, status, actor=s.actor, clock=s.clock)
     console.print(f"{addressee_key}: {status}")
+
+
+@responses.command("fetch")
+@handled
+def responses_fetch() -> None:
+    """Import unseen replies from the IMAP mailbox in ADVOCACY_IMAP_URL, marking each seen
+    once imported (unmatched ones go to the holding pen)."""
+    s = services()
+    if s.settings.imap_url is None:
+        raise InputError([Problem("ADVOCACY_IMAP_URL", None, "url", "is not set")])
+    box = parse_url(s.settings.imap_url.get_secret_value())
+    print_counts(fetch_unseen(box, lambda raw: import_one(s, raw)))

@@ -2,12 +2,12 @@
 # Check the Debian packages a part of the service needs; install them when running as root,
 # otherwise print the exact command and stop.
 #   scripts/system-deps.sh runtime   WeasyPrint's libraries (the demo and the service)
-#   scripts/system-deps.sh test      the above, plus tools the tests read PDFs with and Chromium
-#                                    (the browser tests drive it with Playwright)
+#   scripts/system-deps.sh test      the above, plus tools the tests read PDFs with, Chromium and Dovecot
+#                                    (Playwright drives Chromium; IMAP tests start Dovecot)
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-test_tools=(poppler-utils chromium)
+test_tools=(poppler-utils chromium dovecot-imapd)
 
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;

@@ -1,0 +1,104 @@
+"""advocacy responses fetch against a real Dovecot IMAP server started for the test."""
+
+from __future__ import annotations
+
+import imaplib
+from collections.abc import Iterator
+
+import pytest
+
+from bootstrap import Services
+from cli.responses import import_one
+from responses.imap import Mailbox, fetch_unseen, parse_url
+from responses.pen import pen
+from storage.tables import Letter
+from tests.helpers import load_examples, reach_milestone
+from tests.integration.dovecot import DOVECOT, running_dovecot
+from tests.responses.replies import letters_by_key
+from tests.responses.samples import mailbag
+
+pytestmark = pytest.mark.skipif(
+    not DOVECOT.exists(),
+    reason="IMAP tests need Dovecot: apt-get install -y dovecot-imapd (see scripts/system-deps.sh)",
+)
+
+
+@pytest.fixture(scope="module")
+def mailbox_url() -> Iterator[str]:
+    with running_dovecot() as url:
+        yield url
+
+
+@pytest.fixture
+def box(mailbox_url: str) -> Mailbox:
+    """The server's INBOX, emptied before each test."""
+    mailbox = parse_url(mailbox_url)
+    client = _client(mailbox)
+    try:
+        _, [count] = client.select("INBOX")
+        if count and int(count) > 0:
+            client.store("1:*", "+FLAGS", "(\\Deleted)")
+            client.expunge()
+    finally:
+        client.logout()
+    return mailbox
+
+
+@pytest.fixture
+def letters(services: Services) -> dict[str, Letter]:
+    load_examples(services)
+    reach_milestone(services)
+    return letters_by_key(services)
+
+
+def _client(box: Mailbox) -> imaplib.IMAP4:
+    client = imaplib.IMAP4(box.host, box.port, timeout=10)
+    client.login(box.user, box.password)
+    return client
+
+
+def deliver_to(box: Mailbox, messages: list[bytes]) -> None:
+    client = _client(box)
+    for raw in messages:
+        client.append("INBOX", None, None, raw)
+    client.logout()
+
+
+def test_fetched_messages_land_where_they_belong(
+    services: Services, letters: dict[str, Letter], box: Mailbox
+) -> None:
+    """Every message of the mailbag, read over IMAP, is stored, bounced or penned as it should."""
+    cases = mailbag(services.identities, letters)
+    deliver_to(box, [case.raw for case in cases])
+    counts = fetch_unseen(box, lambda raw: import_one(services, raw))
+    expected: dict[str, int] = {}
+    for case in cases:
+        expected[case.outcome] = expected.get(case.outcome, 0) + 1
+    assert counts == expected
+    with services.db.unit_of_work(write=False) as uow:
+        assert [m.sender for m in pen(uow)] == ["Someone <someone@unknown.example>"]
+
+
+def test_fetched_messages_are_marked_seen(
+    services: Services, letters: dict[str, Letter], box: Mailbox
+) -> None:
+    """A second fetch reads nothing: every imported message was marked seen."""
+    deliver_to(box, [case.raw for case in mailbag(services.identities, letters)[:3]])
+    assert sum(fetch_unseen(box, lambda raw: import_one(services, raw)).values()) == 3
+    assert fetch_unseen(box, lambda raw: import_one(services, raw)) == {}
+
+
+def test_message_left_unseen_by_a_crash_is_not_stored_twice(
+    services: Services, letters: dict[str, Letter], box: Mailbox
+) -> None:
+    """A message imported but not marked seen (a crash) is read again and is a duplicate."""
+    [first] = mailbag(services.identities, letters)[:1]
+    import_one(services, first.raw)
+    deliver_to(box, [first.raw])
+    assert fetch_unseen(box, lambda raw: import_one(services, raw)) == {"duplicate": 1}
+
+
+def test_plain_imap_to_another_host_is_refused() -> None:
+    """imap:// without TLS is only accepted for this machine."""
+    with pytest.raises(Exception, match="only allowed to this machine"):
+        parse_url("imap://u:p@mail.example.org/INBOX")
