@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bench import Report
+from bench.outbox_smtp import CONNECTIONS, big_email, outbox_transport, raw_pooled, sink
 from bench.world import ACTOR, CAMPAIGN, composed_letters, example_batch, services_in
 from bootstrap import Services
 from campaigns.store import get_campaign
@@ -32,14 +33,17 @@ from letters.service import render_letter, write_atomically
 from storage.tables import Addressee, Approval, Document, Letter
 
 N = 2_000
+SMTP_N = 10_000
 # Deliveries per turn: the contenders take turns so that load from other processes falls on both
 # alike; between turns the transport's list is cleared (it would otherwise hold N emails).
 CHUNK = 200
 PREPARED = "prepared.db"
 
 
-def _add_letters(services: Services, batch_id: int, email: RenderedDocument, path: str) -> None:
-    """N addressees, each with an approved letter whose approved email is ``path``."""
+def _add_letters(
+    services: Services, batch_id: int, email: RenderedDocument, path: str, n: int = N
+) -> None:
+    """``n`` addressees, each with an approved letter whose approved email is ``path``."""
     now = services.clock.now()
     with services.db.unit_of_work() as uow:
         addressees = uow.scalars(
@@ -52,7 +56,7 @@ def _add_letters(services: Services, batch_id: int, email: RenderedDocument, pat
                     "email": f"desk-{i}@bench.example",
                     "updated_at": now,
                 }
-                for i in range(N)
+                for i in range(n)
             ],
         ).all()
         identities = [services.identities.new_identity() for _ in addressees]
@@ -167,7 +171,46 @@ async def _take_turns(contenders: list[Contender]) -> None:
         turn += 1
 
 
+def _smtp_prepared(workdir: Path) -> tuple[Services, bytes]:
+    """SMTP_N approved, queued letters whose email carries a 100 KB PDF; return its bytes."""
+    services = services_in(workdir)
+    batch_id = example_batch(services)
+    letter = next(one for one in composed_letters(services, batch_id) if one.recipient_email)
+    email = big_email(render_letter(services.renderers, letter)["pdf"].content)
+    path = Path("bench") / "big.eml"
+    write_atomically(services.settings.documents_dir / path, email.content)
+    _add_letters(services, batch_id, email, str(path), n=SMTP_N)
+    with services.db.unit_of_work() as uow:
+        enqueue(uow, get_campaign(uow, CAMPAIGN), actor=ACTOR, clock=services.clock)
+    return services, email.content
+
+
+def _smtp(report: Report) -> None:
+    """The outbox draining SMTP_N deliveries to a sink process, against raw pooled aiosmtplib."""
+    (report.workdir / "smtp").mkdir()
+    services, content = _smtp_prepared(report.workdir / "smtp")
+    try:
+        with sink() as port:
+            raw = asyncio.run(raw_pooled(port, content, SMTP_N))
+            worker = replace(
+                services.worker(),
+                transport=outbox_transport(port),
+                concurrency=2 * CONNECTIONS,
+                batch_size=100,
+            )
+            began = time.perf_counter()
+            done = worker.drain_sync().done
+            seconds = time.perf_counter() - began
+    finally:
+        services.close()
+    if done != {"sent": SMTP_N}:
+        raise RuntimeError(f"expected {SMTP_N} sent, got {done}")
+    report.note(f"{SMTP_N} messages of {len(content)} bytes over {CONNECTIONS} connections")
+    report.versus("smtp_10k", "msg/s", value=SMTP_N / seconds, baseline=SMTP_N / raw)
+
+
 def run(report: Report) -> None:
+    _smtp(report)
     enqueue_seconds = _prepare(report.workdir)
     report.figure("enqueue_per_s", 1 / enqueue_seconds, "deliveries/s")
     real = Contender.on_copy(report.workdir, "real", None)

@@ -71,15 +71,16 @@ class Worker:
     lease: timedelta = timedelta(minutes=5)
     concurrency: int = 1
 
-    def _approved_bytes(self, delivery: Delivery) -> bytes:
+    def _load(self, delivery_id: int) -> tuple[Delivery, bytes | str]:
+        """The claimed row and its approved bytes, or the reason they are refused."""
         with self.db.unit_of_work(write=False) as uow:
-            return approved_content(uow, delivery, self.documents_dir)
+            delivery = uow.get_one(Delivery, delivery_id)
+            try:
+                return delivery, approved_content(uow, delivery, self.documents_dir)
+            except (IntegrityRefused, OSError) as exc:
+                return delivery, f"refused: {exc}"
 
-    async def _attempt(self, delivery: Delivery) -> tuple[str, str]:
-        try:
-            content = self._approved_bytes(delivery)
-        except (IntegrityRefused, OSError) as exc:
-            return "failed", f"refused: {exc}"
+    async def _attempt(self, delivery: Delivery, content: bytes) -> tuple[str, str]:
         envelope = Envelope(
             delivery.id,
             self.identities.bounce_address(delivery.id),
@@ -94,19 +95,27 @@ class Worker:
             return "retry", "; ".join(f"{r}: {why}" for r, why in result.temporary)
         return self.transport.final_state, ""
 
-    async def _handle(self, delivery_id: int) -> str:
-        """One attempt for a claimed row, its outcome recorded; returns the row's new state."""
-        with self.db.unit_of_work(write=False) as uow:
-            delivery = uow.get_one(Delivery, delivery_id)
-        state, error = await self._attempt(delivery)
-        # A crash before this commit leaves the row ``sending``; its lease expires and it is
-        # claimed again with the same Message-ID (at-least-once).
+    def _finish(self, delivery_id: int, state: str, error: str) -> str:
         with self.db.unit_of_work() as uow:
             row = uow.get_one(Delivery, delivery_id)
             finish(
                 uow, row, state=state, error=error, clock=self.clock, transport=self.transport.name
             )
             return row.state
+
+    async def _handle(self, delivery_id: int) -> str:
+        """One attempt for a claimed row, its outcome recorded; returns the row's new state.
+
+        Database and file work runs in threads so that other sends keep the connections busy.
+        """
+        delivery, content = await asyncio.to_thread(self._load, delivery_id)
+        if isinstance(content, str):
+            state, error = "failed", content
+        else:
+            state, error = await self._attempt(delivery, content)
+        # A crash before this commit leaves the row ``sending``; its lease expires and it is
+        # claimed again with the same Message-ID (at-least-once).
+        return await asyncio.to_thread(self._finish, delivery_id, state, error)
 
     async def drain(
         self, *, limit: int | None = None, progress: Callable[[str], None] | None = None
