@@ -24,12 +24,14 @@ from settings import Settings
 # it once, not once per missed interval.
 MISFIRE_GRACE_SECONDS = 300
 OUTBOX_DRAIN_SECONDS = 30
+FOLLOW_UP_SECONDS = 3600  # deadlines are days; hourly is plenty
 
 # (job id, callable reference, seconds between runs; None: ADVOCACY_SCHEDULER_CHECK_SECONDS)
 JOBS: tuple[tuple[str, str, int | None], ...] = (
     ("check-milestones", "jobs:check_milestones", None),
     ("render-pending", "jobs:render_pending", None),
     ("drain-outbox", "jobs:drain_outbox", OUTBOX_DRAIN_SECONDS),
+    ("follow-up-silent", "responses.follow_up:chase_silent", FOLLOW_UP_SECONDS),
 )
 
 

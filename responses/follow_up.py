@@ -1,0 +1,145 @@
+"""Follow-ups: a new letter batch for addressees still silent after their answer deadline.
+
+Rule: one ``follow_ups`` row per (campaign, due date), inserted in the transaction that creates
+the batch, so the job may run anywhere, any number of times, and each deadline is chased once.
+An addressee whose newest letter is already a follow-up is not chased again. The batch's
+letters start ``pending`` and go through rendering and review like any other.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campaigns.batches import latest_count
+from campaigns.store import appeal_of
+from responses.report import response_report
+from responses.tokens import ReplyAddresses
+from storage import audit
+from storage.tables import Addressee, Batch, Campaign, FollowUp, Letter
+from timeutil import Clock
+
+REASON = "follow-up: no answer by"
+ACTOR = "scheduler"
+
+
+def _silent_by_deadline(
+    uow: Session, campaign: Campaign, *, today: date, working_days: int
+) -> dict[date, list[str]]:
+    """Overdue addressees grouped by due date, leaving out those already chased."""
+    chased = set(
+        uow.scalars(
+            select(Addressee.key)
+            .join(Letter, Letter.addressee_id == Addressee.id)
+            .join(Batch, Batch.id == Letter.batch_id)
+            .where(Batch.campaign_id == campaign.id, Batch.reason.startswith(REASON))
+        )
+    )
+    groups: dict[date, list[str]] = {}
+    for row in response_report(uow, campaign, today=today, working_days=working_days):
+        if row.status == "overdue" and row.due_on and row.addressee_key not in chased:
+            groups.setdefault(row.due_on, []).append(row.addressee_key)
+    return groups
+
+
+def _batch_for(
+    uow: Session,
+    campaign: Campaign,
+    keys: list[str],
+    *,
+    due: date,
+    identities: ReplyAddresses,
+    clock: Clock,
+) -> Batch:
+    snapshot = latest_count(uow, campaign.id)
+    batch = Batch(
+        campaign_id=campaign.id,
+        reason=f"{REASON} {due.isoformat()}",
+        campaign_version=campaign.version,
+        signature_count=snapshot.count if snapshot else 0,
+        signatures_as_of=snapshot.as_of if snapshot else clock.now(),
+        created_at=clock.now(),
+        created_by=ACTOR,
+    )
+    uow.add(batch)
+    uow.flush()
+    appeal = appeal_of(campaign)
+    for addressee in uow.scalars(select(Addressee).where(Addressee.key.in_(keys))):
+        identity = identities.new_identity()
+        uow.add(
+            Letter(
+                batch_id=batch.id,
+                addressee_id=addressee.id,
+                language=appeal.language_for(addressee.languages.split(";")),
+                status="pending",
+                message_id=identity.message_id,
+                reply_token=identity.reply_token,
+            )
+        )
+    return batch
+
+
+def create_follow_ups(
+    uow: Session, campaign: Campaign, *, identities: ReplyAddresses, working_days: int, clock: Clock
+) -> list[Batch]:
+    """One follow-up batch per passed deadline not yet chased; the batches made."""
+    today = clock.now().date()
+    made = []
+    for due, keys in sorted(
+        _silent_by_deadline(uow, campaign, today=today, working_days=working_days).items()
+    ):
+        done = uow.scalar(
+            select(FollowUp.id).where(FollowUp.campaign_id == campaign.id, FollowUp.due_on == due)
+        )
+        if done:
+            continue
+        batch = _batch_for(uow, campaign, keys, due=due, identities=identities, clock=clock)
+        uow.add(
+            FollowUp(
+                campaign_id=campaign.id,
+                due_on=due,
+                batch_id=batch.id,
+                addressees=len(keys),
+                created_at=clock.now(),
+            )
+        )
+        uow.flush()  # the unique (campaign, due date) row: a second writer fails here, not later
+        audit.record(
+            uow,
+            at=clock.now(),
+            actor=ACTOR,
+            action="batch.follow_up",
+            subject=f"batch:{batch.id}",
+            campaign_id=campaign.id,
+            due=due.isoformat(),
+            addressees=keys,
+        )
+        made.append(batch)
+    return made
+
+
+def chase_silent() -> int:
+    """Scheduler job: follow-up batches for every campaign, each in its own transaction."""
+    import bootstrap  # here, not at the top: bootstrap imports the responses package
+
+    s = bootstrap.build()
+    try:
+        with s.db.unit_of_work(write=False) as uow:
+            ids = list(uow.scalars(select(Campaign.id).order_by(Campaign.id)))
+        made = 0
+        for campaign_id in ids:
+            with s.db.unit_of_work() as uow:
+                made += len(
+                    create_follow_ups(
+                        uow,
+                        uow.get_one(Campaign, campaign_id),
+                        identities=s.identities,
+                        working_days=s.settings.answer_due_working_days,
+                        clock=s.clock,
+                    )
+                )
+        return made
+    finally:
+        s.close()
