@@ -12,6 +12,7 @@ from sqlalchemy import select
 import bootstrap
 from campaigns.milestones import fire_due_milestones
 from letters.service import render_batch
+from responses.follow_up import chase_silent as chase_silent  # follow-ups (hourly), re-exported
 from storage.tables import Batch, Campaign, Letter
 
 ACTOR = "scheduler"

@@ -31,7 +31,7 @@ JOBS: tuple[tuple[str, str, int | None], ...] = (
     ("check-milestones", "jobs:check_milestones", None),
     ("render-pending", "jobs:render_pending", None),
     ("drain-outbox", "jobs:drain_outbox", OUTBOX_DRAIN_SECONDS),
-    ("follow-up-silent", "responses.follow_up:chase_silent", FOLLOW_UP_SECONDS),
+    ("follow-up-silent", "jobs:chase_silent", FOLLOW_UP_SECONDS),
 )
 
 
