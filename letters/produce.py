@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -86,7 +86,7 @@ def render_many(
     signer: Signer | None = None,
     workers: int = 1,
     pool_from: int = POOL_FROM,
-) -> Iterator[tuple[ComposedLetter, Documents]]:
+) -> Generator[tuple[ComposedLetter, Documents], None, None]:
     """Each letter with its documents, in the order given; on ``workers`` processes when there
     are at least ``pool_from`` letters. A template error in any letter stops the iteration."""
     if workers <= 1 or len(letters) < pool_from:

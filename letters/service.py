@@ -16,6 +16,7 @@ A template error stops the batch before that letter is stored: no letter from a 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,21 +114,23 @@ def render_batch(
     made = render_many(
         renderers, letters, annex=annex, signer=finishing.signer, workers=finishing.workers
     )
-    for letter, documents in made:
-        with db.unit_of_work() as uow:
-            written += _store(uow, campaign, letter, documents, documents_dir, clock)
-            audit.record(
-                uow,
-                at=clock.now(),
-                actor=actor,
-                action="letter.render",
-                subject=f"letter:{letter.letter_id}",
-                campaign_id=campaign.id,
-                addressee=letter.addressee_key,
-                sha256={fmt: doc.sha256 for fmt, doc in documents.items()},
-            )
-        if progress is not None:
-            progress(letter)
+    # closing(): if storing fails, the worker pool (if any) is shut down now, not at GC.
+    with closing(made):
+        for letter, documents in made:
+            with db.unit_of_work() as uow:
+                written += _store(uow, campaign, letter, documents, documents_dir, clock)
+                audit.record(
+                    uow,
+                    at=clock.now(),
+                    actor=actor,
+                    action="letter.render",
+                    subject=f"letter:{letter.letter_id}",
+                    campaign_id=campaign.id,
+                    addressee=letter.addressee_key,
+                    sha256={fmt: doc.sha256 for fmt, doc in documents.items()},
+                )
+            if progress is not None:
+                progress(letter)
     return RenderSummary(batch_id, len(letters), written)
 
 
