@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 import bootstrap
 from cli.base import console, handled, main, services
+from delivery.bounces import handle_bounce
 from errors import InputError, NotFound, Problem
 from responses.imap import fetch_unseen, parse_url
 from responses.inbound import BounceHandler, import_message
@@ -42,12 +44,15 @@ def _messages(path: Path) -> Iterator[bytes]:
         raise NotFound(f"{path} is not an .eml file, an .mbox file or a Maildir")
 
 
-def bounce_handler() -> BounceHandler | None:
-    """SEAM (issue 6): the delivery engine's bounce handler, once ``delivery.bounces`` exists.
+def bounce_handler(s: bootstrap.Services) -> BounceHandler:
+    """The delivery engine's bounce handling (``delivery.bounces``): True when it recorded
+    the bounce against one of our deliveries; otherwise the bounce waits in the pen."""
 
-    Until then bounces wait in the holding pen with status ``bounce``.
-    """
-    return None
+    def handle(uow: Session, raw: bytes) -> bool:
+        outcome = handle_bounce(uow, raw, domain=s.settings.reply_domain, clock=s.clock)
+        return outcome is not None
+
+    return handle
 
 
 def import_one(s: bootstrap.Services, raw: bytes) -> str:
@@ -60,7 +65,7 @@ def import_one(s: bootstrap.Services, raw: bytes) -> str:
             raw_dir=s.settings.data_dir / "inbound",
             actor=s.actor,
             clock=s.clock,
-            bounces=bounce_handler(),
+            bounces=bounce_handler(s),
         ).outcome
 
 

@@ -17,7 +17,7 @@ from delivery.memory import MemoryTransport
 from settings import ROOT, Settings
 from tests.delivery.steps import queued_batch
 from tests.helpers import CAMPAIGN
-from tests.responses.samples import person
+from tests.responses.samples import dsn_bounce, person
 
 
 @pytest.fixture
@@ -122,3 +122,10 @@ def test_html_report_embeds_svg_and_no_script(run: CliRunner) -> None:
 def test_league_lists_every_delivered_addressee(run: CliRunner) -> None:
     """The league table ranks the addressees the campaign delivered to."""
     assert "mfa-poland" in ok(run, "report", "--league").output
+
+
+def test_bounce_of_our_delivery_goes_to_the_delivery_engine(run: CliRunner, tmp_path: Path) -> None:
+    """A DSN naming one of our deliveries (VERP) is recorded by delivery.bounces, not penned."""
+    (tmp_path / "dsn.eml").write_bytes(dsn_bounce("mfa@poland-mfa.example", "<none@x>"))
+    assert "1 bounce" in ok(run, "responses", "import", str(tmp_path / "dsn.eml")).output
+    assert ok(run, "responses", "pen", "--all").output == "the holding pen is empty\n"
