@@ -50,7 +50,7 @@ def enqueue(
 ) -> EnqueueReport:
     """Put every approved letter of the campaign into the outbox, on the first of ``channels``
     (in the order of ``choose_channel``) that its addressee and documents allow."""
-    report = EnqueueReport()
+    report, pending = EnqueueReport(), list[Delivery]()
     rows = uow.execute(
         select(Letter, Addressee)
         .join(Addressee, Letter.addressee_id == Addressee.id)
@@ -73,7 +73,7 @@ def enqueue(
         if not is_approved(uow, document):
             report.not_approved.append(addressee.key)
             continue
-        uow.add(
+        pending.append(
             Delivery(
                 letter_id=letter.id,
                 document_id=document.id,
@@ -87,6 +87,8 @@ def enqueue(
             )
         )
         report.queued.append(addressee.key)
+    # Emails first (the worker can start on them), then the channels staff carry out.
+    uow.add_all(sorted(pending, key=lambda d: CHANNELS.index(d.channel)))
     if report.queued:
         audit.record(
             uow,
