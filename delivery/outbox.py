@@ -50,7 +50,8 @@ def enqueue(
 ) -> EnqueueReport:
     """Put every approved letter of the campaign into the outbox, on the first of ``channels``
     (in the order of ``choose_channel``) that its addressee and documents allow."""
-    report, pending = EnqueueReport(), list[Delivery]()
+    report = EnqueueReport()
+    pending: list[Delivery] = []
     rows = uow.execute(
         select(Letter, Addressee)
         .join(Addressee, Letter.addressee_id == Addressee.id)
@@ -88,7 +89,8 @@ def enqueue(
         )
         report.queued.append(addressee.key)
     # Emails first (the worker can start on them), then the channels staff carry out.
-    uow.add_all(sorted(pending, key=lambda d: CHANNELS.index(d.channel)))
+    pending.sort(key=lambda d: CHANNELS.index(d.channel))
+    uow.add_all(pending)
     if report.queued:
         audit.record(
             uow,
