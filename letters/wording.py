@@ -71,12 +71,14 @@ def default_salutation(language: str, category: str) -> str:
 @cache
 def locale_for(language: str, country: str) -> str:
     """The Babel locale for a letter: the language as spoken in the addressee's country when
-    Babel knows that pairing (en_US, fr_BE), else British English for English, else the
-    language itself. Bare ``en`` would mean US conventions ("September 8, 2021") everywhere."""
+    Babel knows that pairing (fr_BE, de_AT), else the language itself; English is en_US for
+    U.S. addressees and en_GB for everyone else (bare ``en`` means U.S. conventions)."""
+    if language == "en":
+        # Babel knows en_PL, en_DE …, which group digits the local way (91.770): an English
+        # letter reads best with English conventions, U.S. or British.
+        return "en_US" if country.upper() == "US" else "en_GB"
     candidate = f"{language}_{country.upper()}"
-    if country and country.upper() != "EU" and candidate in _KNOWN_LOCALES:
-        return candidate
-    return "en_GB" if language == "en" else language
+    return candidate if country and candidate in _KNOWN_LOCALES else language
 
 
 @cache

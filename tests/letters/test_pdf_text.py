@@ -118,3 +118,4 @@ def test_locale_follows_the_addressee_country() -> None:
     assert long_date(date(2021, 9, 8), locale_for("en", "US")) == "September 8, 2021"
     assert long_date(date(2021, 9, 8), locale_for("en", "EU")) == "8 September 2021"
     assert locale_for("fr", "BE") == "fr_BE"
+    assert locale_for("en", "PL") == "en_GB"
