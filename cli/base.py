@@ -9,19 +9,24 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
-import bootstrap
 from errors import AdvocacyError
+
+if TYPE_CHECKING:
+    import bootstrap
 
 console = Console(highlight=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def services() -> bootstrap.Services:
+    """The command's services, built on first use (so ``--help`` never loads WeasyPrint)."""
+    import bootstrap
+
     ctx = click.get_current_context()
     built = ctx.find_object(bootstrap.Services)
     if built is None:
