@@ -14,7 +14,7 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## bench: run the benchmarks (make bench ONLY=render for one)
 bench: $(VENV)/.runtime

@@ -104,6 +104,7 @@ def run_demo(s: Services, console: Console) -> None:
             documents_dir=s.settings.documents_dir,
             actor="demo",
             clock=s.clock,
+            finishing=s.finishing,
         )
         with s.db.unit_of_work() as uow:
             approved = queue.approve(

@@ -19,7 +19,8 @@ from errors import AdvocacyError
 if TYPE_CHECKING:
     import bootstrap
 
-console = Console(highlight=False)
+# Piped output (files, CI logs) gets room for the tables instead of rich's 80-column default.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
