@@ -172,27 +172,6 @@ def list_addressees(
     return list(uow.scalars(query))
 
 
-def select_targets(uow: Session, selection: dict[str, Any]) -> list[Addressee]:
-    """The live addressees an appeal targets: listed keys plus whole categories/tags/countries."""
-    keys = set(selection.get("keys", []))
-    categories = set(selection.get("categories", []))
-    tags = set(selection.get("tags", []))
-    countries = {c.upper() for c in selection.get("countries", [])}
-    chosen = []
-    for row in list_addressees(uow):
-        if row.defunct:
-            continue
-        row_tags = set(filter(None, row.tags.split(";")))
-        if (
-            row.key in keys
-            or row.category in categories
-            or row.country in countries
-            or row_tags & tags
-        ):
-            chosen.append(row)
-    return chosen
-
-
 class _ExportDumper(yaml.SafeDumper):
     """YAML for people: a multi-line postal address as a literal block, nothing folded."""
 

@@ -101,3 +101,14 @@ def examples(tmp_path: Path) -> Path:
     target = tmp_path / "examples"
     shutil.copytree(EXAMPLES, target)
     return target
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Environment of one isolated CLI installation in tmp_path, writing to the Maildir outbox."""
+    return {
+        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
+        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
+        "ADVOCACY_SMTP_URL": "",
+        "ADVOCACY_SECRET_KEY": "cli-test-secret",
+    }

@@ -20,17 +20,6 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """Environment for one isolated installation in a temporary directory."""
-    return {
-        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
-        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
-        "ADVOCACY_SMTP_URL": "",
-        "ADVOCACY_SECRET_KEY": "cli-test-secret",
-    }
-
-
-@pytest.fixture
 def run(env: dict[str, str], tmp_path: Path) -> Iterator[CliRunner]:
     os.chdir(tmp_path)  # so a stray relative path could not touch the repository's var/
     yield CliRunner(env=env)

@@ -20,13 +20,10 @@ from tests.letters.test_signing import PASSPHRASE, make_key_file
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """One installation in a temporary directory, signing with a throwaway key."""
+def env(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """The shared CLI installation, signing with a throwaway key."""
     return {
-        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
-        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
-        "ADVOCACY_SMTP_URL": "",
-        "ADVOCACY_SECRET_KEY": "cli-test-secret",
+        **env,
         "ADVOCACY_SIGNING_KEY_FILE": str(make_key_file(tmp_path / "org.p12")),
         "ADVOCACY_SIGNING_KEY_PASSPHRASE": PASSPHRASE.decode(),
     }

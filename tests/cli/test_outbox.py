@@ -19,17 +19,6 @@ from tests.delivery.steps import queued_batch
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """One installation in a temporary directory, writing to the Maildir outbox."""
-    return {
-        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
-        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
-        "ADVOCACY_SMTP_URL": "",
-        "ADVOCACY_SECRET_KEY": "cli-test-secret",
-    }
-
-
-@pytest.fixture
 def installed(env: dict[str, str]) -> Iterator[bootstrap.Services]:
     """Services on the CLI's database, holding the example batch approved and queued."""
     settings = Settings(

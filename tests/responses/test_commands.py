@@ -21,16 +21,6 @@ from tests.responses.samples import dsn_bounce, person
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
-        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
-        "ADVOCACY_SMTP_URL": "",
-        "ADVOCACY_SECRET_KEY": "cli-test-secret",
-    }
-
-
-@pytest.fixture
 def installed(env: dict[str, str]) -> Iterator[bootstrap.Services]:
     """The example batch, approved and delivered, on the CLI's database."""
     settings = Settings(
