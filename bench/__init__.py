@@ -49,6 +49,14 @@ class Report:
             line += f" ratio={value / baseline:.2f}"
         print(line, file=self.out, flush=True)
 
+    def headline(self, name: str, value: float, unit: str, ratio: float | None = None) -> None:
+        """Print ``BENCH <name> <value> <unit> [ratio=..]`` with ``name`` as given (no module
+        prefix): the exact line an issue asks for, printed beside the ``figure`` lines."""
+        line = f"BENCH {name} {_number(value)} {unit}"
+        if ratio is not None:
+            line += f" ratio={ratio:.2f}"
+        print(line, file=self.out, flush=True)
+
     def versus(self, figure: str, unit: str, *, value: float, baseline: float) -> None:
         """Print the baseline's figure, then this implementation's with its ratio."""
         self.figure(f"baseline.{figure}", baseline, unit)
