@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
+
 from campaigns.milestones import MissedPolicy
 from campaigns.signatures import Recorder
 from campaigns.signers import EmailKeys
+from delivery.bounces import handle_bounce
 from delivery.dkim_sign import DkimSigner
 from delivery.maildir import MaildirTransport
 from delivery.pacing import DomainLimits
@@ -23,6 +26,7 @@ from letters.email import EmailRenderer
 from letters.pdf import PdfRenderer
 from letters.produce import Finishing, default_workers
 from letters.signing import PdfSigner
+from responses.inbound import import_message
 from responses.tokens import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
@@ -74,6 +78,25 @@ class Services:
             concurrency=self.settings.worker_concurrency,
             lease=timedelta(seconds=self.settings.lease_seconds),
         )
+
+    def import_reply(self, raw: bytes) -> str:
+        """Import one raw inbound message in its own unit of work (bounces to the delivery
+        engine first); the outcome word: stored, duplicate, unmatched or bounce."""
+
+        def bounces(uow: Session, raw: bytes) -> bool:
+            domain = self.settings.reply_domain
+            return handle_bounce(uow, raw, domain=domain, clock=self.clock) is not None
+
+        with self.db.unit_of_work() as uow:
+            return import_message(
+                uow,
+                raw,
+                identities=self.identities,
+                raw_dir=self.settings.data_dir / "inbound",
+                actor=self.actor,
+                clock=self.clock,
+                bounces=bounces,
+            ).outcome
 
     def close(self) -> None:
         self.db.dispose()

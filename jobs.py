@@ -2,7 +2,8 @@
 
 Rule: a job takes ids only (never objects that must be pickled) and is safe to run twice, in
 two processes at once: milestones fire through their unique firing row, rendering takes only
-pending letters, the outbox claims rows under a lease.
+pending letters, the outbox claims rows under a lease, fetched mail is marked seen only after
+its import committed and a message read twice is a duplicate.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import bootstrap
 from campaigns.milestones import fire_due_milestones
 from letters.service import render_batch
 from responses.follow_up import chase_silent as chase_silent  # follow-ups (hourly), re-exported
+from responses.imap import fetch_unseen, parse_url
 from storage.tables import Batch, Campaign, Letter
 
 ACTOR = "scheduler"
@@ -79,5 +81,18 @@ def drain_outbox() -> int:
     s = bootstrap.build()
     try:
         return sum(s.worker().drain_sync().done.values())
+    finally:
+        s.close()
+
+
+def fetch_replies() -> int:
+    """Import unseen replies from ADVOCACY_IMAP_URL (none when it is unset); return how many
+    messages were read."""
+    s = bootstrap.build()
+    try:
+        if s.settings.imap_url is None:
+            return 0
+        box = parse_url(s.settings.imap_url.get_secret_value())
+        return sum(fetch_unseen(box, s.import_reply).values())
     finally:
         s.close()

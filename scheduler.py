@@ -10,6 +10,10 @@ live in the appeal and change with ``campaign update``, and a date job would hav
 step with every edit; APScheduler also silently drops a date job missed by more than its grace
 time, while our check sees an overdue milestone after any downtime and settles it by
 ``ADVOCACY_MISSED_MILESTONES``. The unique firing row makes the check safe to run anywhere.
+
+Fetching replies over IMAP runs every ``ADVOCACY_FETCH_EVERY_MINUTES`` while a mailbox is set.
+Switched off, it stays in the table as a paused job: the job store outlives the process, and
+replacing the job an earlier configuration stored is what stops it from running.
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ JOBS: tuple[tuple[str, str, int | None], ...] = (
     ("drain-outbox", "jobs:drain_outbox", OUTBOX_DRAIN_SECONDS),
     ("follow-up-silent", "jobs:chase_silent", FOLLOW_UP_SECONDS),
 )
+FETCH_REPLIES = ("fetch-replies", "jobs:fetch_replies")  # every fetch_minutes(settings)
+
+
+def fetch_minutes(settings: Settings) -> int:
+    """Minutes between IMAP fetches; 0 (off) without a mailbox or with the setting at 0."""
+    return settings.fetch_every_minutes if settings.imap_url is not None else 0
 
 
 def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
@@ -49,4 +59,10 @@ def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
     for job_id, func, seconds in JOBS:
         every = seconds or settings.scheduler_check_seconds
         scheduler.add_job(func, "interval", seconds=every, id=job_id, replace_existing=True)
+    job_id, func = FETCH_REPLIES
+    minutes = fetch_minutes(settings)
+    paused = {} if minutes else {"next_run_time": None}
+    scheduler.add_job(
+        func, "interval", minutes=minutes or 60, id=job_id, replace_existing=True, **paused
+    )
     return scheduler

@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     imap_url: SecretStr | None = Field(
         None, description="imaps://user:pass@host[:993]/INBOX that advocacy responses fetch reads"
     )
+    fetch_every_minutes: int = Field(
+        10,
+        ge=0,
+        description="How often the scheduler fetches replies from ADVOCACY_IMAP_URL; 0 → never",
+    )
     serve_jobs: bool = Field(
         True, description="advocacy serve also runs the delivery worker and the scheduler"
     )

@@ -12,14 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from sqlalchemy.orm import Session
 
-import bootstrap
 from cli.base import console, handled, main, services
-from delivery.bounces import handle_bounce
 from errors import InputError, NotFound, Problem
 from responses.imap import fetch_unseen, parse_url
-from responses.inbound import BounceHandler, import_message
 from responses.manual_entry import CHANNELS, STANCES, Answer, log_answer
 from responses.pen import assign, ignore, pen
 from responses.status import CLEAR, SETTABLE, set_status
@@ -44,31 +40,6 @@ def _messages(path: Path) -> Iterator[bytes]:
         raise NotFound(f"{path} is not an .eml file, an .mbox file or a Maildir")
 
 
-def bounce_handler(s: bootstrap.Services) -> BounceHandler:
-    """The delivery engine's bounce handling (``delivery.bounces``): True when it recorded
-    the bounce against one of our deliveries; otherwise the bounce waits in the pen."""
-
-    def handle(uow: Session, raw: bytes) -> bool:
-        outcome = handle_bounce(uow, raw, domain=s.settings.reply_domain, clock=s.clock)
-        return outcome is not None
-
-    return handle
-
-
-def import_one(s: bootstrap.Services, raw: bytes) -> str:
-    """Import one raw message in its own unit of work; the outcome word."""
-    with s.db.unit_of_work() as uow:
-        return import_message(
-            uow,
-            raw,
-            identities=s.identities,
-            raw_dir=s.settings.data_dir / "inbound",
-            actor=s.actor,
-            clock=s.clock,
-            bounces=bounce_handler(s),
-        ).outcome
-
-
 def print_counts(counts: dict[str, int]) -> None:
     console.print(", ".join(f"{n} {k}" for k, n in counts.items()) or "no messages found")
 
@@ -82,7 +53,7 @@ def responses_import(path: Path) -> None:
     s = services()
     counts: dict[str, int] = {}
     for raw in _messages(path):
-        outcome = import_one(s, raw)
+        outcome = s.import_reply(raw)
         counts[outcome] = counts.get(outcome, 0) + 1
     print_counts(counts)
 
@@ -197,4 +168,4 @@ def responses_fetch() -> None:
     if s.settings.imap_url is None:
         raise InputError([Problem("ADVOCACY_IMAP_URL", None, "url", "is not set")])
     box = parse_url(s.settings.imap_url.get_secret_value())
-    print_counts(fetch_unseen(box, lambda raw: import_one(s, raw)))
+    print_counts(fetch_unseen(box, s.import_reply))

@@ -14,8 +14,10 @@ from storage.leadership import lead, lock_for
 @main.command("scheduler")
 @handled
 def run_scheduler() -> None:
-    """Run the scheduler alone: dated milestones, rendering of batches that fired, and outbox
-    wake-ups (ADVOCACY_SCHEDULER_CHECK_SECONDS). Start it on several hosts with PostgreSQL:
+    """Run the scheduler alone: dated milestones, rendering of batches that fired and outbox
+    wake-ups (ADVOCACY_SCHEDULER_CHECK_SECONDS), follow-ups for silent addressees (hourly),
+    replies fetched from ADVOCACY_IMAP_URL (ADVOCACY_FETCH_EVERY_MINUTES). Start it on several
+    hosts with PostgreSQL:
     only the holder of an advisory lock runs jobs, the others take over within
     ADVOCACY_SCHEDULER_LEADER_POLL_SECONDS if it dies. Stop it with Ctrl-C or SIGTERM."""
     s = services()

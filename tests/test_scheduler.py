@@ -15,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.job import Job
 from sqlalchemy import select
 
 import jobs
 from bootstrap import Services
-from scheduler import JOBS
+from scheduler import FETCH_REPLIES, JOBS, build_scheduler
 from storage.tables import AuditEntry, MilestoneFiring
 from tests.campaigns.steps import batch_ids, start_campaign, with_milestones
 
@@ -106,6 +107,23 @@ def processes(env: dict[str, str], tmp_path: Path) -> Iterator[list[Process]]:
         process.stop()
 
 
+MAILBOX = "imaps://replies:secret@mail.example.org/INBOX"
+
+
+def stored_fetch_job(s: Services, **changes: object) -> Job:
+    """The fetch job as the job store holds it after a (paused) scheduler started with the
+    test settings changed by ``changes``, then stopped."""
+    settings = s.settings.model_copy(update=changes)
+    scheduler = build_scheduler(settings, s.db.engine)
+    scheduler.start(paused=True)
+    try:
+        job = scheduler.get_job(FETCH_REPLIES[0])
+    finally:
+        scheduler.shutdown(wait=False)
+    assert job is not None
+    return job
+
+
 def wait_until(moment: datetime) -> None:
     time.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
 
@@ -117,6 +135,37 @@ class TestJobTable:
             module, _, name = reference.partition(":")
             assert module == "jobs"
             assert callable(getattr(jobs, name))
+
+    def test_fetch_job_is_an_importable_reference(self) -> None:
+        """The IMAP fetch job is a `jobs:function` string too."""
+        module, _, name = FETCH_REPLIES[1].partition(":")
+        assert (module, callable(getattr(jobs, name))) == ("jobs", True)
+
+    def test_fetch_runs_every_configured_minutes_with_a_mailbox(self, services: Services) -> None:
+        """With a mailbox set the fetch job runs every ADVOCACY_FETCH_EVERY_MINUTES."""
+        job = stored_fetch_job(services, imap_url=MAILBOX, fetch_every_minutes=7)
+        assert job.trigger.interval == timedelta(minutes=7)
+        assert job.next_run_time is not None
+
+    @pytest.mark.parametrize(
+        "changes",
+        [{"imap_url": None}, {"imap_url": MAILBOX, "fetch_every_minutes": 0}],
+        ids=["no-mailbox", "zero-minutes"],
+    )
+    def test_fetch_switched_off_stops_the_stored_job(
+        self, services: Services, changes: dict[str, object]
+    ) -> None:
+        """A fetch job stored while it was on is paused once fetching is switched off."""
+        stored_fetch_job(services, imap_url=MAILBOX, fetch_every_minutes=5)
+        assert stored_fetch_job(services, **changes).next_run_time is None
+
+    def test_fetch_job_without_a_mailbox_reads_nothing(
+        self, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The job itself does nothing (and connects nowhere) when no mailbox is set."""
+        for name, value in {**env, "ADVOCACY_IMAP_URL": ""}.items():
+            monkeypatch.setenv(name, value)
+        assert jobs.fetch_replies() == 0
 
 
 class TestMissedMilestone:

@@ -6,12 +6,13 @@ import imaplib
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
+import jobs
 from bootstrap import Services
-from cli.responses import import_one
 from responses.imap import Mailbox, fetch_unseen, parse_url
 from responses.pen import pen
-from storage.tables import Letter
+from storage.tables import Letter, Response
 from tests.helpers import load_examples, reach_milestone
 from tests.integration.dovecot import DOVECOT, running_dovecot
 from tests.responses.replies import letters_by_key
@@ -70,7 +71,7 @@ def test_fetched_messages_land_where_they_belong(
     """Every message of the mailbag, read over IMAP, is stored, bounced or penned as it should."""
     cases = mailbag(services.identities, letters)
     deliver_to(box, [case.raw for case in cases])
-    counts = fetch_unseen(box, lambda raw: import_one(services, raw))
+    counts = fetch_unseen(box, services.import_reply)
     expected: dict[str, int] = {}
     for case in cases:
         expected[case.outcome] = expected.get(case.outcome, 0) + 1
@@ -84,8 +85,8 @@ def test_fetched_messages_are_marked_seen(
 ) -> None:
     """A second fetch reads nothing: every imported message was marked seen."""
     deliver_to(box, [case.raw for case in mailbag(services.identities, letters)[:3]])
-    assert sum(fetch_unseen(box, lambda raw: import_one(services, raw)).values()) == 3
-    assert fetch_unseen(box, lambda raw: import_one(services, raw)) == {}
+    assert sum(fetch_unseen(box, services.import_reply).values()) == 3
+    assert fetch_unseen(box, services.import_reply) == {}
 
 
 def test_message_left_unseen_by_a_crash_is_not_stored_twice(
@@ -93,12 +94,35 @@ def test_message_left_unseen_by_a_crash_is_not_stored_twice(
 ) -> None:
     """A message imported but not marked seen (a crash) is read again and is a duplicate."""
     [first] = mailbag(services.identities, letters)[:1]
-    import_one(services, first.raw)
+    services.import_reply(first.raw)
     deliver_to(box, [first.raw])
-    assert fetch_unseen(box, lambda raw: import_one(services, raw)) == {"duplicate": 1}
+    assert fetch_unseen(box, services.import_reply) == {"duplicate": 1}
 
 
 def test_plain_imap_to_another_host_is_refused() -> None:
     """imap:// without TLS is only accepted for this machine."""
     with pytest.raises(Exception, match="only allowed to this machine"):
         parse_url("imap://u:p@mail.example.org/INBOX")
+
+
+def test_scheduler_job_fetches_from_the_configured_mailbox(
+    services: Services,
+    letters: dict[str, Letter],
+    box: Mailbox,
+    mailbox_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """jobs.fetch_replies (the scheduler's job) reads ADVOCACY_IMAP_URL; a second run, nothing."""
+    deliver_to(box, [case.raw for case in mailbag(services.identities, letters)[:3]])
+    for name, value in {
+        "ADVOCACY_DATABASE_URL": services.settings.database_url,
+        "ADVOCACY_DATA_DIR": str(services.settings.data_dir),
+        "ADVOCACY_SECRET_KEY": services.settings.secret_key.get_secret_value(),
+        "ADVOCACY_REPLY_DOMAIN": services.settings.reply_domain,
+        "ADVOCACY_SMTP_URL": "",
+        "ADVOCACY_IMAP_URL": mailbox_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert (jobs.fetch_replies(), jobs.fetch_replies()) == (3, 0)
+    with services.db.unit_of_work(write=False) as uow:
+        assert len(uow.scalars(select(Response)).all()) >= 1
