@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 import qrcode
@@ -42,6 +42,7 @@ class ComposedText:
     closing: str
     signatures_text: str
     labels: dict[str, str]
+    reminder: str = ""  # a follow-up's opening paragraph (``letters.reminder``), else empty
 
     @property
     def body_html(self) -> Markup:
@@ -78,6 +79,7 @@ class ComposedLetter:
     attachments: tuple[Attachment, ...] = field(default=())
     # Bilingual layout: the same appeal in the layout's other language(s), shown after this one.
     translations: tuple[ComposedText, ...] = field(default=())
+    reminder: str = ""  # a follow-up's opening paragraph (``letters.reminder``), else empty
 
     @property
     def body_html(self) -> Markup:
@@ -136,9 +138,15 @@ def compose(
     signatures_as_of: datetime,
     message_id: str,
     reply_to: str,
+    first_written: date | None = None,
 ) -> ComposedLetter:
-    """Build the letter for one addressee from the appeal and the batch's snapshot."""
-    main = _text(appeal, addressee, language, signature_count, signatures_as_of)
+    """Build the letter for one addressee from the appeal and the batch's snapshot; with
+    ``first_written`` (a follow-up) it is a reminder of the letter sent that day."""
+    snapshot = (signature_count, signatures_as_of, first_written)
+    main = _text(appeal, addressee, language, *snapshot)
+    subject = appeal.texts[language].subject
+    if first_written is not None:
+        subject = main.labels["reminder.subject"].format(subject=subject)
     locale = wording.locale_for(language, addressee.country)
     others = [code for code in appeal.layout.languages if code != language]
     if addressee.salutation:
@@ -146,7 +154,7 @@ def compose(
     return ComposedLetter(
         letter_id=letter_id,
         language=language,
-        subject=appeal.texts[language].subject,
+        subject=subject,
         heading=main.heading,
         date=dated,
         date_text=wording.long_date(dated.date(), locale),
@@ -167,9 +175,8 @@ def compose(
         reply_to=reply_to,
         template=appeal.template,
         labels=main.labels,
-        translations=tuple(
-            _text(appeal, addressee, code, signature_count, signatures_as_of) for code in others
-        ),
+        translations=tuple(_text(appeal, addressee, code, *snapshot) for code in others),
+        reminder=main.reminder,
     )
 
 
@@ -179,11 +186,17 @@ def _text(
     language: str,
     signature_count: int,
     signatures_as_of: datetime,
+    first_written: date | None,
 ) -> ComposedText:
     """The appeal's text and fixed wording in ``language``, localised for the addressee."""
     locale = wording.locale_for(language, addressee.country)
     text = appeal.texts[language]
     words = wording.labels(language)
+    reminder = ""
+    if first_written is not None:
+        reminder = words["reminder"].format(
+            date=wording.long_date(first_written, locale), heading=text.heading
+        )
     return ComposedText(
         language=language,
         heading=text.heading,
@@ -196,4 +209,5 @@ def _text(
             date=wording.long_date(signatures_as_of.date(), locale),
         ),
         labels=words,
+        reminder=reminder,
     )

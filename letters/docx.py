@@ -91,6 +91,8 @@ def _letter(document: Any, letter: ComposedLetter) -> None:
     document.add_paragraph(letter.date_text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_heading(letter.heading, level=1)
     document.add_paragraph(letter.salutation)
+    if letter.reminder:
+        document.add_paragraph().add_run(letter.reminder).italic = True
     for text in _paragraphs(letter.body_markdown):
         document.add_paragraph(text)
     document.add_paragraph().add_run(letter.labels["demands"]).bold = True
@@ -102,6 +104,8 @@ def _letter(document: Any, letter: ComposedLetter) -> None:
         document.add_page_break()
         document.add_heading(t.heading, level=1)
         document.add_paragraph(t.salutation)
+        if t.reminder:
+            document.add_paragraph().add_run(t.reminder).italic = True
         for text in _paragraphs(t.body_markdown):
             document.add_paragraph(text)
         document.add_paragraph().add_run(t.labels["demands"]).bold = True

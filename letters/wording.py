@@ -32,6 +32,10 @@ LABELS: dict[str, dict[str, str]] = {
         "annex.intro": "{count} people who signed agreed to have their names shown here; "
         "no other personal data is published.",
         "annex.page": "Signatories, page {page} of {pages}",
+        "reminder.subject": "Reminder: {subject}",
+        "reminder": "On {date} we wrote to you about “{heading}”. As we have not yet received "
+        "an answer, we are writing again: the appeal follows unchanged, with the number of "
+        "signatures as it stands today. We would be grateful for your reply.",
     },
     "ru": {
         "demands": "Поэтому мы просим вас:",
@@ -50,6 +54,10 @@ LABELS: dict[str, dict[str, str]] = {
         "annex.intro": "Подписавшие, согласившиеся на публикацию своего имени: {count}. "
         "Другие личные данные не публикуются.",
         "annex.page": "Подписавшие, страница {page} из {pages}",
+        "reminder.subject": "Напоминание: {subject}",
+        "reminder": "{date} мы направили вам обращение «{heading}». Ответа мы пока не "
+        "получили, поэтому пишем повторно: текст обращения приводится ниже без изменений, "
+        "число подписей — на сегодняшний день. Будем признательны за ваш ответ.",
     },
 }
 

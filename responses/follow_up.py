@@ -3,7 +3,9 @@
 Rule: one ``follow_ups`` row per (campaign, due date), inserted in the transaction that creates
 the batch, so the job may run anywhere, any number of times, and each deadline is chased once.
 An addressee whose newest letter is already a follow-up is not chased again. The batch's
-letters start ``pending`` and go through rendering and review like any other.
+letters start ``pending`` and go through rendering and review like any other; rendering gives
+them the reminder wording of ``letters.reminder`` (subject prefix, an opening paragraph with
+the date of the first letter).
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from sqlalchemy.orm import Session
 
 from campaigns.batches import latest_count
 from campaigns.store import appeal_of
+from letters.reminder import FOLLOW_UP_REASON
 from responses.report import response_report
 from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Addressee, Batch, Campaign, FollowUp, Letter
 from timeutil import Clock
 
-REASON = "follow-up: no answer by"
+REASON = FOLLOW_UP_REASON  # letters.reminder reads it to give these letters their reminder
 ACTOR = "scheduler"
 
 
