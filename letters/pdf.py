@@ -27,6 +27,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from errors import TemplateError
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
+from letters.reuse import Masters
 from letters.sandbox import render_template, template_folder
 
 _LOGGER = logging.getLogger("weasyprint")
@@ -103,31 +104,57 @@ class PdfRenderer:
     """Renders letters to PDF/A-3u with the template set's fonts embedded.
 
     The set's ``letter.css`` is applied to ``letter.html.j2`` by the renderer (parsed once per
-    set, with its fonts loaded once), so templates do not link it themselves.
+    set, with its fonts loaded once), so templates do not link it themselves. Letters of the
+    same shape share one layout (``letters.reuse``).
     """
 
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
+        self.masters = Masters()
+
+    def __getstate__(self) -> dict[str, Any]:  # sent to worker processes without the layouts
+        return {"templates_dir": self.templates_dir}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["templates_dir"])  # type: ignore[misc]
 
     def render(self, letter: ComposedLetter) -> RenderedDocument:
         folder = template_folder(self.templates_dir, letter.template)
         html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
         shared = _template_set(folder)
-        document = weasyprint.HTML(
-            string=html, base_url=folder.as_uri() + "/", url_fetcher=shared.fetcher
-        )
-        with _weasyprint_problems() as problems:
-            try:
-                options = {**_OPTIONS, "stylesheets": [shared.stylesheet]}
-                rendered = document.render(font_config=shared.fonts, **options)
+        options = {**_OPTIONS, "stylesheets": [shared.stylesheet]}
+        where = f"letter {letter.letter_id}: "
+
+        def lay_out(source: str) -> Any:
+            # A layout with a problem must fail here: a master is kept for later letters,
+            # whose own renders would not repeat its layout's warnings.
+            document = weasyprint.HTML(
+                string=source, base_url=folder.as_uri() + "/", url_fetcher=shared.fetcher
+            )
+            with _weasyprint_problems() as problems:
+                laid_out = document.render(font_config=shared.fonts, **options)
+            _fail_on(where, _serious(problems))
+            return laid_out
+
+        try:
+            rendered = self.masters.layout(html, lay_out).copy()
+            with _weasyprint_problems() as problems:
                 content = rendered.write_pdf(**options)
-            except FatalURLFetchingError as exc:
-                raise TemplateError(f"{folder}/letter.html.j2: {exc}") from None
-        serious = [m for m in problems if ".notdef" in m or "Failed to load" in m]
-        serious += _host_fonts(rendered.fonts.values(), shared.bundled_fonts)
-        if serious:
-            raise TemplateError(f"letter {letter.letter_id}: " + "; ".join(serious))
+        except FatalURLFetchingError as exc:
+            raise TemplateError(f"{folder}/letter.html.j2: {exc}") from None
+        _fail_on(
+            where, _serious(problems) + _host_fonts(rendered.fonts.values(), shared.bundled_fonts)
+        )
         return RenderedDocument(content, "application/pdf", "pdf")
+
+
+def _serious(messages: list[str]) -> list[str]:
+    return [m for m in messages if ".notdef" in m or "Failed to load" in m]
+
+
+def _fail_on(where: str, problems: list[str]) -> None:
+    if problems:
+        raise TemplateError(where + "; ".join(problems))
 
 
 def _host_fonts(fonts: Iterable[Any], bundled: frozenset[str]) -> list[str]:
