@@ -1,4 +1,7 @@
-"""Commands for campaigns (appeal files), their targets and their webhook secret."""
+"""Commands for campaigns (appeal files), their targets and their webhook secret.
+
+Rule (``cli.lazy``): service modules are imported inside the commands, never at the top.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from campaigns.appeal import load_appeal
-from campaigns.store import appeal_of, create_campaign, get_campaign, update_campaign
-from campaigns.webhook import new_webhook_secret
 from cli.base import console, handled, main, services
-from recipients.selection import resolve
 
 
 @main.group()
@@ -24,6 +23,9 @@ def campaign() -> None:
 @handled
 def campaign_create(file: Path) -> None:
     """Create a campaign from an appeal file (see examples/)."""
+    from campaigns.appeal import load_appeal
+    from campaigns.store import create_campaign
+
     s = services()
     appeal = load_appeal(file)
     with s.db.unit_of_work() as uow:
@@ -36,6 +38,9 @@ def campaign_create(file: Path) -> None:
 @handled
 def campaign_update(file: Path) -> None:
     """Store a new version of an existing campaign's appeal."""
+    from campaigns.appeal import load_appeal
+    from campaigns.store import update_campaign
+
     s = services()
     appeal = load_appeal(file)
     with s.db.unit_of_work() as uow:
@@ -48,6 +53,9 @@ def campaign_update(file: Path) -> None:
 @handled
 def campaign_targets(campaign_key: str) -> None:
     """Show whom the appeal targets now, with a warning for each surprise."""
+    from campaigns.store import appeal_of, get_campaign
+    from recipients.selection import resolve
+
     with services().db.unit_of_work(write=False) as uow:
         targeted = resolve(uow, appeal_of(get_campaign(uow, campaign_key)).targets)
         table = Table("key", "name", "category", "country", "languages")
@@ -65,6 +73,8 @@ def campaign_targets(campaign_key: str) -> None:
 def campaign_secret(campaign_key: str) -> None:
     """Give the campaign a new signature-webhook secret and print it once (the previous secret
     stops working). The platform signs each call with it; see campaigns/webhook.py."""
+    from campaigns.webhook import new_webhook_secret
+
     s = services()
     with s.db.unit_of_work() as uow:
         secret = new_webhook_secret(uow, campaign_key, actor=s.actor, clock=s.clock)

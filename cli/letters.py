@@ -1,22 +1,22 @@
-"""Commands for rendering letters (with a progress bar) and checking a signed letter PDF."""
+"""Commands for rendering letters (with a progress bar) and checking a signed letter PDF.
+
+Rule (``cli.lazy``): service modules are imported inside the commands, never at the top.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import func, select
 
-from bootstrap import Services
-from campaigns.batches import batches_of, create_batch
-from campaigns.store import get_campaign
 from cli.base import console, handled, main, services
 from errors import NotFound
-from letters.service import RenderSummary, render_batch
-from letters.signing import PdfSigner
-from letters.signing import verify as verify_signatures
-from storage.tables import Addressee, Letter
+
+if TYPE_CHECKING:
+    from bootstrap import Services
+    from letters.service import RenderSummary
 
 FORMATS = {"pdf": ".pdf", "docx": ".docx", "email": ".eml"}
 
@@ -46,6 +46,9 @@ def render(
 ) -> None:
     """Render the pending letters of a campaign (PDF with the signatory annex, DOCX and email),
     store each document with its sha256 and queue the letters for review."""
+    from campaigns.batches import batches_of, create_batch
+    from campaigns.store import get_campaign
+
     s = services()
     with s.db.unit_of_work() as uow:
         row = get_campaign(uow, campaign_key)
@@ -76,6 +79,10 @@ def render(
 
 
 def _letters_to(s: Services, batch_id: int, key: str) -> list[int]:
+    from sqlalchemy import select
+
+    from storage.tables import Addressee, Letter
+
     with s.db.unit_of_work(write=False) as uow:
         if uow.scalar(select(Addressee.id).where(Addressee.key == key)) is None:
             raise NotFound(f"no addressee {key!r} in the registry")
@@ -91,6 +98,11 @@ def _letters_to(s: Services, batch_id: int, key: str) -> list[int]:
 def _render_with_progress(
     s: Services, batch_id: int, letter_ids: list[int] | None
 ) -> RenderSummary:
+    from sqlalchemy import func, select
+
+    from letters.service import render_batch
+    from storage.tables import Letter
+
     columns = (
         TextColumn(f"batch {batch_id}"),
         BarColumn(),
@@ -132,6 +144,9 @@ def verify(pdf: Path) -> None:
     """Check the signature(s) of a letter PDF: intact (bytes unchanged since signing), valid
     (the signature checks out) and trusted (our configured signing certificate). Exit status 1
     when a signature is broken or the file is not signed."""
+    from letters.signing import PdfSigner
+    from letters.signing import verify as verify_signatures
+
     s = services()
     signer = s.finishing.signer
     trusted = [signer.certificate] if isinstance(signer, PdfSigner) else []

@@ -1,16 +1,21 @@
-"""Commands for milestones: where a campaign stands, and its dated milestones as iCalendar."""
+"""Commands for milestones: where a campaign stands, and its dated milestones as iCalendar.
+
+Rule (``cli.lazy``): service modules are imported inside the commands, never at the top.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 
-from campaigns.goals import Standing, standing
-from campaigns.ics import milestone_calendar
 from cli.base import console, handled, main, services
+
+if TYPE_CHECKING:
+    from campaigns.goals import Standing
 
 _STYLE = {"fired": "green", "missed": "red", "due": "yellow", "pending": ""}
 
@@ -41,6 +46,8 @@ def _table(state: Standing) -> Table:
 @handled
 def milestones_list(campaign_key: str) -> None:
     """Show each milestone (fired, missed, due or pending), the count and the next goal."""
+    from campaigns.goals import standing
+
     s = services()
     with s.db.unit_of_work(write=False) as uow:
         state = standing(uow, campaign_key, clock=s.clock)
@@ -66,6 +73,8 @@ def milestones_list(campaign_key: str) -> None:
 @handled
 def milestones_ics(campaign_key: str, out: Path | None) -> None:
     """Export the dated milestones (and the events they refer to) as an iCalendar file."""
+    from campaigns.ics import milestone_calendar
+
     s = services()
     with s.db.unit_of_work(write=False) as uow:
         data = milestone_calendar(uow, campaign_key, clock=s.clock)

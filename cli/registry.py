@@ -1,21 +1,24 @@
-"""Commands for the addressee registry and its saved groups."""
+"""Commands for the addressee registry and its saved groups.
+
+Rule (``cli.lazy``): service modules are imported inside the commands, never at the top.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
-from sqlalchemy import select
 
 from cli.base import console, handled, main, services
+from cli.lazy import LazyChoice, constant
 from errors import AdvocacyError, NotFound
-from recipients import registry, selection
-from recipients.record import CATEGORIES
-from settings import ROOT
-from storage.tables import Addressee, AuditEntry
 
-BUNDLED = ROOT / "recipients" / "data"
+if TYPE_CHECKING:
+    from storage.tables import Addressee
+
+BUNDLED = Path(__file__).resolve().parent.parent / "recipients" / "data"
 
 
 @main.group()
@@ -34,6 +37,8 @@ def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: b
 
     Any invalid row rejects the whole file; every problem is listed as FILE:LINE: field: problem.
     """
+    from recipients import registry, selection
+
     if (file is None) == (not bundled):
         raise AdvocacyError("give either FILE or --bundled")
     path = BUNDLED / "registry.yaml" if bundled else file
@@ -69,7 +74,7 @@ def _channel(a: Addressee) -> str:
     "--category",
     "categories",
     multiple=True,
-    type=click.Choice(CATEGORIES),
+    type=LazyChoice(constant("recipients.record:CATEGORIES")),
     help="Only these categories (repeatable).",
 )
 @click.option("--country", "countries", multiple=True, help="Only these ISO codes, e.g. LT.")
@@ -83,6 +88,8 @@ def recipients_list(
     groups: tuple[str, ...],
 ) -> None:
     """List addressees with their languages and contact channel (filters narrow together)."""
+    from recipients import registry, selection
+
     s = services()
     table = Table("key", "name", "category", "country", "languages", "channel")
     with s.db.unit_of_work(write=False) as uow:
@@ -107,6 +114,8 @@ def recipients_list(
 @handled
 def recipients_export(fmt: str) -> None:
     """Write the registry to stdout in a form `recipients import` reads back unchanged."""
+    from recipients import registry
+
     with services().db.unit_of_work(write=False) as uow:
         click.echo(registry.export(registry.list_addressees(uow), fmt), nl=False)
 
@@ -116,6 +125,10 @@ def recipients_export(fmt: str) -> None:
 @handled
 def recipients_history(key: str) -> None:
     """Every recorded change to one addressee: who, when, from which file, what changed."""
+    from sqlalchemy import select
+
+    from storage.tables import Addressee, AuditEntry
+
     with services().db.unit_of_work(write=False) as uow:
         if uow.scalar(select(Addressee.id).where(Addressee.key == key)) is None:
             raise NotFound(f"no addressee {key!r}")
@@ -149,6 +162,8 @@ def recipients_groups(ctx: click.Context) -> None:
     """Saved selections ("EU27 foreign ministries"); without a subcommand, list them."""
     if ctx.invoked_subcommand is not None:
         return
+    from recipients import selection
+
     table = Table("group", "title", "addressees")
     with services().db.unit_of_work(write=False) as uow:
         for group in selection.list_groups(uow):
@@ -162,6 +177,8 @@ def recipients_groups(ctx: click.Context) -> None:
 @handled
 def groups_import(file: Path) -> None:
     """Create or replace saved groups from a YAML file (see recipients/data/groups.yaml)."""
+    from recipients import selection
+
     s = services()
     groups = selection.read_groups(file)
     with s.db.unit_of_work() as uow:

@@ -1,25 +1,35 @@
 """``advocacy report``: the response report of a campaign, or the league table across campaigns.
 
 Rule: the figures come from ``responses.report`` and ``responses.figures`` only; this module
-picks the format and where it goes.
+picks the format and where it goes. Service modules are imported inside the commands
+(``cli.lazy``), never at the top.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-import bootstrap
 from cli.base import console, handled, main, services
+from cli.lazy import LazyChoice, constant
 from errors import InputError, Problem
-from responses.publish import FORMATS, build_report, league_rows, render_report
+
+if TYPE_CHECKING:
+    import bootstrap
 
 
 @main.command()
 @click.argument("campaign_key", metavar="CAMPAIGN", required=False)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=LazyChoice(constant("responses.publish:FORMATS")),
+    default="table",
+    show_default=True,
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Write to FILE (pdf needs it).")
 @click.option("--league", is_flag=True, help="Addressees of all campaigns by responsiveness.")
 @handled
@@ -27,6 +37,8 @@ def report(campaign_key: str | None, fmt: str, out: Path | None, league: bool) -
     """Who was written to, who answered, how and how fast: statuses, response rate with a 95 %
     interval, answer times, breakdowns by category, country and stance, and a timeline chart
     (html, pdf). With --league, addressees of every campaign ranked by responsiveness."""
+    from responses.publish import build_report, render_report
+
     s = services()
     if league:
         print_league(s)
@@ -50,6 +62,8 @@ def report(campaign_key: str | None, fmt: str, out: Path | None, league: bool) -
 
 def print_report(s: bootstrap.Services, campaign_key: str) -> None:
     """The report as a table on the terminal, with the overall figures below."""
+    from responses.publish import build_report
+
     with s.db.unit_of_work(write=False) as uow:
         data = build_report(uow, campaign_key, clock=s.clock, settings=s.settings)
     table = Table(
@@ -82,6 +96,8 @@ def print_report(s: bootstrap.Services, campaign_key: str) -> None:
 
 
 def print_league(s: bootstrap.Services) -> None:
+    from responses.publish import league_rows
+
     with s.db.unit_of_work(write=False) as uow:
         rows = league_rows(uow, clock=s.clock, settings=s.settings)
     table = Table("#", "addressee", "campaigns", "answered", "median days", title="League")

@@ -1,7 +1,8 @@
 """Commands for replies (import, fetch, the holding pen, logged answers, statuses) and reports.
 
 Rule: every command calls the ``responses`` services in one unit of work per message or action;
-nothing here decides whose a message is.
+nothing here decides whose a message is. Service modules are imported inside the commands
+(``cli.lazy``), never at the top.
 """
 
 from __future__ import annotations
@@ -14,11 +15,8 @@ from pathlib import Path
 import click
 
 from cli.base import console, handled, main, services
+from cli.lazy import LazyChoice, constant
 from errors import InputError, NotFound, Problem
-from responses.imap import fetch_unseen, parse_url
-from responses.manual_entry import CHANNELS, STANCES, Answer, log_answer
-from responses.pen import assign, ignore, pen
-from responses.status import CLEAR, SETTABLE, set_status
 
 
 @main.group()
@@ -38,6 +36,12 @@ def _messages(path: Path) -> Iterator[bytes]:
         yield path.read_bytes()
     else:
         raise NotFound(f"{path} is not an .eml file, an .mbox file or a Maildir")
+
+
+def _settable() -> tuple[str, ...]:
+    from responses.status import CLEAR, SETTABLE
+
+    return (*SETTABLE, CLEAR)
 
 
 def print_counts(counts: dict[str, int]) -> None:
@@ -63,6 +67,8 @@ def responses_import(path: Path) -> None:
 @handled
 def responses_pen(everything: bool) -> None:
     """List messages in the holding pen (unmatched ones, unless --all)."""
+    from responses.pen import pen
+
     s = services()
     with s.db.unit_of_work(write=False) as uow:
         held = pen(uow, status=None if everything else "unmatched")
@@ -84,6 +90,8 @@ def responses_assign(
 ) -> None:
     """Make a response of penned message MESSAGE_ID for LETTER_ID, or for the newest letter
     of --campaign to --addressee."""
+    from responses.pen import assign
+
     s = services()
     with s.db.unit_of_work() as uow:
         response = assign(
@@ -103,6 +111,8 @@ def responses_assign(
 @handled
 def responses_ignore(message_id: int) -> None:
     """Mark penned message MESSAGE_ID as not an answer (it stays on disk)."""
+    from responses.pen import ignore
+
     s = services()
     with s.db.unit_of_work() as uow:
         ignore(uow, message_id, actor=s.actor, clock=s.clock)
@@ -112,8 +122,18 @@ def responses_ignore(message_id: int) -> None:
 @responses.command("log")
 @click.argument("campaign_key", metavar="CAMPAIGN")
 @click.argument("addressee_key", metavar="KEY")
-@click.option("--channel", type=click.Choice(CHANNELS), default="letter", show_default=True)
-@click.option("--stance", type=click.Choice(STANCES), default="unclear", show_default=True)
+@click.option(
+    "--channel",
+    type=LazyChoice(constant("responses.manual_entry:CHANNELS")),
+    default="letter",
+    show_default=True,
+)
+@click.option(
+    "--stance",
+    type=LazyChoice(constant("responses.manual_entry:STANCES")),
+    default="unclear",
+    show_default=True,
+)
 @click.option("--summary", default="", help="What they said (internal).")
 @click.option("--date", "received", type=click.DateTime(["%Y-%m-%d"]), help="Day received.")
 @click.option("--public-summary", default="", help="What the public page may say about it.")
@@ -130,6 +150,8 @@ def responses_log(
     acknowledgement: bool,
 ) -> None:
     """Log an answer that came outside email: a letter, a meeting, a call, a public statement."""
+    from responses.manual_entry import Answer, log_answer
+
     s = services()
     answer = Answer(
         campaign=campaign_key,
@@ -149,10 +171,12 @@ def responses_log(
 @responses.command("status")
 @click.argument("campaign_key", metavar="CAMPAIGN")
 @click.argument("addressee_key", metavar="KEY")
-@click.option("--set", "status", type=click.Choice((*SETTABLE, CLEAR)), required=True)
+@click.option("--set", "status", type=LazyChoice(_settable), required=True)
 @handled
 def responses_status(campaign_key: str, addressee_key: str, status: str) -> None:
     """Set an addressee's status in a campaign by hand (clear: back to what answers say)."""
+    from responses.status import set_status
+
     s = services()
     with s.db.unit_of_work() as uow:
         set_status(uow, campaign_key, addressee_key, status, actor=s.actor, clock=s.clock)
@@ -164,6 +188,8 @@ def responses_status(campaign_key: str, addressee_key: str, status: str) -> None
 def responses_fetch() -> None:
     """Import unseen replies from the IMAP mailbox in ADVOCACY_IMAP_URL, marking each seen
     once imported (unmatched ones go to the holding pen)."""
+    from responses.imap import fetch_unseen, parse_url
+
     s = services()
     if s.settings.imap_url is None:
         raise InputError([Problem("ADVOCACY_IMAP_URL", None, "url", "is not set")])

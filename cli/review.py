@@ -1,22 +1,22 @@
 """Commands for staff review: list, show, approve, reject.
 
 Rule: the reviewer is ``ADVOCACY_ACTOR``; every decision pins the sha256 of the bytes shown.
+Service modules are imported inside the commands (``cli.lazy``), never at the top.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-import bootstrap
-from campaigns.store import get_campaign
 from cli.base import console, handled, main, services
-from letters.service import rerender_letter
-from review import queue
-from review.stale import stale_reasons
-from review.view import LetterView, letter_view, record_shown, verified_pdf
+
+if TYPE_CHECKING:
+    import bootstrap
+    from review.view import LetterView
 
 
 @main.group()
@@ -40,6 +40,10 @@ def review_list(
 ) -> None:
     """List letters awaiting review (or in another status) with their PDF paths; letters from
     an older appeal version or quoting an overtaken count are flagged stale."""
+    from campaigns.store import get_campaign
+    from review import queue
+    from review.stale import stale_reasons
+
     s = services()
     table = Table("letter", "batch", "addressee", "lang", "rev", "pdf", "sha256", "stale")
     table.columns[5].overflow = "fold"  # a path cut short with "…" cannot be opened
@@ -121,6 +125,8 @@ def _print_changes(view: LetterView) -> None:
 def review_show(letter_id: int, out: Path | None, open_pdf: bool) -> None:
     """Show one letter: its documents and hashes, whether each is approved, the email text,
     the stale flag, and a diff against the previously approved version of the same letter."""
+    from review.view import letter_view, record_shown, verified_pdf
+
     s = services()
     with s.db.unit_of_work() as uow:
         view = letter_view(
@@ -149,6 +155,9 @@ def review_approve(letter_ids: tuple[int, ...], batch_id: int | None, comment: s
     """Approve letters by id, or a whole batch after sampling it with `review show`; the sha256
     of each document is recorded, and a batch approval records the count and the sample.
     With ADVOCACY_FOUR_EYES=true the batch's creator cannot approve its letters."""
+    from review import queue
+    from review.stale import stale_reasons
+
     s = services()
     if bool(letter_ids) == (batch_id is not None):
         raise click.UsageError("give letter ids or --batch B (not both)")
@@ -191,6 +200,8 @@ def review_approve(letter_ids: tuple[int, ...], batch_id: int | None, comment: s
 def review_reject(letter_ids: tuple[int, ...], comment: str) -> None:
     """Reject letters with a comment; they stay out of the outbox until re-rendered and
     approved."""
+    from review import queue
+
     s = services()
     with s.db.unit_of_work() as uow:
         rejected = queue.reject(uow, letter_ids, reviewer=s.actor, comment=comment, clock=s.clock)
@@ -204,6 +215,8 @@ def review_rerender(letter_ids: tuple[int, ...]) -> None:
     """Render letters again from the current appeal and templates (after a rejection or a
     fix); each gets a new revision that needs approving again. `review show` then shows
     what changed since the last approved version."""
+    from letters.service import rerender_letter
+
     s = services()
     for letter_id in letter_ids:
         summary = rerender_letter(

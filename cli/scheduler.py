@@ -1,4 +1,7 @@
-"""``advocacy scheduler``: run the job table (``scheduler.py``) while this process leads."""
+"""``advocacy scheduler``: run the job table (``scheduler.py``) while this process leads.
+
+Rule (``cli.lazy``): service modules are imported inside the commands, never at the top.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ import threading
 from types import FrameType
 
 from cli.base import handled, main, services
-from scheduler import build_scheduler
-from storage.leadership import lead, lock_for
 
 
 @main.command("scheduler")
@@ -20,6 +21,9 @@ def run_scheduler() -> None:
     hosts with PostgreSQL:
     only the holder of an advisory lock runs jobs, the others take over within
     ADVOCACY_SCHEDULER_LEADER_POLL_SECONDS if it dies. Stop it with Ctrl-C or SIGTERM."""
+    from scheduler import build_scheduler
+    from storage.leadership import lead, lock_for
+
     s = services()
     stopping = threading.Event()
 

@@ -1,4 +1,7 @@
-"""``advocacy serve`` (the web app, with the worker and the scheduler) and ``advocacy users``."""
+"""``advocacy serve`` (the web app, with the worker and the scheduler) and ``advocacy users``.
+
+Rule (``cli.lazy``): service modules are imported inside the commands, never at the top.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ import threading
 import click
 
 from cli.base import console, handled, main, services
-from web import background
-from web.accounts import ROLES, add_user, new_api_token
+from cli.lazy import LazyChoice, constant
 
 
 @main.command()
@@ -26,6 +28,7 @@ def serve(host: str, port: int) -> None:
     """
     import uvicorn
 
+    from web import background
     from web.app import create_app
 
     s = services()
@@ -49,7 +52,7 @@ def users() -> None:
 @click.argument("email")
 @click.option(
     "--role",
-    type=click.Choice(ROLES),
+    type=LazyChoice(constant("web.accounts:ROLES")),
     required=True,
     help="admin: everything; campaigner: deliver, outbox, responses, registry; "
     "reviewer: approve and reject; viewer: read only.",
@@ -59,6 +62,8 @@ def users() -> None:
 def users_add(email: str, role: str, password_stdin: bool) -> None:
     """Create a staff account; the password is asked for (or read with --password-stdin)
     and stored only as an argon2 hash."""
+    from web.accounts import add_user
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -77,6 +82,8 @@ def users_add(email: str, role: str, password_stdin: bool) -> None:
 def users_token(email: str, label: str) -> None:
     """Issue an API token acting as EMAIL (with that user's role). It is printed once; only
     its hash is stored. Send it as 'Authorization: Bearer <token>'."""
+    from web.accounts import new_api_token
+
     s = services()
     with s.db.unit_of_work() as uow:
         token = new_api_token(uow, email, label=label, actor=s.actor, clock=s.clock)
