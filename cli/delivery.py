@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-import bootstrap
-from campaigns.store import get_campaign
 from cli.base import console, handled, main, services
 from cli.outbox import drain_with_progress
-from delivery.outbox import CHANNELS, enqueue
-from review.trail import describe, trail
+
+if TYPE_CHECKING:  # service modules load inside the commands (cli.lazy)
+    import bootstrap
 
 
 @main.command()
@@ -18,6 +19,9 @@ from review.trail import describe, trail
 @handled
 def deliver(campaign_key: str, dry_run: bool) -> None:
     """Queue the campaign's approved letters and deliver everything due."""
+    from campaigns.store import get_campaign
+    from delivery.outbox import CHANNELS, enqueue
+
     s = services()
     with s.db.unit_of_work() as uow:
         report = enqueue(
@@ -61,6 +65,9 @@ def audit(campaign_key: str | None, addressee_key: str | None, letter_id: int | 
     """The audit log: who did what, when, with which bytes. With --addressee or --letter, the
     trail of those letters: render → approval (who, when, sha256) → delivery (state,
     Message-ID, sha256 sent)."""
+    from campaigns.store import get_campaign
+    from review.trail import describe, trail
+
     s = services()
     with s.db.unit_of_work(write=False) as uow:
         cid = get_campaign(uow, campaign_key).id if campaign_key else None
