@@ -7,16 +7,17 @@ worker holds or that went out); the worker does any sending, never these command
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-import bootstrap
 from cli.base import console, handled, main, services
-from delivery.intervene import cancel, retry_now
-from delivery.postal import form_task, mark_done, mark_posted, print_batch
-from delivery.queries import STATES, count_due, outbox_rows
-from delivery.worker import DrainReport
+from cli.lazy import LazyChoice, constant
+
+if TYPE_CHECKING:  # service modules load inside the commands (cli.lazy)
+    import bootstrap
+    from delivery.worker import DrainReport
 
 
 @main.group()
@@ -25,12 +26,16 @@ def outbox() -> None:
 
 
 @outbox.command("list")
-@click.option("--state", type=click.Choice(STATES), help="Only rows in this state.")
+@click.option(
+    "--state", type=LazyChoice(constant("delivery.queries:STATES")), help="Only rows in this state."
+)
 @click.option("--campaign", "campaign_key", help="Only this campaign's rows.")
 @click.option("--limit", default=500, show_default=True, help="At most this many rows.")
 @handled
 def outbox_list(state: str | None, campaign_key: str | None, limit: int) -> None:
     """Outbox rows, oldest first: id, campaign, addressee, channel, state, attempts, error."""
+    from delivery.queries import outbox_rows
+
     s = services()
     with s.db.unit_of_work(write=False) as uow:
         rows = outbox_rows(uow, state=state, campaign_key=campaign_key, limit=limit)
@@ -51,6 +56,8 @@ def outbox_list(state: str | None, campaign_key: str | None, limit: int) -> None
 @handled
 def outbox_retry(ids: tuple[int, ...], reason: str) -> None:
     """Queue waiting, failed or cancelled deliveries now (same Message-ID, same bytes)."""
+    from delivery.intervene import retry_now
+
     s = services()
     with s.db.unit_of_work() as uow:
         for delivery_id in ids:
@@ -64,6 +71,8 @@ def outbox_retry(ids: tuple[int, ...], reason: str) -> None:
 @handled
 def outbox_cancel(ids: tuple[int, ...], reason: str) -> None:
     """Cancel deliveries that have not gone out (all or none; audited with --reason)."""
+    from delivery.intervene import cancel
+
     s = services()
     with s.db.unit_of_work() as uow:
         for delivery_id in ids:
@@ -76,6 +85,8 @@ def outbox_cancel(ids: tuple[int, ...], reason: str) -> None:
 @handled
 def outbox_print(batch_id: int) -> None:
     """Write the batch's postal letters as one merged PDF plus a CSV manifest (data dir)."""
+    from delivery.postal import print_batch
+
     s = services()
     with s.db.unit_of_work() as uow:
         made = print_batch(
@@ -97,6 +108,8 @@ def outbox_print(batch_id: int) -> None:
 @handled
 def outbox_posted(delivery_id: int, posted_on: datetime, tracking: str) -> None:
     """Mark a printed letter as posted on --date (YYYY-MM-DD); the delivery is then sent."""
+    from delivery.postal import mark_posted
+
     s = services()
     with s.db.unit_of_work() as uow:
         mark_posted(
@@ -115,6 +128,8 @@ def outbox_posted(delivery_id: int, posted_on: datetime, tracking: str) -> None:
 @handled
 def outbox_task(delivery_id: int) -> None:
     """Show a web-form task: the form's address and the approved letter's text to paste."""
+    from delivery.postal import form_task
+
     s = services()
     with s.db.unit_of_work(write=False) as uow:
         task = form_task(uow, delivery_id, documents_dir=s.settings.documents_dir)
@@ -127,6 +142,8 @@ def outbox_task(delivery_id: int) -> None:
 @handled
 def outbox_done(delivery_id: int, receipt: str) -> None:
     """Mark a web-form task done (submitted by hand); the delivery is then sent."""
+    from delivery.postal import mark_done
+
     s = services()
     with s.db.unit_of_work() as uow:
         mark_done(uow, delivery_id, receipt=receipt, actor=s.actor, clock=s.clock)
@@ -135,6 +152,8 @@ def outbox_done(delivery_id: int, receipt: str) -> None:
 
 def drain_with_progress(s: bootstrap.Services) -> DrainReport:
     """Drain every due delivery, showing a progress bar on a terminal."""
+    from delivery.queries import count_due
+
     with s.db.unit_of_work(write=False) as uow:
         total = count_due(uow, s.clock.now())
     columns = (TextColumn("delivering"), BarColumn(), MofNCompleteColumn())
