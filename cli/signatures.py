@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from campaigns.presets import PRESETS, describe_presets, mapping_for, parse_overrides
-from campaigns.signatures import CountOutcome, set_count
-from campaigns.signer_import import import_signers
-from campaigns.signers import FIELDS, purge_personal_data
 from cli.base import console, handled, main, services
+from cli.lazy import LazyChoice, LazyHelpOption, constant
 from timeutil import as_utc
+
+if TYPE_CHECKING:  # service modules load inside the commands (cli.lazy)
+    from campaigns.signatures import CountOutcome
 
 
 @main.group()
@@ -30,6 +31,18 @@ def _report(campaign_key: str, outcome: CountOutcome) -> None:
         )
 
 
+def _presets() -> str:
+    from campaigns.presets import describe_presets
+
+    return describe_presets()
+
+
+def _fields() -> str:
+    from campaigns.signers import FIELDS
+
+    return ", ".join(FIELDS)
+
+
 @signatures.command("set")
 @click.argument("campaign_key", metavar="CAMPAIGN")
 @click.argument("count", type=click.IntRange(min=0))
@@ -44,6 +57,8 @@ def signatures_set(
     go up, except a --correct with a --reason (fired milestones stay fired)."""
     if correct and not reason.strip():
         raise click.UsageError("--correct needs --reason TEXT")
+    from campaigns.signatures import set_count
+
     s = services()
     with s.db.unit_of_work() as uow:
         outcome = set_count(
@@ -66,22 +81,27 @@ def signatures_set(
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--preset",
-    type=click.Choice(sorted(PRESETS)),
+    type=LazyChoice(constant("campaigns.presets:PRESETS")),
     default="generic",
     show_default=True,
-    help="Column names of the export (case-insensitive): " + describe_presets() + ".",
+    cls=LazyHelpOption,
+    lazy_help=lambda: f"Column names of the export (case-insensitive): {_presets()}.",
 )
 @click.option(
     "--map",
     "pairs",
     multiple=True,
     metavar="COLUMN=FIELD",
-    help=f"Map a column to a field ({', '.join(FIELDS)}) or 'ignore'; repeatable.",
+    cls=LazyHelpOption,
+    lazy_help=lambda: f"Map a column to a field ({_fields()}) or 'ignore'; repeatable.",
 )
 @handled
 def signatures_import(campaign_key: str, file: Path, preset: str, pairs: tuple[str, ...]) -> None:
     """Import a signer export (CSV, comma or semicolon, UTF-8 with or without BOM): all rows or
     none. Emails are keyed, never stored; the count rises by the signers not seen before."""
+    from campaigns.presets import mapping_for, parse_overrides
+    from campaigns.signer_import import import_signers
+
     s = services()
     overrides = parse_overrides(pairs)
     columns = [BarColumn(), DownloadColumn(), TimeRemainingColumn()]
@@ -125,6 +145,8 @@ def signatures_import(campaign_key: str, file: Path, preset: str, pairs: tuple[s
 def signatures_purge(campaign_key: str, before: datetime) -> None:
     """Delete the personal data (name, city, country) of signers who signed before DATE; their
     count and de-duplication key stay. Audited."""
+    from campaigns.signers import purge_personal_data
+
     s = services()
     with s.db.unit_of_work() as uow:
         purged = purge_personal_data(
