@@ -106,14 +106,12 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(
         900, ge=10, description="The window in which failed logins are counted"
     )
-    answer_due_days: int = Field(
-        30, ge=1, description="Days after delivery when a missing answer shows as overdue"
-    )
     answer_due_working_days: int = Field(
         20,
         ge=1,
         description="Working days (weekends and the addressee country's holidays excluded) "
-        "after delivery when an answer is due; later it is overdue in the report",
+        "after delivery when an answer is due; later it is overdue in the report, on the "
+        "dashboard and in the follow-up job",
     )
     imap_url: SecretStr | None = Field(
         None, description="imaps://user:pass@host[:993]/INBOX that advocacy responses fetch reads"

@@ -440,3 +440,20 @@ class ChannelCheck(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     flagged_at: Mapped[datetime]
     cleared_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AnswerStanding(Base):
+    """Per (campaign, addressee) written to: the facts the answer status is made of (newest
+    letter, its first delivery's time if delivered, first answer, acknowledgement, status set
+    by hand), kept current by database triggers (migration 0007_answer_standings) on letters,
+    deliveries, responses and addressee_statuses, so pages count statuses without grouping
+    every letter and delivery. ``responses.standing`` reads it; nothing writes it by hand."""
+
+    __tablename__ = "answer_standings"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"), primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), index=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    acknowledged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    manual_status: Mapped[str | None] = mapped_column(String(30), default=None)

@@ -7,20 +7,27 @@ row (the benchmark compares these pages against exactly that N+1 shape).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from campaigns.goals import standing
-from storage.tables import Addressee, Batch, Campaign, Delivery, Document, Letter, Response
+from responses.standing import status_column
+from storage.tables import (
+    Addressee,
+    AnswerStanding,
+    Batch,
+    Campaign,
+    Delivery,
+    Document,
+    Letter,
+)
 from timeutil import Clock
 
 IN_FLIGHT = ("queued", "sending", "retry_wait")
-DELIVERED = ("sent", "written")
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,9 @@ def _letters_in(uow: Session, where: ColumnElement[bool], count: Any) -> dict[in
     return _per_campaign(uow, query)
 
 
-def campaign_rows(uow: Session, *, clock: Clock, overdue: list[Overdue]) -> list[CampaignRow]:
+def campaign_rows(uow: Session, *, clock: Clock, overdue: dict[int, int]) -> list[CampaignRow]:
     """Every campaign with its count, goals, letters in review, deliveries in flight and
-    how many of ``overdue`` are its own."""
+    its count in ``overdue`` (by campaign id)."""
     in_review = _letters_in(uow, Letter.status == "review", func.count(Letter.id))
     joined = select(Batch.campaign_id).select_from(Delivery)
     joined = joined.join(Letter, Letter.id == Delivery.letter_id)
@@ -86,7 +93,6 @@ def campaign_rows(uow: Session, *, clock: Clock, overdue: list[Overdue]) -> list
         .where(Delivery.state.in_(IN_FLIGHT))
         .group_by(Batch.campaign_id),
     )
-    late = Counter(item.campaign_id for item in overdue)
     rows = []
     for campaign in uow.scalars(select(Campaign).order_by(Campaign.created_at.desc())):
         stand = standing(uow, campaign.key, clock=clock)
@@ -102,7 +108,7 @@ def campaign_rows(uow: Session, *, clock: Clock, overdue: list[Overdue]) -> list
                 campaign.public_page,
                 in_review.get(campaign.id, 0),
                 in_flight.get(campaign.id, 0),
-                late.get(campaign.id, 0),
+                overdue.get(campaign.id, 0),
             )
         )
     return rows
@@ -169,41 +175,29 @@ class Overdue:
     delivered_at: datetime
 
 
-def overdue_answers(uow: Session, *, now: datetime, after_days: int) -> list[Overdue]:
-    """Addressees first delivered a campaign's letter more than ``after_days`` ago who have not
-    answered it since (acknowledgements do not count), longest waiting first.
-
-    Deliveries are grouped per (campaign, addressee) first and only those groups are checked
-    for an answer, so the answer lookup runs per addressee, not per delivery.
-    """
-    first = (
-        select(
-            Batch.campaign_id.label("campaign_id"),
-            Letter.addressee_id.label("addressee_id"),
-            func.min(Delivery.finished_at).label("delivered_at"),
-        )
-        .select_from(Delivery)
-        .join(Letter, Letter.id == Delivery.letter_id)
-        .join(Batch, Batch.id == Letter.batch_id)
-        .where(
-            Delivery.state.in_(DELIVERED), Delivery.finished_at < now - timedelta(days=after_days)
-        )
-        .group_by(Batch.campaign_id, Letter.addressee_id)
-        .subquery()
-    )
-    answered = exists().where(
-        Response.campaign_id == first.c.campaign_id,
-        Response.addressee_id == first.c.addressee_id,
-        Response.kind == "response",
+def overdue_answers(
+    uow: Session, *, today: date, working_days: int, limit: int
+) -> tuple[dict[int, int], list[Overdue]]:
+    """How many addressees of each campaign are overdue by the report's rule
+    (``responses.standing``), and the ``limit`` longest waiting of them."""
+    status = status_column(uow, today=today, working_days=working_days)
+    S = AnswerStanding
+    counts = _per_campaign(
+        uow,
+        select(S.campaign_id, func.count())
+        .join(Addressee, Addressee.id == S.addressee_id)
+        .where(status == "overdue")
+        .group_by(S.campaign_id),
     )
     query = (
-        select(first.c.campaign_id, Campaign.key, Addressee.name, first.c.delivered_at)
-        .join(Campaign, Campaign.id == first.c.campaign_id)
-        .join(Addressee, Addressee.id == first.c.addressee_id)
-        .where(~answered)
-        .order_by(first.c.delivered_at, Addressee.name)
+        select(S.campaign_id, Campaign.key, Addressee.name, S.delivered_at)
+        .join(Addressee, Addressee.id == S.addressee_id)
+        .join(Campaign, Campaign.id == S.campaign_id)
+        .where(status == "overdue")
+        .order_by(S.delivered_at, Addressee.name)
+        .limit(limit)
     )
-    return [Overdue(cid, key, name, when) for cid, key, name, when in uow.execute(query)]
+    return counts, [Overdue(cid, key, name, when) for cid, key, name, when in uow.execute(query)]
 
 
 def outbox_rows(

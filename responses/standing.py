@@ -1,0 +1,101 @@
+"""Where every addressee stands, in SQL: the report's status rule over ``answer_standings``, so
+pages count statuses (and page through addressees) without loading every row into Python.
+
+Rule: this is ``responses.status.status_of`` restated as one SQL ``CASE``, not a second rule:
+a status set by hand first, then an answer, an acknowledgement, not delivered, and ``overdue``
+once ``due_on`` (working days, the country's holidays) lies before today. Since ``due_on``
+never decreases with the delivery day, "overdue" is "delivered on or before the country's
+cut-off day", and each cut-off is found with ``due_on`` itself. The facts per (campaign,
+addressee) are the ones ``response_report`` reads (newest letter, its first delivery, first
+answer), kept by the triggers of migration 0007; the tests compare both row by row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from responses.status import due_on
+from storage.tables import Addressee, AnswerStanding
+
+S = AnswerStanding
+
+
+def cutoff(today: date, *, working_days: int, country: str = "") -> date:
+    """The last delivery day whose answer is overdue ``today`` (its due date lies before it)."""
+    day = today - timedelta(days=working_days + 1)
+    while due_on(day, working_days=working_days, country=country) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
+def _bound(day: date) -> Any:
+    """Midnight after ``day``, typed as the column so every backend compares it as a time."""
+    return literal(datetime.combine(day + timedelta(days=1), time(0), UTC), S.delivered_at.type)
+
+
+def _not_overdue_from(uow: Session, today: date, working_days: int) -> ColumnElement[Any]:
+    """Per addressee (by country), the first delivery time that is not yet overdue."""
+    countries = sorted(set(uow.scalars(select(Addressee.country).distinct())))
+    default = _bound(cutoff(today, working_days=working_days))
+    if not countries:
+        return default
+    branches = [
+        (Addressee.country == c, _bound(cutoff(today, working_days=working_days, country=c)))
+        for c in countries
+    ]
+    return case(*branches, else_=default)
+
+
+def status_column(uow: Session, *, today: date | None, working_days: int) -> ColumnElement[str]:
+    """The status of an ``answer_standings`` row joined to its addressee; without ``today``
+    nothing is overdue (as in ``response_report``)."""
+    overdue: ColumnElement[bool] = literal(False)
+    if today is not None:
+        overdue = S.delivered_at < _not_overdue_from(uow, today, working_days)
+    return case(
+        (S.manual_status.is_not(None), S.manual_status),
+        (S.answered_at.is_not(None), "responded"),
+        (S.acknowledged, "acknowledged"),
+        (S.delivered_at.is_(None), "not delivered"),
+        (overdue, "overdue"),
+        else_="awaiting",
+    )
+
+
+def standings(
+    uow: Session, *, today: date | None, working_days: int, campaign_id: int | None = None
+) -> Select[Any]:
+    """(standing row, addressee, status) per addressee written to; filter and order further."""
+    status = status_column(uow, today=today, working_days=working_days).label("status")
+    query = select(S, Addressee, status).join(Addressee, Addressee.id == S.addressee_id)
+    return query if campaign_id is None else query.where(S.campaign_id == campaign_id)
+
+
+def status_counts(
+    uow: Session, *, today: date | None, working_days: int, campaign_id: int | None = None
+) -> dict[tuple[int, str], int]:
+    """How many addressees of each campaign stand in each status: one grouped query."""
+    status = status_column(uow, today=today, working_days=working_days)
+    query = (
+        select(S.campaign_id, status, func.count())
+        .join(Addressee, Addressee.id == S.addressee_id)
+        .group_by(S.campaign_id, status)
+    )
+    if campaign_id is not None:
+        query = query.where(S.campaign_id == campaign_id)
+    return {(cid, st): n for cid, st, n in uow.execute(query)}
+
+
+def answer_days(uow: Session, campaign_id: int) -> list[float]:
+    """Days from delivery to the first answer for each addressee with both, as the report."""
+    query = select(S.delivered_at, S.answered_at).where(
+        S.campaign_id == campaign_id, S.delivered_at.is_not(None), S.answered_at.is_not(None)
+    )
+    return [
+        round((answered - delivered).total_seconds() / 86400, 1)
+        for delivered, answered in uow.execute(query)
+    ]
