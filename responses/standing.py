@@ -13,7 +13,6 @@ answer), kept by the triggers of migration 0007; the tests compare both row by r
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -32,12 +31,12 @@ def cutoff(today: date, *, working_days: int, country: str = "") -> date:
     return day
 
 
-def _bound(day: date) -> Any:
+def _bound(day: date) -> ColumnElement[datetime]:
     """Midnight after ``day``, typed as the column so every backend compares it as a time."""
     return literal(datetime.combine(day + timedelta(days=1), time(0), UTC), S.delivered_at.type)
 
 
-def _not_overdue_from(uow: Session, today: date, working_days: int) -> ColumnElement[Any]:
+def _not_overdue_from(uow: Session, today: date, working_days: int) -> ColumnElement[datetime]:
     """Per addressee (by country), the first delivery time that is not yet overdue."""
     countries = sorted(set(uow.scalars(select(Addressee.country).distinct())))
     default = _bound(cutoff(today, working_days=working_days))
@@ -68,7 +67,7 @@ def status_column(uow: Session, *, today: date | None, working_days: int) -> Col
 
 def standings(
     uow: Session, *, today: date | None, working_days: int, campaign_id: int | None = None
-) -> Select[Any]:
+) -> Select[AnswerStanding, Addressee, str]:
     """(standing row, addressee, status) per addressee written to; filter and order further."""
     status = status_column(uow, today=today, working_days=working_days).label("status")
     query = select(S, Addressee, status).join(Addressee, Addressee.id == S.addressee_id)
@@ -98,4 +97,5 @@ def answer_days(uow: Session, campaign_id: int) -> list[float]:
     return [
         round((answered - delivered).total_seconds() / 86400, 1)
         for delivered, answered in uow.execute(query)
+        if answered is not None and delivered is not None  # the query's own condition
     ]

@@ -197,7 +197,9 @@ def overdue_answers(
         .order_by(S.delivered_at, Addressee.name)
         .limit(limit)
     )
-    return counts, [Overdue(cid, key, name, when) for cid, key, name, when in uow.execute(query)]
+    rows = uow.execute(query).all()
+    # delivered_at is never None here: an overdue addressee was delivered to.
+    return counts, [Overdue(cid, key, name, when) for cid, key, name, when in rows if when]
 
 
 def outbox_rows(
