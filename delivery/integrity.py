@@ -1,19 +1,22 @@
 """The one gate before any bytes leave: they must be exactly what a reviewer approved.
 
 Rule: every channel (SMTP, Maildir, the postal print batch) gets a delivery's bytes only from
-``approved_content``; it raises ``IntegrityRefused`` instead of returning anything else.
+``approved_content`` (one delivery) or ``approved_contents`` (a claimed batch: the same checks
+with two queries for the whole batch); neither ever hands out anything else. The bytes handed
+out are the very bytes that were hashed, read from disk at check time.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from errors import IntegrityRefused
-from review.queue import current_documents, is_approved
-from storage.tables import Delivery
+from storage.tables import Approval, Delivery, Document
 
 
 def approved_content(uow: Session, delivery: Delivery, documents_dir: Path) -> bytes:
@@ -23,10 +26,44 @@ def approved_content(uow: Session, delivery: Delivery, documents_dir: Path) -> b
     recorded on the delivery, when any current document (the PDF and DOCX too, not only
     the email that carries a copy of the PDF) lacks an approval of its hash, or when any
     file on disk no longer hashes to what was approved: what staff reviewed must be what
-    we hold, or nothing goes out.
+    we hold, or nothing goes out. Raises ``IntegrityRefused`` (or ``OSError`` for a file
+    that cannot be read).
     """
-    documents = current_documents(uow, delivery.letter_id)
-    unapproved = [d.path for d in documents.values() if not is_approved(uow, d)]
+    outcome = approved_contents(uow, [delivery], documents_dir)[delivery.id]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def approved_contents(
+    uow: Session, deliveries: Sequence[Delivery], documents_dir: Path
+) -> dict[int, bytes | IntegrityRefused | OSError]:
+    """``approved_content`` for each delivery of a claimed batch: its bytes, or the refusal.
+
+    One query finds the current documents of all their letters and one their approvals; a
+    file shared by several letters is read and hashed once per call.
+    """
+    documents = _current_documents(uow, {d.letter_id for d in deliveries})
+    approved = _approved(uow, [doc for docs in documents.values() for doc in docs.values()])
+    files = _Files(documents_dir)
+    outcomes: dict[int, bytes | IntegrityRefused | OSError] = {}
+    for delivery in deliveries:
+        try:
+            outcomes[delivery.id] = _check(
+                delivery, documents.get(delivery.letter_id, {}), approved, files
+            )
+        except (IntegrityRefused, OSError) as exc:
+            outcomes[delivery.id] = exc
+    return outcomes
+
+
+def _check(
+    delivery: Delivery,
+    documents: dict[str, Document],
+    approved: set[tuple[int, str]],
+    files: _Files,
+) -> bytes:
+    unapproved = [d.path for d in documents.values() if (d.id, d.sha256) not in approved]
     sent = next((d for d in documents.values() if d.id == delivery.document_id), None)
     if sent is None or sent.sha256 != delivery.sha256:
         raise IntegrityRefused(
@@ -35,14 +72,71 @@ def approved_content(uow: Session, delivery: Delivery, documents_dir: Path) -> b
         )
     if unapproved:
         raise IntegrityRefused(f"no approval for the bytes of {', '.join(unapproved)}")
-    contents = {}
-    for fmt, document in sorted(documents.items()):
-        content = (documents_dir / document.path).read_bytes()
-        actual = hashlib.sha256(content).hexdigest()
+    content = b""
+    for _fmt, document in sorted(documents.items()):
+        read = files.verified(document, keep=document is sent)
+        if document is sent:
+            content = read
+    return content
+
+
+class _Files:
+    """Approved files read from disk, each hashed once; only sent files' bytes are kept."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.hashes: dict[str, str] = {}
+        self.kept: dict[str, bytes] = {}
+
+    def verified(self, document: Document, *, keep: bool) -> bytes:
+        """The document's bytes (empty unless ``keep``), refused if they hash otherwise."""
+        path = document.path
+        if path in self.kept or (path in self.hashes and not keep):
+            actual, content = self.hashes[path], self.kept.get(path, b"")
+        else:
+            content = (self.root / path).read_bytes()
+            actual = self.hashes[path] = hashlib.sha256(content).hexdigest()
+            if keep:
+                self.kept[path] = content
         if actual != document.sha256:
             raise IntegrityRefused(
-                f"{document.path} changed after approval: sha256 {actual} "
+                f"{path} changed after approval: sha256 {actual} "
                 f"is not the approved {document.sha256}"
             )
-        contents[fmt] = content
-    return contents[sent.format]
+        return content
+
+
+def _current_documents(uow: Session, letter_ids: Iterable[int]) -> dict[int, dict[str, Document]]:
+    """The newest revision of each format of each letter's documents (one query)."""
+    ids = sorted(set(letter_ids))
+    newest = (
+        select(Document.letter_id, Document.format, func.max(Document.revision).label("revision"))
+        .where(Document.letter_id.in_(ids))
+        .group_by(Document.letter_id, Document.format)
+        .subquery()
+    )
+    rows = uow.scalars(
+        select(Document).join(
+            newest,
+            (Document.letter_id == newest.c.letter_id)
+            & (Document.format == newest.c.format)
+            & (Document.revision == newest.c.revision),
+        )
+    )
+    found: dict[int, dict[str, Document]] = {}
+    for doc in rows:
+        found.setdefault(doc.letter_id, {})[doc.format] = doc
+    return found
+
+
+def _approved(uow: Session, documents: Sequence[Document]) -> set[tuple[int, str]]:
+    """(document id, sha256) pairs a reviewer approved, among these documents (one query)."""
+    if not documents:
+        return set()
+    rows = uow.execute(
+        select(Approval.document_id, Approval.sha256).where(
+            Approval.document_id.in_(sorted({d.id for d in documents})),
+            Approval.decision == "approved",
+        )
+    )
+    return {(document_id, sha256) for document_id, sha256 in rows}

@@ -7,14 +7,14 @@ Durable steps, and what a crash between them leaves:
 - enqueue: one row per (letter, channel), inserted once; the unique key makes re-running a no-op.
 - claim: rows flip to ``sending`` with a lease in one transaction; the Message-ID was fixed at
   render time, so a retry after a crash re-sends the same message, never a new one.
-- finish: the outcome is written after the transport answers. If the process dies between the
-  send and the finish, the lease expires and the row is claimed again (at-least-once; receivers
-  de-duplicate by Message-ID).
+- finish: the outcomes of a claimed batch are written in one transaction once its sends have
+  answered. If the process dies between a send and that commit, the lease expires and the row
+  is claimed again (at-least-once; receivers de-duplicate by Message-ID).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -160,10 +160,59 @@ def claim_due(db: Database, *, limit: int, now: datetime, lease: timedelta) -> l
     return ids
 
 
-def finish(
-    uow: Session, delivery: Delivery, *, state: str, error: str, clock: Clock, transport: str
-) -> None:
-    """Record the outcome of one attempt; temporary failures wait with growing backoff."""
+@dataclass(frozen=True)
+class Outcome:
+    """One attempt's result for a claimed row; ``attempts`` is the count the claim set, which
+    fences the write: a row re-claimed by another worker since then is left alone."""
+
+    delivery_id: int
+    attempts: int
+    state: str  # the transport's final state, "retry" or "failed"
+    error: str = ""
+
+
+def finish_batch(
+    uow: Session, outcomes: Sequence[Outcome], *, clock: Clock, transport: str
+) -> dict[int, str]:
+    """Record the outcomes of a claimed batch in one transaction; return each row's new state.
+
+    Temporary failures wait with growing backoff, or fail after ``GIVE_UP_AFTER`` attempts.
+    A row no longer ``sending`` under the same claim (its lease expired and another worker
+    took it) is skipped: that worker records its own outcome.
+    """
+    wanted = {o.delivery_id: o for o in outcomes}
+    rows = uow.execute(
+        select(Delivery, Batch.campaign_id)
+        .join(Letter, Delivery.letter_id == Letter.id)
+        .join(Batch, Letter.batch_id == Batch.id)
+        .where(Delivery.id.in_(sorted(wanted)))
+        .order_by(Delivery.id)
+    ).all()
+    now, states = clock.now(), {}
+    for delivery, campaign_id in rows:
+        outcome = wanted[delivery.id]
+        if delivery.state != "sending" or delivery.attempts != outcome.attempts:
+            continue
+        _apply(delivery, outcome, now=now, transport=transport)
+        states[delivery.id] = delivery.state
+        audit.record(
+            uow,
+            at=now,
+            actor="worker",
+            action=f"delivery.{delivery.state}",
+            subject=f"delivery:{delivery.id}",
+            campaign_id=campaign_id,
+            recipient=delivery.recipient,
+            sha256=delivery.sha256,
+            message_id=delivery.message_id,
+            transport=transport,
+            error=delivery.last_error,
+        )
+    return states
+
+
+def _apply(delivery: Delivery, outcome: Outcome, *, now: datetime, transport: str) -> None:
+    state, error = outcome.state, outcome.error
     delivery.lease_until = None
     delivery.transport = transport
     delivery.last_error = error
@@ -172,22 +221,7 @@ def finish(
         delivery.last_error = f"gave up after {delivery.attempts} attempts: {error}"
     if state == "retry":
         delivery.state = "retry_wait"
-        delivery.next_attempt_at = clock.now() + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
+        delivery.next_attempt_at = now + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
     else:
         delivery.state = state
-        delivery.finished_at = clock.now()
-    letter = uow.get_one(Letter, delivery.letter_id)
-    batch = uow.get_one(Batch, letter.batch_id)
-    audit.record(
-        uow,
-        at=clock.now(),
-        actor="worker",
-        action=f"delivery.{delivery.state}",
-        subject=f"delivery:{delivery.id}",
-        campaign_id=batch.campaign_id,
-        recipient=delivery.recipient,
-        sha256=delivery.sha256,
-        message_id=delivery.message_id,
-        transport=transport,
-        error=delivery.last_error,
-    )
+        delivery.finished_at = now

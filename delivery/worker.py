@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+from sqlalchemy import select
 
 from delivery.envelope import DeliveryResult, Envelope
-from delivery.integrity import approved_content
-from delivery.outbox import claim_due, finish
+from delivery.integrity import approved_contents
+from delivery.outbox import Outcome, claim_due, finish_batch
 from errors import IntegrityRefused
 from responses.tokens import ReplyAddresses
 from storage.db import Database
@@ -61,6 +63,19 @@ class DrainReport:
 
 
 @dataclass(frozen=True)
+class Claimed:
+    """A row this worker claimed, with its approved bytes or the reason they were refused."""
+
+    delivery: Delivery
+    content: bytes | str
+    lease_until: datetime
+
+
+def _refusal_or_bytes(checked: bytes | IntegrityRefused | OSError) -> bytes | str:
+    return checked if isinstance(checked, bytes) else f"refused: {checked}"
+
+
+@dataclass(frozen=True)
 class Worker:
     db: Database
     transport: Transport
@@ -71,51 +86,49 @@ class Worker:
     lease: timedelta = timedelta(minutes=5)
     concurrency: int = 1
 
-    def _load(self, delivery_id: int) -> tuple[Delivery, bytes | str]:
-        """The claimed row and its approved bytes, or the reason they are refused."""
-        with self.db.unit_of_work(write=False) as uow:
-            delivery = uow.get_one(Delivery, delivery_id)
-            try:
-                return delivery, approved_content(uow, delivery, self.documents_dir)
-            except (IntegrityRefused, OSError) as exc:
-                return delivery, f"refused: {exc}"
+    def _claim(self, size: int) -> list[Claimed]:
+        """Claim up to ``size`` due rows, then check the whole batch's approvals and files once.
 
-    async def _attempt(self, delivery: Delivery, content: bytes) -> tuple[str, str]:
+        The check runs after the claim has committed, so SQLite's write lock is not held
+        while files are read and hashed.
+        """
+        now = self.clock.now()
+        ids = claim_due(self.db, limit=size, now=now, lease=self.lease)
+        if not ids:
+            return []
+        with self.db.unit_of_work(write=False) as uow:
+            rows = {d.id: d for d in uow.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
+            contents = approved_contents(uow, list(rows.values()), self.documents_dir)
+        return [Claimed(rows[i], _refusal_or_bytes(contents[i]), now + self.lease) for i in ids]
+
+    async def _attempt(self, claimed: Claimed) -> Outcome | None:
+        """One send of a claimed row; None when its lease ran out before its turn came."""
+        delivery = claimed.delivery
+        if isinstance(claimed.content, str):
+            return Outcome(delivery.id, delivery.attempts, "failed", claimed.content)
+        if self.clock.now() >= claimed.lease_until:
+            # Another worker may hold the row by now: sending could make a second copy, so it
+            # is left for whoever claims it next (same Message-ID either way).
+            return None
         envelope = Envelope(
             delivery.id,
             self.identities.bounce_address(delivery.id),
             (delivery.recipient,),
-            content,
+            claimed.content,
             delivery.message_id,
         )
         result = await self.transport.send(envelope)
         if result.permanent:
-            return "failed", "; ".join(f"{r}: {why}" for r, why in result.permanent)
-        if result.temporary:
-            return "retry", "; ".join(f"{r}: {why}" for r, why in result.temporary)
-        return self.transport.final_state, ""
-
-    def _finish(self, delivery_id: int, state: str, error: str) -> str:
-        with self.db.unit_of_work() as uow:
-            row = uow.get_one(Delivery, delivery_id)
-            finish(
-                uow, row, state=state, error=error, clock=self.clock, transport=self.transport.name
-            )
-            return row.state
-
-    async def _handle(self, delivery_id: int) -> str:
-        """One attempt for a claimed row, its outcome recorded; returns the row's new state.
-
-        Database and file work runs in threads so that other sends keep the connections busy.
-        """
-        delivery, content = await asyncio.to_thread(self._load, delivery_id)
-        if isinstance(content, str):
-            state, error = "failed", content
+            error, state = "; ".join(f"{r}: {why}" for r, why in result.permanent), "failed"
+        elif result.temporary:
+            error, state = "; ".join(f"{r}: {why}" for r, why in result.temporary), "retry"
         else:
-            state, error = await self._attempt(delivery, content)
-        # A crash before this commit leaves the row ``sending``; its lease expires and it is
-        # claimed again with the same Message-ID (at-least-once).
-        return await asyncio.to_thread(self._finish, delivery_id, state, error)
+            error, state = "", self.transport.final_state
+        return Outcome(delivery.id, delivery.attempts, state, error)
+
+    def _finish(self, outcomes: list[Outcome]) -> dict[int, str]:
+        with self.db.unit_of_work() as uow:
+            return finish_batch(uow, outcomes, clock=self.clock, transport=self.transport.name)
 
     async def drain(
         self, *, limit: int | None = None, progress: Callable[[str], None] | None = None
@@ -123,25 +136,52 @@ class Worker:
         """Process due deliveries until none are left (or ``limit`` have been handled).
 
         Up to ``concurrency`` sends run at once (the transport applies its own per-domain
-        limits); ``progress`` is called with each finished row's new state.
+        limits). The next batch is claimed while the current one is sent, and each batch's
+        outcomes are committed together once all its sends have answered; database and file
+        work runs in threads so that sends keep the connections busy meanwhile. ``progress``
+        is called with each recorded row's new state.
         """
-        report, handled = DrainReport(), 0
-        gate = asyncio.Semaphore(self.concurrency)
+        report, gate = DrainReport(), asyncio.Semaphore(self.concurrency)
+        tasks: list[asyncio.Future[Any]] = []
 
-        async def one(delivery_id: int) -> None:
-            async with gate:
-                state = await self._handle(delivery_id)
-            report.count(state)
-            if progress is not None:
-                progress(state)
+        async def send(claimed: Claimed) -> Outcome | None:
+            try:
+                return await self._attempt(claimed)
+            finally:
+                gate.release()
 
-        while limit is None or handled < limit:
+        async def finish(sends: list[asyncio.Task[Outcome | None]]) -> None:
+            outcomes = [o for o in await asyncio.gather(*sends) if o is not None]
+            # A crash before this commit leaves the batch ``sending``; the leases expire and the
+            # rows are claimed again with the same Message-IDs (at-least-once).
+            states = await asyncio.to_thread(self._finish, outcomes) if outcomes else {}
+            for state in states.values():
+                report.count(state)
+                if progress is not None:
+                    progress(state)
+
+        def claim(handled: int) -> asyncio.Future[list[Claimed]] | None:
             size = self.batch_size if limit is None else min(self.batch_size, limit - handled)
-            ids = claim_due(self.db, limit=size, now=self.clock.now(), lease=self.lease)
-            if not ids:
-                break
-            await asyncio.gather(*(one(i) for i in ids))
-            handled += len(ids)
+            return asyncio.ensure_future(asyncio.to_thread(self._claim, size)) if size else None
+
+        handled, claiming = 0, claim(0)
+        try:
+            while claiming is not None and (batch := await claiming):
+                handled += len(batch)
+                claiming = claim(handled)  # overlaps the sends below
+                tasks.extend([claiming] if claiming else [])
+                sends = []
+                for claimed in batch:
+                    await gate.acquire()
+                    sends.append(asyncio.create_task(send(claimed)))
+                tasks.extend(sends)
+                tasks.append(asyncio.ensure_future(finish(sends)))
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         return report
 
     def drain_sync(self, progress: Callable[[str], None] | None = None) -> DrainReport:
