@@ -53,12 +53,18 @@ def rate(label: str, rows: Iterable[ReportRow]) -> Rate:
     counted = [r for r in rows if r.delivered_at is not None and r.status != "no-response-needed"]
     answered = sum(r.status in ANSWERED for r in counted)
     days = [r.days_to_answer for r in counted if r.days_to_answer is not None]
+    return counted_rate(label, delivered=len(counted), answered=answered, days=days)
+
+
+def counted_rate(label: str, *, delivered: int, answered: int, days: list[float]) -> Rate:
+    """The rate of ``answered`` among ``delivered`` counted addressees (counted by ``rate``'s
+    rule, e.g. in SQL), with the answer times ``days``."""
     median = statistics.median(days) if days else None
     mean = round(statistics.fmean(days), 1) if days else None
-    if len(counted) < MIN_TO_RATE:
-        return Rate(label, len(counted), answered, None, None, None, median, mean)
-    low, high = wilson(answered, len(counted))
-    return Rate(label, len(counted), answered, answered / len(counted), low, high, median, mean)
+    if delivered < MIN_TO_RATE:
+        return Rate(label, delivered, answered, None, None, None, median, mean)
+    low, high = wilson(answered, delivered)
+    return Rate(label, delivered, answered, answered / delivered, low, high, median, mean)
 
 
 def breakdown(rows: list[ReportRow], key: Callable[[ReportRow], str]) -> list[Rate]:

@@ -48,7 +48,8 @@ class ReportData:
     timeline: Timeline
 
 
-def _timeline(uow: Session, campaign: Campaign, rows: list[ReportRow]) -> Timeline:
+def timeline(uow: Session, campaign: Campaign, deliveries: list[datetime]) -> Timeline:
+    """The timeline chart's data: signature counts, batches, ``deliveries``, answers."""
     counts = uow.execute(
         select(SignatureCount.as_of, SignatureCount.count)
         .where(SignatureCount.campaign_id == campaign.id)
@@ -65,7 +66,7 @@ def _timeline(uow: Session, campaign: Campaign, rows: list[ReportRow]) -> Timeli
     return Timeline(
         signatures=[(t, c) for t, c in counts],
         milestones=[(t, reason) for t, reason in batches],
-        deliveries=sorted({r.delivered_at for r in rows if r.delivered_at is not None}),
+        deliveries=sorted(set(deliveries)),
         answers=list(answers),
     )
 
@@ -88,7 +89,7 @@ def build_report(
         breakdown(rows, lambda r: r.category),
         breakdown(rows, lambda r: r.country),
         stances(rows),
-        _timeline(uow, campaign, rows),
+        timeline(uow, campaign, [r.delivered_at for r in rows if r.delivered_at is not None]),
     )
 
 

@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from responses.status import due_on, manual_statuses, status_of
-from storage.tables import Addressee, Batch, Campaign, Delivery, Letter, Response
+from storage.tables import (
+    Addressee,
+    AnswerStanding,
+    Batch,
+    Campaign,
+    Delivery,
+    Letter,
+    Response,
+)
 
 DELIVERY_WORDS = {
     "sent": "sent",
@@ -46,21 +54,28 @@ class ReportRow:
     due_on: date | None = None
 
 
-def _newest_letters(uow: Session, campaign: Campaign) -> list[tuple[Letter, Addressee]]:
-    """Each addressee's newest letter of the campaign, by addressee key (one query)."""
+def _newest_letters(
+    uow: Session, campaign: Campaign, *, offset: int, limit: int | None
+) -> list[tuple[Letter, Addressee]]:
+    """Each addressee's newest letter of the campaign, by addressee key (one query); a page
+    of them with ``limit``."""
     newest = (
         select(func.max(Letter.id))
         .join(Batch, Letter.batch_id == Batch.id)
         .where(Batch.campaign_id == campaign.id)
         .group_by(Letter.addressee_id)
     )
-    rows = uow.execute(
+    if limit is not None:  # a page: the newest letters are kept by answer_standings already
+        newest = select(AnswerStanding.letter_id).where(AnswerStanding.campaign_id == campaign.id)
+    query = (
         select(Letter, Addressee)
         .join(Addressee, Letter.addressee_id == Addressee.id)
         .where(Letter.id.in_(newest))
         .order_by(Addressee.key)
-    ).all()
-    return [(letter, addressee) for letter, addressee in rows]
+    )
+    if limit is not None:
+        query = query.offset(offset).limit(limit)
+    return [(letter, addressee) for letter, addressee in uow.execute(query).all()]
 
 
 def _first_deliveries(uow: Session, letter_ids: list[int]) -> dict[int, Delivery]:
@@ -88,11 +103,14 @@ def _delivery_word(delivery: Delivery | None, addressee: Addressee) -> str:
     return "no contact channel" if not addressee.email else "not queued"
 
 
-def _responses(uow: Session, campaign: Campaign) -> dict[int, list[Response]]:
+def _responses(
+    uow: Session, campaign: Campaign, addressee_ids: list[int] | None
+) -> dict[int, list[Response]]:
+    query = select(Response).where(Response.campaign_id == campaign.id)
+    if addressee_ids is not None:
+        query = query.where(Response.addressee_id.in_(addressee_ids))
     responses: dict[int, list[Response]] = {}
-    for response in uow.scalars(
-        select(Response).where(Response.campaign_id == campaign.id).order_by(Response.received_at)
-    ):
+    for response in uow.scalars(query.order_by(Response.received_at)):
         responses.setdefault(response.addressee_id, []).append(response)
     return responses
 
@@ -103,14 +121,17 @@ def response_report(
     *,
     today: date | None = None,
     working_days: int = DEFAULT_WORKING_DAYS,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[ReportRow]:
-    """One row per addressee the campaign has written to, about the newest letter to them.
+    """One row per addressee the campaign has written to, about the newest letter to them;
+    with ``limit``, one page of them (by addressee key).
 
     ``today`` turns silent addressees past their due date into ``overdue``; without it they
     stay ``awaiting``."""
-    rows = _newest_letters(uow, campaign)
+    rows = _newest_letters(uow, campaign, offset=offset, limit=limit)
     deliveries = _first_deliveries(uow, [letter.id for letter, _ in rows])
-    responses = _responses(uow, campaign)
+    responses = _responses(uow, campaign, None if limit is None else [a.id for _, a in rows])
     manual = manual_statuses(uow, campaign.id)
     report = []
     for letter, addressee in rows:

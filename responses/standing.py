@@ -89,11 +89,14 @@ def status_counts(
     return {(cid, st): n for cid, st, n in uow.execute(query)}
 
 
-def answer_days(uow: Session, campaign_id: int) -> list[float]:
-    """Days from delivery to the first answer for each addressee with both, as the report."""
+def answer_days(uow: Session, campaign_id: int, *, counted_only: bool = False) -> list[float]:
+    """Days from delivery to the first answer for each addressee with both, as the report;
+    ``counted_only`` leaves out "no-response-needed" (as a rate does)."""
     query = select(S.delivered_at, S.answered_at).where(
         S.campaign_id == campaign_id, S.delivered_at.is_not(None), S.answered_at.is_not(None)
     )
+    if counted_only:
+        query = query.where(S.manual_status.is_distinct_from("no-response-needed"))
     return [
         round((answered - delivered).total_seconds() / 86400, 1)
         for delivered, answered in uow.execute(query)

@@ -1,29 +1,44 @@
 """Reports: per campaign, who was written to, how it went out, who answered and how fast;
-as a table with a status chart, and as a CSV download.
+a page of addressees at a time under the totals and charts, and the whole report as a CSV or
+the PDF that ``advocacy report --format pdf`` writes.
 
-Rule: the figures come from ``responses.report.response_report`` alone, so the page, the CSV
-and ``advocacy report`` never disagree.
+Rule: the rows come from ``responses.report.response_report`` and the totals from
+``responses.summary`` (the same status rule in SQL), both as of today with
+``ADVOCACY_ANSWER_DUE_WORKING_DAYS``, so the page, the downloads and ``advocacy report`` never
+disagree; the page loads only its own addressees, however many the campaign wrote to.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import statistics
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlalchemy import select
 
 from campaigns.store import get_campaign
+from responses.charts import rate_bars_svg, timeline_svg
+from responses.publish import build_report, render_report
 from responses.report import ReportRow, response_report
+from responses.summary import summary
 from storage.tables import Campaign
 from web.guard import Staff, services_of, staff
 from web.rendering import PRIVATE, pages_of
 
 router = APIRouter()
-STATUSES = ("responded", "acknowledged", "awaiting", "not delivered")
+PAGE_SIZE = 50
+STATUSES = (
+    "responded",
+    "refused",
+    "acknowledged",
+    "awaiting",
+    "overdue",
+    "no-response-needed",
+    "not delivered",
+)
 COLUMNS = (
     "addressee_key",
     "addressee_name",
@@ -38,10 +53,21 @@ COLUMNS = (
 )
 
 
-def _rows(request: Request, key: str) -> tuple[Campaign, list[ReportRow]]:
-    with services_of(request).db.unit_of_work(write=False) as uow:
+def _all_rows(request: Request, key: str) -> list[ReportRow]:
+    s = services_of(request)
+    with s.db.unit_of_work(write=False) as uow:
         campaign = get_campaign(uow, key)
-        return campaign, response_report(uow, campaign)
+        return response_report(
+            uow,
+            campaign,
+            today=s.clock.now().date(),
+            working_days=s.settings.answer_due_working_days,
+        )
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(content, media_type=media_type, headers=headers)
 
 
 @router.get("/reports")
@@ -55,31 +81,65 @@ def reports(request: Request, me: Annotated[Staff, Depends(staff("read"))]) -> R
 def report_csv(
     request: Request, key: str, me: Annotated[Staff, Depends(staff("read"))]
 ) -> Response:
-    _, rows = _rows(request, key)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in rows:
+    for row in _all_rows(request, key):
         cells = [getattr(row, name) for name in COLUMNS]
         writer.writerow(
             ["" if c is None else c.isoformat() if hasattr(c, "isoformat") else c for c in cells]
         )
-    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="report-{key}.csv"'}
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return _download(out.getvalue().encode(), "text/csv; charset=utf-8", f"report-{key}.csv")
+
+
+@router.get("/reports/{key}.pdf")
+def report_pdf(
+    request: Request, key: str, me: Annotated[Staff, Depends(staff("read"))]
+) -> Response:
+    """The PDF of ``advocacy report CAMPAIGN --format pdf --out FILE``, byte for byte."""
+    s = services_of(request)
+    with s.db.unit_of_work(write=False) as uow:
+        data = build_report(uow, key, clock=s.clock, settings=s.settings)
+    content = render_report(data, "pdf", templates_dir=s.settings.templates_dir)
+    return _download(content, "application/pdf", f"report-{key}.pdf")
 
 
 @router.get("/reports/{key}")
-def report(request: Request, key: str, me: Annotated[Staff, Depends(staff("read"))]) -> Response:
-    campaign, rows = _rows(request, key)
-    tally = {status: sum(r.status == status for r in rows) for status in STATUSES}
-    days = [r.days_to_answer for r in rows if r.days_to_answer is not None]
+def report(
+    request: Request, key: str, me: Annotated[Staff, Depends(staff("read"))], page: int = 1
+) -> Response:
+    s = services_of(request)
+    today, due = s.clock.now().date(), s.settings.answer_due_working_days
+    with s.db.unit_of_work(write=False) as uow:
+        campaign = get_campaign(uow, key)
+        totals = summary(uow, campaign, today=today, working_days=due)
+        pages = max(-(-totals.written_to // PAGE_SIZE), 1)
+        page = min(max(page, 1), pages)
+        rows = response_report(
+            uow,
+            campaign,
+            today=today,
+            working_days=due,
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+    tally = {status: totals.tally.get(status, 0) for status in STATUSES}
+    charts = {
+        # Built and escaped by responses.charts from our own figures, never from markup.
+        "timeline": Markup(timeline_svg(totals.timeline)),  # noqa: S704
+        "categories": Markup(rate_bars_svg(totals.by_category, "Response rate by category")),  # noqa: S704
+    }
     return pages_of(request).render(
         request,
         "report.html.j2",
         me=me,
         campaign=campaign,
         rows=rows,
+        totals=totals,
         tally=tally,
         widest=max(tally.values(), default=0) or 1,
-        median_days=statistics.median(days) if days else None,
+        charts=charts,
+        page=page,
+        pages=pages,
+        answer_due_days=due,
     )
