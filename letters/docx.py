@@ -92,7 +92,7 @@ def _letter(document: Any, letter: ComposedLetter) -> None:
     document.add_heading(letter.heading, level=1)
     document.add_paragraph(letter.salutation)
     if letter.reminder:
-        document.add_paragraph().add_run(letter.reminder).italic = True
+        document.add_paragraph(letter.reminder)
     for text in _paragraphs(letter.body_markdown):
         document.add_paragraph(text)
     document.add_paragraph().add_run(letter.labels["demands"]).bold = True
@@ -105,7 +105,7 @@ def _letter(document: Any, letter: ComposedLetter) -> None:
         document.add_heading(t.heading, level=1)
         document.add_paragraph(t.salutation)
         if t.reminder:
-            document.add_paragraph().add_run(t.reminder).italic = True
+            document.add_paragraph(t.reminder)
         for text in _paragraphs(t.body_markdown):
             document.add_paragraph(text)
         document.add_paragraph().add_run(t.labels["demands"]).bold = True
