@@ -26,11 +26,12 @@ from timeutil import Clock
 
 ROLES = ("admin", "campaigner", "reviewer", "viewer")
 # read: every page and GET; review: approve/reject; campaign: deliver, outbox, responses,
-# registry, public page; admin: everything.
+# registry, public page; triage: sort the holding pen (reviewers and campaigners alike);
+# admin: everything.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"read", "review", "campaign", "admin"}),
-    "campaigner": frozenset({"read", "campaign"}),
-    "reviewer": frozenset({"read", "review"}),
+    "admin": frozenset({"read", "review", "campaign", "triage", "admin"}),
+    "campaigner": frozenset({"read", "campaign", "triage"}),
+    "reviewer": frozenset({"read", "review", "triage"}),
     "viewer": frozenset({"read"}),
 }
 MIN_PASSWORD = 10

@@ -17,7 +17,17 @@ from fastapi.staticfiles import StaticFiles
 
 import bootstrap
 from web import api, failures
-from web.pages import campaigns, home, outbox, public, registry, reports, responses, review
+from web.pages import (
+    campaigns,
+    home,
+    outbox,
+    pen,
+    public,
+    registry,
+    reports,
+    responses,
+    review,
+)
 from web.ratelimit import LoginLimiter
 from web.rendering import Pages
 
@@ -28,7 +38,7 @@ CSP = (
     "frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 )
 # Every router of the app; the access tests walk this table to check each route's guard.
-PAGES = (home, campaigns, review, outbox, responses, registry, reports, public)
+PAGES = (home, campaigns, review, outbox, pen, responses, registry, reports, public)
 ROUTERS = (*(module.router for module in PAGES), api.router)
 HEADERS = {
     "Content-Security-Policy": CSP,

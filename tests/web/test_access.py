@@ -42,7 +42,15 @@ GUARDED = [(m, p, perm) for m, p, perm in ROUTES if perm is not None]
 
 
 def _url(path: str) -> str:
-    for name in ("key", "page", "letter_id", "batch_id", "delivery_id", "response_id"):
+    for name in (
+        "key",
+        "page",
+        "letter_id",
+        "batch_id",
+        "delivery_id",
+        "response_id",
+        "message_id",
+    ):
         path = path.replace(f"{{{name}}}", FILL.get(name, "1"))
     return path
 

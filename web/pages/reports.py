@@ -96,7 +96,7 @@ def report_csv(
 def report_pdf(
     request: Request, key: str, me: Annotated[Staff, Depends(staff("read"))]
 ) -> Response:
-    """The PDF of ``advocacy report CAMPAIGN --format pdf --out FILE``, byte for byte."""
+    """The PDF that ``advocacy report CAMPAIGN --format pdf --out FILE`` writes (same code)."""
     s = services_of(request)
     with s.db.unit_of_work(write=False) as uow:
         data = build_report(uow, key, clock=s.clock, settings=s.settings)

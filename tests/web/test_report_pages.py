@@ -1,0 +1,72 @@
+"""The report page: a page of addressees under totals for all of them, the charts, and the
+CSV and PDF downloads."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from bootstrap import Services
+from responses.manual_entry import Answer, log_answer
+from tests.helpers import load_examples, reach_milestone
+from tests.web.steps import CAMPAIGN, log_in
+from web.pages import reports
+
+
+@pytest.fixture
+def written(services: Services) -> None:
+    """The example campaign wrote to its eight addressees; Lithuania's ministry answered."""
+    load_examples(services)
+    reach_milestone(services)
+    with services.db.unit_of_work() as uow:
+        answer = Answer(CAMPAIGN, "mfa-lithuania", "response", "letter", "supportive", "Yes.", "")
+        log_answer(uow, answer, actor="test", clock=services.clock)
+
+
+def test_report_pages_through_addressees_with_totals_for_all(
+    services: Services, client: TestClient, written: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With three a page, page 1 and page 3 show different addressees; both count all eight."""
+    monkeypatch.setattr(reports, "PAGE_SIZE", 3)
+    log_in(services, client, "viewer")
+    first = client.get(f"/reports/{CAMPAIGN}").text
+    last = client.get(f"/reports/{CAMPAIGN}?page=3").text
+    assert "Page 1 of 3" in first
+    assert "Page 3 of 3" in last
+    assert first.count("<tr><td>") == 3
+    assert last.count("<tr><td>") == 2
+    for page in (first, last):
+        assert "8 addressees written to; 1 answered" in page
+
+
+def test_report_shows_the_charts(services: Services, client: TestClient, written: None) -> None:
+    """The timeline and the rate-by-category charts are inline SVG on the page."""
+    log_in(services, client, "viewer")
+    page = client.get(f"/reports/{CAMPAIGN}").text
+    assert "Timeline: signatures, milestones, deliveries and answers" in page
+    assert 'aria-label="Response rate by category"' in page
+
+
+def test_pdf_download_is_the_report(services: Services, client: TestClient, written: None) -> None:
+    """The PDF link downloads the report PDF naming the addressees and the answer."""
+    log_in(services, client, "viewer")
+    response = client.get(f"/reports/{CAMPAIGN}.pdf")
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("attachment")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "mfa-lithuania" in text or "Lithuania" in text
+    assert "supportive" in text
+
+
+def test_csv_download_has_every_addressee(
+    services: Services, client: TestClient, written: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CSV is not paged: all eight addressees, whatever the page size."""
+    monkeypatch.setattr(reports, "PAGE_SIZE", 3)
+    log_in(services, client, "viewer")
+    lines = client.get(f"/reports/{CAMPAIGN}.csv").text.splitlines()
+    assert len(lines) == 1 + 8
+    assert any(line.startswith("mfa-lithuania,") and ",responded," in line for line in lines)
