@@ -1,7 +1,9 @@
-"""``advocacy outbox``: list outbox rows, retry or cancel them; the drain progress bar.
+"""``advocacy outbox``: list outbox rows, retry or cancel them, channel checks; the drain
+progress bar.
 
-Rule: commands change rows only through ``delivery.intervene`` (audited, refusing rows a
-worker holds or that went out); the worker does any sending, never these commands.
+Rule: commands change rows only through ``delivery.intervene``, ``delivery.postal`` and
+``delivery.checks`` (audited, refusing rows a worker holds or that went out); the worker does
+any sending, never these commands.
 """
 
 from __future__ import annotations
@@ -148,6 +150,56 @@ def outbox_done(delivery_id: int, receipt: str) -> None:
     with s.db.unit_of_work() as uow:
         mark_done(uow, delivery_id, receipt=receipt, actor=s.actor, clock=s.clock)
     click.echo(f"delivery {delivery_id}: sent through the web form")
+
+
+@outbox.group("checks", invoke_without_command=True)
+@click.option("--all", "include_cleared", is_flag=True, help="Cleared checks too.")
+@click.pass_context
+@handled
+def outbox_checks(ctx: click.Context, include_cleared: bool) -> None:
+    """Channels flagged after a permanent bounce: addressee, channel, address, bounce reason,
+    date; `checks clear ADDRESSEE` once the address is fixed or confirmed."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from delivery.checks import channel_checks
+
+    s = services()
+    with s.db.unit_of_work(write=False) as uow:
+        rows = channel_checks(uow, include_cleared=include_cleared)
+    for r in rows:
+        cleared = f"  cleared {r.cleared_at:%Y-%m-%d}" if r.cleared_at else ""
+        click.echo(
+            f"{r.addressee}\t{r.channel}\t{r.address}\tflagged {r.flagged_at:%Y-%m-%d %H:%M}"
+            f" (delivery {r.delivery_id})\t{r.reason}{cleared}"
+        )
+    if not rows:
+        click.echo("no channel is flagged for checking")
+
+
+@outbox_checks.command("clear")
+@click.argument("addressee_key", metavar="ADDRESSEE")
+@click.option(
+    "--channel",
+    type=LazyChoice(constant("delivery.outbox:CHANNELS")),
+    default="email",
+    show_default=True,
+    help="The flagged channel.",
+)
+@click.option(
+    "--reason", default="", help="What was fixed or confirmed; recorded in the audit log."
+)
+@handled
+def outbox_checks_clear(addressee_key: str, channel: str, reason: str) -> None:
+    """Clear the addressee's open check on --channel (audited); the registry edit, if the
+    address was wrong, is a separate step (`recipients import --update` or the web app)."""
+    from delivery.checks import clear_check
+
+    s = services()
+    with s.db.unit_of_work() as uow:
+        n = clear_check(
+            uow, addressee_key, channel=channel, actor=s.actor, clock=s.clock, reason=reason
+        )
+    click.echo(f"{addressee_key}: {n} {channel} check(s) cleared")
 
 
 def drain_with_progress(s: bootstrap.Services) -> DrainReport:

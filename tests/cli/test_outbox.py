@@ -1,4 +1,5 @@
-"""``advocacy outbox list|retry|cancel`` and the drain progress as a user runs them."""
+"""``advocacy outbox list|retry|cancel|checks``, ``deliver`` run twice, and the drain progress as
+a user runs them."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from sqlalchemy import select
 
 import bootstrap
 from cli import main
+from delivery.bounces import handle_bounce
 from delivery.memory import MemoryTransport
 from settings import ROOT, Settings
-from storage.tables import AuditEntry, Delivery
+from storage.tables import Addressee, AuditEntry, ChannelCheck, Delivery, Letter
 from tests.delivery.steps import queued_batch
+from tests.delivery.test_bounces import dsn
 
 
 @pytest.fixture
@@ -102,3 +105,92 @@ def test_deliver_print_and_posted(run: CliRunner, installed: bootstrap.Services)
     )
     assert result.exit_code == 0, result.output
     assert postal in ids(installed, "sent")
+
+
+def test_deliver_twice_enqueues_nothing_new(run: CliRunner, installed: bootstrap.Services) -> None:
+    """A second `deliver` queues no row, audits no enqueue and writes no letter again."""
+    first = run.invoke(main, ["deliver", "derecognise-lukashenka"])
+    assert first.exit_code == 0, first.output
+    assert "queued 1, already queued 7" in first.output
+    rows, written = snapshot(installed), sorted((installed.settings.outbox_dir / "new").iterdir())
+    second = run.invoke(main, ["deliver", "derecognise-lukashenka"])
+    assert second.exit_code == 0, second.output
+    assert "queued 0, already queued 8" in second.output
+    assert "delivery: nothing due" in second.output
+    assert snapshot(installed) == rows
+    assert sorted((installed.settings.outbox_dir / "new").iterdir()) == written
+
+
+def snapshot(s: bootstrap.Services) -> tuple[list[tuple[int, str, str]], int]:
+    """Every outbox row (id, state, Message-ID) and how many enqueues the audit log records."""
+    with s.db.unit_of_work(write=False) as uow:
+        rows = [
+            (d.id, d.state, d.message_id)
+            for d in uow.scalars(select(Delivery).order_by(Delivery.id))
+        ]
+        enqueues = uow.scalars(
+            select(AuditEntry).where(AuditEntry.action == "delivery.enqueue")
+        ).all()
+    return rows, len(enqueues)
+
+
+def bounce_first(run: CliRunner, s: bootstrap.Services) -> Delivery:
+    """Write the queued letters, then a permanent bounce of the first one; return that row."""
+    assert run.invoke(main, ["worker"]).exit_code == 0
+    with s.db.unit_of_work() as uow:
+        row = uow.scalars(select(Delivery).order_by(Delivery.id)).first()
+        assert row is not None
+        raw = dsn(s, row, status="5.1.1", action="failed")
+        assert handle_bounce(uow, raw, domain=s.settings.reply_domain, clock=s.clock)
+    return row
+
+
+def test_checks_lists_a_bounced_channel(run: CliRunner, installed: bootstrap.Services) -> None:
+    """`outbox checks` names the addressee, channel, address, date and the bounce's reason."""
+    assert run.invoke(main, ["outbox", "checks"]).output == "no channel is flagged for checking\n"
+    row = bounce_first(run, installed)
+    result = run.invoke(main, ["outbox", "checks"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.strip().splitlines()
+    key, channel, address, flagged, reason = line.split("\t")
+    assert (channel, address) == ("email", row.recipient)
+    assert key == addressee_key(installed, row)
+    assert flagged.startswith("flagged 20")
+    assert f"(delivery {row.id})" in flagged
+    assert "5.1.1 mailbox" in reason
+
+
+def test_checks_clear_is_audited(run: CliRunner, installed: bootstrap.Services) -> None:
+    """`checks clear ADDRESSEE` closes the check with an audited reason; `--all` still shows it."""
+    row = bounce_first(run, installed)
+    key = addressee_key(installed, row)
+    result = run.invoke(main, ["outbox", "checks", "clear", key, "--reason", "desk confirmed"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{key}: 1 email check(s) cleared\n"
+    assert run.invoke(main, ["outbox", "checks"]).output == "no channel is flagged for checking\n"
+    assert "cleared 20" in run.invoke(main, ["outbox", "checks", "--all"]).output
+    with installed.db.unit_of_work(write=False) as uow:
+        entry = uow.scalars(
+            select(AuditEntry).where(AuditEntry.action == "channel_check.clear")
+        ).one()
+    assert (entry.subject, entry.details["reason"]) == (f"addressee:{key}", "desk confirmed")
+    assert entry.details["address"] == row.recipient
+
+
+def test_checks_clear_refuses_an_unflagged_channel(
+    run: CliRunner, installed: bootstrap.Services
+) -> None:
+    """Clearing where nothing is flagged (or the channel differs) exits 1 and audits nothing."""
+    key = addressee_key(installed, bounce_first(run, installed))
+    result = run.invoke(main, ["outbox", "checks", "clear", key, "--channel", "postal"])
+    assert result.exit_code == 1
+    assert f"{key} has no open check on its postal channel" in result.output
+    assert run.invoke(main, ["outbox", "checks", "clear", "nobody"]).exit_code == 1
+    with installed.db.unit_of_work(write=False) as uow:
+        assert uow.scalars(select(ChannelCheck.cleared_at)).all() == [None]
+
+
+def addressee_key(s: bootstrap.Services, row: Delivery) -> str:
+    with s.db.unit_of_work(write=False) as uow:
+        letter = uow.get_one(Letter, row.letter_id)
+        return uow.get_one(Addressee, letter.addressee_id).key
