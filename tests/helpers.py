@@ -1,21 +1,32 @@
-"""Small steps many tests share: load the example registry and appeal, reach the milestone."""
+"""Small steps many tests share: load the example registry and appeal, record a count, reach the
+milestone, render a batch or one letter again.
+
+Rule: one implementation of each step lives here; test packages import it (their ``steps``
+modules add only what is particular to them)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bootstrap import Services
-from campaigns.appeal import load_appeal
-from campaigns.signatures import set_count
+from campaigns.appeal import Appeal, load_appeal
+from campaigns.signatures import CountOutcome, set_count
 from campaigns.store import create_campaign
-from letters.service import RenderSummary, render_batch
+from letters.produce import Finishing
+from letters.service import UNFINISHED, RenderSummary, render_batch, rerender_letter
 from recipients import registry
 from settings import ROOT
 
 EXAMPLES = ROOT / "examples"
+APPEAL = EXAMPLES / "appeal-derecognition.yaml"
 CAMPAIGN = "derecognise-lukashenka"
 
 
-def load_examples(s: Services) -> None:
-    """Import the demo addressees and create the example campaign."""
+def load_examples(s: Services, appeal: Appeal | Path = APPEAL) -> None:
+    """Import the demo addressees and create the campaign from ``appeal`` (a file or a model;
+    the example appeal unless told)."""
+    if isinstance(appeal, Path):
+        appeal = load_appeal(appeal)
     with s.db.unit_of_work() as uow:
         registry.import_records(
             uow,
@@ -25,29 +36,42 @@ def load_examples(s: Services) -> None:
             actor="test",
             clock=s.clock,
         )
-        create_campaign(
-            uow, load_appeal(EXAMPLES / "appeal-derecognition.yaml"), actor="test", clock=s.clock
+        create_campaign(uow, appeal, actor="test", clock=s.clock)
+
+
+def set_signatures(
+    s: Services,
+    value: int,
+    *,
+    correction: str | None = None,
+    source: str = "test",
+    actor: str = "test",
+) -> CountOutcome:
+    """Record ``value`` signatures for the example campaign in its own unit of work."""
+    with s.db.unit_of_work() as uow:
+        return set_count(
+            uow,
+            CAMPAIGN,
+            value,
+            as_of=None,
+            source=source,
+            identities=s.identities,
+            actor=actor,
+            clock=s.clock,
+            correction=correction,
         )
 
 
 def reach_milestone(s: Services, count: int = 15_240) -> int:
     """Set the count past the first milestone; return the new batch id."""
-    with s.db.unit_of_work() as uow:
-        outcome = set_count(
-            uow,
-            CAMPAIGN,
-            count,
-            as_of=None,
-            source="test",
-            identities=s.identities,
-            actor="test",
-            clock=s.clock,
-        )
-        assert outcome.batch is not None
-        return outcome.batch.id
+    batch = set_signatures(s, count).batch
+    assert batch is not None
+    return batch.id
 
 
-def render(s: Services, batch_id: int) -> RenderSummary:
+def render(s: Services, batch_id: int, *, finishing: Finishing = UNFINISHED) -> RenderSummary:
+    """Render the batch's pending letters; covers only unless ``finishing`` says otherwise
+    (``s.finishing``: with the signatory annex, as the CLI and the scheduler render)."""
     return render_batch(
         s.db,
         batch_id,
@@ -56,4 +80,19 @@ def render(s: Services, batch_id: int) -> RenderSummary:
         documents_dir=s.settings.documents_dir,
         actor="test",
         clock=s.clock,
+        finishing=finishing,
+    )
+
+
+def rerender(s: Services, letter_id: int, *, finishing: Finishing = UNFINISHED) -> RenderSummary:
+    """Render one letter again as a new revision, finished like :func:`render`."""
+    return rerender_letter(
+        s.db,
+        letter_id,
+        renderers=s.renderers,
+        identities=s.identities,
+        documents_dir=s.settings.documents_dir,
+        actor="test",
+        clock=s.clock,
+        finishing=finishing,
     )

@@ -7,12 +7,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bootstrap import Services
-from campaigns.appeal import load_appeal
-from campaigns.signatures import CountOutcome, set_count
-from campaigns.store import create_campaign
-from recipients import registry
 from storage.tables import Base, Batch, MilestoneFiring
-from tests.helpers import CAMPAIGN, EXAMPLES
+from tests.helpers import load_examples, set_signatures
+
+# The campaign tests' short names for the shared steps: the registry and a campaign from an
+# appeal file (the example unless told), then a count recorded in its own unit of work.
+start_campaign = load_examples
+count = set_signatures
 
 
 def with_milestones(examples: Path, milestones: str) -> Path:
@@ -22,35 +23,6 @@ def with_milestones(examples: Path, milestones: str) -> Path:
     start, end = text.index("milestones:"), text.index("template:")
     path.write_text(text[:start] + "milestones:\n" + milestones + "\n" + text[end:])
     return path
-
-
-def start_campaign(s: Services, appeal: Path = EXAMPLES / "appeal-derecognition.yaml") -> None:
-    """Import the demo addressees and create the campaign from ``appeal``."""
-    with s.db.unit_of_work() as uow:
-        registry.import_records(
-            uow,
-            registry.read_file(EXAMPLES / "addressees-demo.csv"),
-            source_name="demo",
-            update=False,
-            actor="test",
-            clock=s.clock,
-        )
-        create_campaign(uow, load_appeal(appeal), actor="test", clock=s.clock)
-
-
-def count(s: Services, value: int) -> CountOutcome:
-    """Record ``value`` signatures for the example campaign in its own unit of work."""
-    with s.db.unit_of_work() as uow:
-        return set_count(
-            uow,
-            CAMPAIGN,
-            value,
-            as_of=None,
-            source="test",
-            identities=s.identities,
-            actor="test",
-            clock=s.clock,
-        )
 
 
 def rows(s: Services, table: type[Base]) -> int:

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from bootstrap import Services
-from campaigns.signatures import set_count
 from campaigns.signers import purge_personal_data
 from errors import Conflict
 from storage import audit
@@ -28,18 +27,7 @@ def campaign(services: Services) -> Services:
 
 def correct(s: Services, value: int, reason: str | None) -> int:
     """Record ``value`` as a correction with ``reason``; return the count now recorded."""
-    with s.db.unit_of_work() as uow:
-        return set_count(
-            uow,
-            CAMPAIGN,
-            value,
-            as_of=None,
-            source="correction",
-            identities=s.identities,
-            actor="staff",
-            clock=s.clock,
-            correction=reason,
-        ).current
+    return count(s, value, correction=reason, source="correction", actor="staff").current
 
 
 def test_lower_count_needs_a_reason(campaign: Services) -> None:

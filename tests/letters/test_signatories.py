@@ -11,8 +11,9 @@ from sqlalchemy import func, insert, select
 
 from bootstrap import Services
 from errors import IntegrityRefused
-from letters.service import RenderSummary, render_batch, rerender_letter
+from letters.service import RenderSummary
 from storage.tables import AuditEntry, BatchAnnex, Campaign, Letter, Signer
+from tests import helpers
 from tests.helpers import CAMPAIGN, load_examples, reach_milestone
 from tests.letters.builders import page_texts
 
@@ -37,16 +38,8 @@ def add_signer(s: Services, name: str | None, **fields: object) -> None:
 
 
 def render(s: Services, batch_id: int) -> RenderSummary:
-    return render_batch(
-        s.db,
-        batch_id,
-        renderers=s.renderers,
-        identities=s.identities,
-        documents_dir=s.settings.documents_dir,
-        actor="test",
-        clock=s.clock,
-        finishing=s.finishing,
-    )
+    """Render the batch finished as the CLI and the scheduler do: with the signatory annex."""
+    return helpers.render(s, batch_id, finishing=s.finishing)
 
 
 @pytest.fixture
@@ -122,16 +115,7 @@ def test_rerender_reuses_the_stored_annex(services: Services, batch: int) -> Non
     with services.db.unit_of_work(write=False) as uow:
         letter_id = uow.scalars(select(Letter.id).where(Letter.batch_id == batch)).first()
     assert letter_id is not None
-    summary = rerender_letter(
-        services.db,
-        letter_id,
-        renderers=services.renderers,
-        identities=services.identities,
-        documents_dir=services.settings.documents_dir,
-        actor="test",
-        clock=services.clock,
-        finishing=services.finishing,
-    )
+    summary = helpers.rerender(services, letter_id, finishing=services.finishing)
     pdf = next(p for p in summary.files if p.suffix == ".pdf")
     assert "Newcomer Signer" not in " ".join(page_texts(pdf.read_bytes()))
     with services.db.unit_of_work(write=False) as uow:
@@ -163,15 +147,8 @@ def test_annex_changed_on_disk_is_refused(services: Services, batch: int) -> Non
 
 def test_without_annex_renderer_letters_have_no_annex(services: Services, batch: int) -> None:
     """Finishing without an annex renderer (the default) renders covers only."""
-    summary = render_batch(
-        services.db,
-        batch,
-        renderers=services.renderers,
-        identities=services.identities,
-        documents_dir=services.settings.documents_dir,
-        actor="test",
-        clock=services.clock,
-        finishing=dataclasses.replace(services.finishing, annexes=None),
+    summary = helpers.render(
+        services, batch, finishing=dataclasses.replace(services.finishing, annexes=None)
     )
     pdf = next(p for p in summary.files if p.suffix == ".pdf")
     assert "Ўлада" not in " ".join(page_texts(pdf.read_bytes()))

@@ -1,5 +1,5 @@
-"""Steps the review tests share: a small rendered batch, review decisions, re-render, enqueue,
-a new appeal version, a new count, a second batch."""
+"""Steps the review tests share: a small rendered batch, review decisions, enqueue, a new appeal
+version, a second batch (re-rendering and a new count are in ``tests.helpers``)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from sqlalchemy import select
 from bootstrap import Services
 from campaigns.appeal import Appeal, load_appeal
 from campaigns.batches import create_batch
-from campaigns.signatures import set_count
-from campaigns.store import create_campaign, get_campaign, update_campaign
+from campaigns.store import get_campaign, update_campaign
 from delivery.outbox import EnqueueReport, enqueue
-from letters.service import RenderSummary, rerender_letter
-from recipients import registry
 from review import queue
 from storage.tables import Addressee, Letter
-from tests.helpers import CAMPAIGN, EXAMPLES, reach_milestone, render
+from tests.helpers import APPEAL, CAMPAIGN, load_examples, reach_milestone, render
 
 # One English and one Russian letter keep each test fast on both databases.
 KEYS = ("mfa-ukraine", "uk-fcdo")
@@ -30,27 +27,15 @@ class Batch:
 
 
 def small_appeal() -> Appeal:
-    appeal = load_appeal(EXAMPLES / "appeal-derecognition.yaml")
-    data = appeal.model_dump()
+    data = load_appeal(APPEAL).model_dump()
     data["targets"] = {"keys": list(KEYS)}
     return Appeal.model_validate(data)
 
 
-def rendered_batch(services: Services) -> Batch:
-    """The example registry, a two-addressee campaign past its milestone, rendered for review."""
-    with services.db.unit_of_work() as uow:
-        registry.import_records(
-            uow,
-            registry.read_file(EXAMPLES / "addressees-demo.csv"),
-            source_name="demo",
-            update=False,
-            actor="test",
-            clock=services.clock,
-        )
-        create_campaign(uow, small_appeal(), actor="test", clock=services.clock)
-    batch_id = reach_milestone(services)
-    render(services, batch_id)
-    with services.db.unit_of_work(write=False) as uow:
+def rendered(s: Services, batch_id: int) -> Batch:
+    """Render the batch for review; the batch with its letter ids by addressee."""
+    render(s, batch_id)
+    with s.db.unit_of_work(write=False) as uow:
         rows = uow.execute(
             select(Addressee.key, Letter.id)
             .join(Letter, Letter.addressee_id == Addressee.id)
@@ -59,16 +44,10 @@ def rendered_batch(services: Services) -> Batch:
     return Batch(batch_id, dict(rows))
 
 
-def rerender(s: Services, letter_id: int) -> RenderSummary:
-    return rerender_letter(
-        s.db,
-        letter_id,
-        renderers=s.renderers,
-        identities=s.identities,
-        documents_dir=s.settings.documents_dir,
-        actor="test",
-        clock=s.clock,
-    )
+def rendered_batch(services: Services) -> Batch:
+    """The example registry, a two-addressee campaign past its milestone, rendered for review."""
+    load_examples(services, small_appeal())
+    return rendered(services, reach_milestone(services))
 
 
 def approve(s: Services, *letter_ids: int) -> None:
@@ -89,20 +68,6 @@ def update_appeal(s: Services, *, demand: str) -> None:
         update_campaign(uow, Appeal.model_validate(data), actor="test", clock=s.clock)
 
 
-def set_signatures(s: Services, count: int) -> None:
-    with s.db.unit_of_work() as uow:
-        set_count(
-            uow,
-            CAMPAIGN,
-            count,
-            as_of=None,
-            source="test",
-            identities=s.identities,
-            actor="test",
-            clock=s.clock,
-        )
-
-
 def next_batch(s: Services, *, created_by: str = "test") -> Batch:
     """A second batch of the campaign made by hand at the current count, rendered for review."""
     with s.db.unit_of_work() as uow:
@@ -115,11 +80,4 @@ def next_batch(s: Services, *, created_by: str = "test") -> Batch:
             clock=s.clock,
         )
         batch_id = batch.id
-    render(s, batch_id)
-    with s.db.unit_of_work(write=False) as uow:
-        rows = uow.execute(
-            select(Addressee.key, Letter.id)
-            .join(Letter, Letter.addressee_id == Addressee.id)
-            .where(Letter.batch_id == batch_id)
-        ).all()
-    return Batch(batch_id, dict(rows))
+    return rendered(s, batch_id)

@@ -6,14 +6,8 @@ from bootstrap import Services
 from review import queue
 from review.view import LetterView, letter_view
 from storage.tables import ReviewText
-from tests.review.steps import (
-    Batch,
-    approve,
-    next_batch,
-    rerender,
-    set_signatures,
-    update_appeal,
-)
+from tests.helpers import rerender, set_signatures
+from tests.review.steps import Batch, approve, next_batch, update_appeal
 
 FCDO = "uk-fcdo"  # an English letter: the edited demand is the English one
 NEW_DEMAND = "Act with your allies until free and fair elections are held."

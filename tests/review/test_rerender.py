@@ -13,7 +13,8 @@ from errors import Conflict, NotFound
 from review import queue
 from storage import audit
 from storage.tables import Document, Letter
-from tests.review.steps import Batch, approve, enqueue_campaign, rerender
+from tests.helpers import rerender
+from tests.review.steps import Batch, approve, enqueue_campaign
 
 UKRAINE = "mfa-ukraine"
 

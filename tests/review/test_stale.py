@@ -7,7 +7,8 @@ import pytest
 from bootstrap import Services
 from review.stale import stale_reasons
 from storage.tables import Letter
-from tests.review.steps import Batch, rerender, set_signatures, update_appeal
+from tests.helpers import rerender, set_signatures
+from tests.review.steps import Batch, update_appeal
 
 FCDO = "uk-fcdo"
 
