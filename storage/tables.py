@@ -450,6 +450,17 @@ class AnswerStanding(Base):
     every letter and delivery. ``responses.standing`` reads it; nothing writes it by hand."""
 
     __tablename__ = "answer_standings"
+    # "Who is waiting for an answer" (the dashboard's overdue count) reads only this index.
+    __table_args__ = (
+        Index(
+            "ix_answer_standings_open",
+            "acknowledged",
+            "answered_at",
+            "manual_status",
+            "delivered_at",
+            "campaign_id",
+        ),
+    )
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
     addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"), primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), index=True)

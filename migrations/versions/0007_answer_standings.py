@@ -124,6 +124,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("campaign_id", "addressee_id", name=op.f("pk_answer_standings")),
     )
     op.create_index(op.f("ix_answer_standings_letter_id"), T, ["letter_id"])
+    op.create_index(
+        "ix_answer_standings_open",
+        T,
+        ["acknowledged", "answered_at", "manual_status", "delivered_at", "campaign_id"],
+    )
     op.execute(
         f"INSERT INTO {T} (campaign_id, addressee_id, letter_id) "
         "SELECT b.campaign_id, l.addressee_id, max(l.id) FROM letters l "
@@ -142,5 +147,6 @@ def downgrade() -> None:
         )
         if dialect == "postgresql":
             op.execute(f"DROP FUNCTION IF EXISTS {_name(table, event)}()")
+    op.drop_index("ix_answer_standings_open", table_name=T)
     op.drop_index(op.f("ix_answer_standings_letter_id"), table_name=T)
     op.drop_table(T)
