@@ -1,21 +1,23 @@
 """Small steps many tests share: load the example registry and appeal, record a count, reach the
-milestone, render a batch or one letter again.
+milestone, render a batch or one letter again, reach a CLI installation's database.
 
 Rule: one implementation of each step lives here; test packages import it (their ``steps``
 modules add only what is particular to them)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from bootstrap import Services
+from bootstrap import Services, build
 from campaigns.appeal import Appeal, load_appeal
 from campaigns.signatures import CountOutcome, set_count
 from campaigns.store import create_campaign
+from delivery.memory import MemoryTransport
 from letters.produce import Finishing
 from letters.service import UNFINISHED, RenderSummary, render_batch, rerender_letter
 from recipients import registry
-from settings import ROOT
+from settings import ROOT, Settings
 
 EXAMPLES = ROOT / "examples"
 APPEAL = EXAMPLES / "appeal-derecognition.yaml"
@@ -96,3 +98,17 @@ def rerender(s: Services, letter_id: int, *, finishing: Finishing = UNFINISHED) 
         clock=s.clock,
         finishing=finishing,
     )
+
+
+def cli_services(env: Mapping[str, str]) -> Services:
+    """Services on the database of the CLI installation ``env`` describes (the ``env``
+    fixture), migrated, with a memory transport; the caller closes them."""
+    settings = Settings(
+        database_url=env["ADVOCACY_DATABASE_URL"],
+        data_dir=Path(env["ADVOCACY_DATA_DIR"]),
+        secret_key=env["ADVOCACY_SECRET_KEY"],
+        _env_file=None,
+    )  # type: ignore[call-arg]
+    services = build(settings, transport=MemoryTransport())
+    services.migrate()
+    return services

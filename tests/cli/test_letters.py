@@ -10,11 +10,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-import bootstrap
 from cli import main
-from delivery.memory import MemoryTransport
-from settings import ROOT, Settings
-from tests.helpers import CAMPAIGN, load_examples, reach_milestone
+from settings import ROOT
+from tests.helpers import CAMPAIGN, cli_services, load_examples, reach_milestone
 from tests.letters.test_signatories import add_signer
 from tests.letters.test_signing import PASSPHRASE, make_key_file
 
@@ -32,14 +30,7 @@ def env(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def run(env: dict[str, str], tmp_path: Path) -> Iterator[CliRunner]:
     """A runner for a database holding the example campaign at its first milestone."""
-    settings = Settings(
-        database_url=env["ADVOCACY_DATABASE_URL"],
-        data_dir=Path(env["ADVOCACY_DATA_DIR"]),
-        secret_key=env["ADVOCACY_SECRET_KEY"],
-        _env_file=None,
-    )  # type: ignore[call-arg]
-    services = bootstrap.build(settings, transport=MemoryTransport())
-    services.migrate()
+    services = cli_services(env)
     load_examples(services)
     add_signer(services, "Anna Nowak", city="Kraków", country="PL")
     reach_milestone(services)

@@ -13,24 +13,16 @@ from click.testing import CliRunner, Result
 
 import bootstrap
 from cli import main
-from delivery.memory import MemoryTransport
-from settings import ROOT, Settings
+from settings import ROOT
 from tests.delivery.steps import queued_batch
-from tests.helpers import CAMPAIGN
+from tests.helpers import CAMPAIGN, cli_services
 from tests.responses.samples import dsn_bounce, person
 
 
 @pytest.fixture
 def installed(env: dict[str, str]) -> Iterator[bootstrap.Services]:
     """The example batch, approved and delivered, on the CLI's database."""
-    settings = Settings(
-        database_url=env["ADVOCACY_DATABASE_URL"],
-        data_dir=Path(env["ADVOCACY_DATA_DIR"]),
-        secret_key=env["ADVOCACY_SECRET_KEY"],
-        _env_file=None,
-    )  # type: ignore[call-arg]
-    services = bootstrap.build(settings, transport=MemoryTransport())
-    services.migrate()
+    services = cli_services(env)
     queued_batch(services)
     services.worker().drain_sync()
     yield services
