@@ -1,7 +1,7 @@
 """End to end in a real browser (Debian's Chromium driven by Playwright) against the app served
 by uvicorn on a loopback port, with the delivery worker running beside it as under
 ``advocacy serve``: log in, review with the PDF preview, approve the batch, deliver, see the
-deliveries, log an answer, download the report.
+deliveries, log an answer, download the report (CSV and PDF); and sort the holding pen.
 """
 
 from __future__ import annotations
@@ -149,3 +149,28 @@ def test_review_approve_deliver_answer_and_report(page: object, services: Servic
     text = Path(download.value.path()).read_text()
     assert "mfa-lithuania" in text
     assert "responded" in text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+
+def test_holding_pen_assign_in_the_browser(page: object, services: Services) -> None:
+    """A reviewer reads an unmatched reply in the pen and assigns it to an addressee."""
+    from playwright.sync_api import Page, expect
+
+    from tests.responses.replies import import_reply, reply
+
+    assert isinstance(page, Page)
+    import_reply(services, reply(body="The Ministry of Foreign Affairs supports the appeal."))
+    page.goto("/login?next=/responses/pen")
+    page.get_by_label("Email").fill("reviewer@staff.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Holding pen", level=1)).to_be_visible()
+    page.get_by_text("Text of the message").click()
+    expect(page.get_by_text("supports the appeal")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "pen.png"), full_page=True)
+    page.get_by_label("Addressee (registry key)").fill("mfa-poland")
+    page.get_by_role("button", name="Assign as the answer").click()
+    expect(page.get_by_role("status")).to_contain_text("now an answer")
+    expect(page.get_by_text("The holding pen is empty.")).to_be_visible()
