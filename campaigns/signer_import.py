@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 
 from campaigns.presets import columns_to_fields
 from campaigns.signatures import CountOutcome, Recorder, add_signatures
-from campaigns.signers import CHUNK, EmailKeys, SignerRecord, check_signer, insert_signers
-from campaigns.signers import signer_total as _total
+from campaigns.signer_store import CHUNK, bulk_signers
+from campaigns.signer_store import signer_total as _total
+from campaigns.signers import FIELDS, EmailKeys, SignerRecord, check_signer, signer_record
 from campaigns.store import lock_campaign
 from errors import InputError, Problem
 
 MAX_PROBLEMS = 100
+_NAME = FIELDS.index("name")
 
 
 class Progress(Protocol):
@@ -78,6 +80,9 @@ class _SignerFile:
     ignored: list[str] = field(default_factory=list)
     _pending: list[SignerRecord] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.now = self.recorder.clock.now()  # a row without signed_at signed at the import
+
     def problem(self, line: int | None, name: str, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(str(self.path), line, name, message))
@@ -104,11 +109,15 @@ class _SignerFile:
         if self.progress is not None:
             self.progress(total, total)
 
-    def _check(self, line: int, values: dict[str, str]) -> Iterator[list[SignerRecord]]:
+    def _check(self, line: int, values: list[str]) -> Iterator[list[SignerRecord]]:
         self.rows += 1
-        record, found = check_signer(values, keys=self.keys, now=self.recorder.clock.now())
-        for name, message in found:
-            self.problem(line, name, message)
+        record: SignerRecord | None = None
+        try:
+            record = signer_record(values, keys=self.keys, now=self.now)
+        except ValueError:  # rare: check the row again to name every problem in it
+            row = dict(zip(FIELDS, values, strict=True))
+            for name, message in check_signer(row, keys=self.keys, now=self.now)[1]:
+                self.problem(line, name, message)
         if record is not None and not self.problems:
             self._pending.append(record)
             if len(self._pending) >= CHUNK:
@@ -119,8 +128,8 @@ class _SignerFile:
             yield self._pending
         self._pending = []
 
-    def _records(self, text: TextIO) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line where the row starts, field values) for each non-blank row."""
+    def _records(self, text: TextIO) -> Iterator[tuple[int, list[str]]]:
+        """(line where the row starts, field values in ``FIELDS`` order) for each non-blank row."""
         first = text.readline()
         if not first.strip():
             self.problem(1, "file", "is empty (a header line naming the columns comes first)")
@@ -131,7 +140,10 @@ class _SignerFile:
             header, self.mapping, source=str(self.path), overrides=self.overrides
         )
         names = [i for i, f in used if f == "name"]
-        singles = [(i, f) for i, f in used if f != "name"]
+        # Where each field (in FIELDS order) comes from; "" when no column feeds it.
+        column = {f: i for i, f in used if f != "name"}
+        where = [column.get(f, -1) for f in FIELDS]
+        width = len(header)
         reader = csv.reader(text, delimiter=delimiter)
         end = 1
         for row in reader:
@@ -141,8 +153,10 @@ class _SignerFile:
             if len(row) > len(header) and any(v.strip() for v in row[len(header) :]):
                 message = f"{len(row)} values but the header has {len(header)}"
                 self.problem(start, "(extra columns)", message)
-            values = {f: row[i] for i, f in singles if i < len(row)}
-            values["name"] = " ".join(row[i].strip() for i in names if i < len(row))
+            if len(row) < width:
+                row += [""] * (width - len(row))
+            values = [row[i] if i >= 0 else "" for i in where]
+            values[_NAME] = " ".join([row[i].strip() for i in names])
             yield start, values
 
 
@@ -164,14 +178,14 @@ def import_signers(
     campaign = lock_campaign(uow, campaign_key)
     before = _total(uow, campaign.id)
     reading = _SignerFile(path, mapping, list(overrides), keys, recorder, progress)
-    for chunk in reading.chunks():
-        insert_signers(uow, campaign.id, chunk, source=source)
-    if reading.problems:
-        if reading.hidden:
-            reading.problems.append(
-                Problem(str(path), None, "file", f"{reading.hidden} more problems not shown")
-            )
-        raise InputError(reading.problems)
+    with bulk_signers(uow, campaign.id, source=source) as add:
+        for chunk in reading.chunks():
+            add(chunk)
+        if reading.problems:
+            if reading.hidden:
+                hidden = f"{reading.hidden} more problems not shown"
+                reading.problems.append(Problem(str(path), None, "file", hidden))
+            raise InputError(reading.problems)
     new = _total(uow, campaign.id) - before
     count = add_signatures(uow, campaign, new, as_of=None, source=source, recorder=recorder)
     return ImportOutcome(reading.rows, new, reading.ignored, count)

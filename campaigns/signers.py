@@ -9,20 +9,18 @@ unrecognisable (they would be counted again).
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import cache
-from typing import Any, TypeVar, cast
+from functools import cache, cached_property
+from typing import NamedTuple, TypeVar
 
 from babel import Locale
 from email_validator import EmailNotValidError
-from sqlalchemy import Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from campaigns.store import get_campaign
 from recipients.record import country_codes, normalized_email
@@ -36,8 +34,6 @@ _LIMITS = {"name": 200, "city": 120}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _YES = frozenset({"1", "true", "yes", "y", "x", "ja", "oui", "да", "public", "consent"})
 _NO = frozenset({"", "0", "false", "no", "n", "nein", "non", "нет", "private"})
-# Rows per INSERT statement batch: big enough to amortise, small enough to bound memory.
-CHUNK = 5_000
 
 
 @dataclass(frozen=True)
@@ -47,12 +43,28 @@ class EmailKeys:
     secret: bytes
 
     def key(self, normalised_email: str) -> str:
-        return hmac.digest(self.secret, normalised_email.encode(), "sha256").hex()
+        """HMAC-SHA256 (RFC 2104) as hex, from SHA-256 states primed with the padded key once:
+        ``hmac.digest`` sets the key up again on every call, ~3 times slower for a million rows
+        (tests check both agree)."""
+        inner, outer = self._primed
+        digest = inner.copy()
+        digest.update(normalised_email.encode())
+        result = outer.copy()
+        result.update(digest.digest())
+        return result.hexdigest()
+
+    @cached_property
+    def _primed(self) -> tuple[hashlib._Hash, hashlib._Hash]:
+        block = hashlib.sha256().block_size
+        key = self.secret if len(self.secret) <= block else hashlib.sha256(self.secret).digest()
+        key = key.ljust(block, b"\0")
+        inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+        return inner, hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
 
 
-@dataclass(frozen=True, slots=True)
-class SignerRecord:
-    """One checked signer, ready to store."""
+class SignerRecord(NamedTuple):
+    """One checked signer, ready to store (a tuple: a million are made per large import, and a
+    frozen dataclass costs ~1.5 µs more each)."""
 
     email_key: str
     name: str | None
@@ -139,6 +151,21 @@ class _Problems:
             return fallback
 
 
+def signer_record(values: Sequence[str], *, keys: EmailKeys, now: datetime) -> SignerRecord:
+    """The record for raw text values in ``FIELDS`` order, or ``ValueError`` at the first bad
+    one: the fast path for a good row (no problem list, no closures); ``check_signer`` names
+    every problem."""
+    name, email, city, country, signed_at, public = values
+    return SignerRecord(
+        keys.key(_email(email)),
+        _text("name", name),
+        _text("city", city),
+        _country(country.strip()),
+        _when(signed_at.strip(), now),
+        _consent(public),
+    )
+
+
 def check_signer(
     values: Mapping[str, str | bool], *, keys: EmailKeys, now: datetime
 ) -> tuple[SignerRecord | None, list[tuple[str, str]]]:
@@ -148,69 +175,22 @@ def check_signer(
     unless they said so).
     """
     text = {f: str(values.get(f) or "") for f in FIELDS if f != "public"}
+    consent = values.get("public") or ""
+    text["public"] = ("yes" if consent else "no") if isinstance(consent, bool) else consent
+    try:
+        return signer_record([text[f] for f in FIELDS], keys=keys, now=now), []
+    except ValueError:
+        pass  # check again field by field, to name every problem
     check = _Problems()
     email = check.parse("email", lambda: _email(text["email"]), "")
     name = check.parse("name", lambda: _text("name", text["name"]), None)
     city = check.parse("city", lambda: _text("city", text["city"]), None)
     country = check.parse("country", lambda: _country(text["country"].strip()), None)
     signed_at = check.parse("signed_at", lambda: _when(text["signed_at"].strip(), now), now)
-    public = check.parse("public", lambda: _consent(values.get("public") or ""), False)
+    public = check.parse("public", lambda: _consent(text["public"]), False)
     if check.found:
         return None, check.found
     return SignerRecord(keys.key(email), name, city, country, signed_at, public), []
-
-
-def _rows(campaign_id: int, records: Sequence[SignerRecord], source: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "campaign_id": campaign_id,
-            "email_key": r.email_key,
-            "name": r.name,
-            "city": r.city,
-            "country": r.country,
-            "signed_at": r.signed_at,
-            "public": r.public,
-            "source": source,
-        }
-        for r in records
-    ]
-
-
-def _insert_skipping_known(uow: Session) -> Insert:
-    dialect = uow.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # The Core table, not the mapped class: the ORM's bulk path costs ~10 µs a row here.
-    table = cast(Table, Signer.__table__)
-    return insert(table).on_conflict_do_nothing(index_elements=["campaign_id", "email_key"])
-
-
-def insert_signers(
-    uow: Session, campaign_id: int, records: Sequence[SignerRecord], *, source: str
-) -> None:
-    """Store many records fast; one already stored for the campaign (same key) is skipped.
-
-    Count the new ones with ``signer_total`` before and after, under ``lock_campaign``
-    (drivers do not agree on a row count for a bulk insert).
-    """
-    if records:
-        uow.execute(_insert_skipping_known(uow), _rows(campaign_id, records, source))
-
-
-def insert_new_signers(
-    uow: Session, campaign_id: int, records: Sequence[SignerRecord], *, source: str
-) -> int:
-    """Store a few records, skipping known ones as ``insert_signers`` does; return how many
-    were new (``RETURNING``: no count over all the campaign's signers)."""
-    if not records:
-        return 0
-    statement = _insert_skipping_known(uow).returning(Signer.__table__.c.id)
-    return len(uow.execute(statement, _rows(campaign_id, records, source)).all())
-
-
-def signer_total(uow: Session, campaign_id: int) -> int:
-    """How many distinct signers the campaign has stored."""
-    query = select(func.count()).select_from(Signer).where(Signer.campaign_id == campaign_id)
-    return int(uow.scalar(query) or 0)
 
 
 def purge_personal_data(

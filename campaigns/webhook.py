@@ -29,7 +29,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from sqlalchemy.orm import Session
 
 from campaigns.signatures import CountOutcome, Recorder, add_signatures, set_count
-from campaigns.signers import EmailKeys, SignerRecord, check_signer, insert_new_signers
+from campaigns.signer_store import insert_new_signers
+from campaigns.signers import EmailKeys, SignerRecord, check_signer
 from campaigns.store import get_campaign, lock_campaign
 from errors import InputError, PayloadTooLarge, Problem, Unauthenticated
 from storage import audit
