@@ -41,10 +41,23 @@ def env(services: Services, tmp_path: Path) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def in_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``env`` set in this process, for job functions that build their own services."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
 def dated_campaign(s: Services, examples: Path, due: datetime) -> None:
     """The example campaign with one milestone at ``due`` (real time, UTC)."""
     milestone = f"  - key: council\n    at: {due.isoformat(timespec='seconds')}\n"
     start_campaign(s, with_milestones(examples, milestone))
+
+
+@pytest.fixture
+def overdue(services: Services, examples: Path) -> None:
+    """The example campaign with its one milestone an hour overdue."""
+    dated_campaign(services, examples, datetime.now(UTC) - timedelta(hours=1))
 
 
 def outcomes(s: Services) -> list[tuple[str, int | None]]:
@@ -159,43 +172,27 @@ class TestJobTable:
         stored_fetch_job(services, imap_url=MAILBOX, fetch_every_minutes=5)
         assert stored_fetch_job(services, **changes).next_run_time is None
 
+    @pytest.mark.usefixtures("in_env")
     def test_fetch_job_without_a_mailbox_reads_nothing(
-        self, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+        self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """The job itself does nothing (and connects nowhere) when no mailbox is set."""
-        for name, value in {**env, "ADVOCACY_IMAP_URL": ""}.items():
-            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("ADVOCACY_IMAP_URL", "")
         assert jobs.fetch_replies() == 0
 
 
 class TestMissedMilestone:
-    def test_overdue_milestone_fires_once(
-        self,
-        services: Services,
-        examples: Path,
-        env: dict[str, str],
-        monkeypatch: pytest.MonkeyPatch,
-    ) -> None:
+    @pytest.mark.usefixtures("overdue", "in_env")
+    def test_overdue_milestone_fires_once(self, services: Services) -> None:
         """After downtime the first check fires the overdue milestone; later checks do not."""
-        dated_campaign(services, examples, datetime.now(UTC) - timedelta(hours=1))
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
         assert jobs.check_milestones() == 1
         assert jobs.check_milestones() == 0
         (batch,) = batch_ids(services)
         assert outcomes(services) == [("fired", batch)]
 
-    def test_late_firing_is_audited_as_late(
-        self,
-        services: Services,
-        examples: Path,
-        env: dict[str, str],
-        monkeypatch: pytest.MonkeyPatch,
-    ) -> None:
+    @pytest.mark.usefixtures("overdue", "in_env")
+    def test_late_firing_is_audited_as_late(self, services: Services) -> None:
         """The audit entry of a late firing says how late it was."""
-        dated_campaign(services, examples, datetime.now(UTC) - timedelta(hours=1))
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
         jobs.check_milestones()
         with services.db.unit_of_work(write=False) as uow:
             entry = uow.scalars(
@@ -203,17 +200,12 @@ class TestMissedMilestone:
             ).one()
         assert entry.details["late_seconds"]["council"] >= 3600
 
+    @pytest.mark.usefixtures("overdue", "in_env")
     def test_report_policy_records_missed_never_fires(
-        self,
-        services: Services,
-        examples: Path,
-        env: dict[str, str],
-        monkeypatch: pytest.MonkeyPatch,
+        self, services: Services, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """With ADVOCACY_MISSED_MILESTONES=report the milestone is marked missed, no batch."""
-        dated_campaign(services, examples, datetime.now(UTC) - timedelta(hours=1))
-        for name, value in {**env, "ADVOCACY_MISSED_MILESTONES": "report"}.items():
-            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("ADVOCACY_MISSED_MILESTONES", "report")
         assert jobs.check_milestones() == 0
         assert jobs.check_milestones() == 0
         assert (batch_ids(services), outcomes(services)) == ([], [("missed", None)])
