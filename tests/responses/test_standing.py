@@ -100,8 +100,12 @@ def _batch(uow: object, s: Services, campaign_id: int, ids: list[int], rng: rand
 
 @pytest.fixture
 def world(services: Services) -> int:
+    return written_world(services)
+
+
+def written_world(services: Services) -> int:
     """The example campaign written to 60 addressees in three batches (newer letters to some),
-    with answers, acknowledgements and hand-set statuses; its id."""
+    with answers and acknowledgements; its id."""
     rng = random.Random(3)
     load_examples(services)
     _addressees(services, 60)

@@ -70,3 +70,25 @@ def test_csv_download_has_every_addressee(
     lines = client.get(f"/reports/{CAMPAIGN}.csv").text.splitlines()
     assert len(lines) == 1 + 8
     assert any(line.startswith("mfa-lithuania,") and ",responded," in line for line in lines)
+
+
+def test_dashboard_counts_overdue_as_the_report(services: Services, client: TestClient) -> None:
+    """The dashboard's overdue count for a campaign is the report's number of overdue rows."""
+    from responses.report import response_report
+    from storage.tables import Campaign
+    from tests.responses.test_standing import written_world
+
+    campaign_id = written_world(services)
+    with services.db.unit_of_work(write=False) as uow:
+        rows = response_report(
+            uow,
+            uow.get_one(Campaign, campaign_id),
+            today=services.clock.now().date(),
+            working_days=services.settings.answer_due_working_days,
+        )
+    overdue = sum(r.status == "overdue" for r in rows)
+    assert overdue > 0
+    log_in(services, client, "viewer")
+    page = client.get("/").text
+    assert f'<dt>Overdue answers</dt><dd class="warn">{overdue}</dd>' in page
+    assert "No answer after 20 working days" in page
