@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bootstrap import Services
 from campaigns.presets import mapping_for, parse_overrides
 from campaigns.signer_import import ImportOutcome, import_signers
+from campaigns.signer_store import CHUNK
 from errors import InputError, UnknownFormat
 from storage.tables import SignatureCount, Signer
 from tests.campaigns.steps import batch_ids, count, rows, start_campaign
@@ -104,6 +105,25 @@ class TestImport:
         assert outcome.count.batch is not None
         assert batch_ids(campaign) == [outcome.count.batch.id]
 
+    def test_signers_keep_the_file_order(self, campaign: Services, tmp_path: Path) -> None:
+        """Rows are stored in file order (it breaks ties of ``signed_at`` in the annex)."""
+        names = ["Zoe", "Adam", "Mia", "Bob", "Eve", "Carl"]
+        text = "".join(f"{n},{n}@example.org,,,2021-09-01,yes\n" for n in names)
+        run(campaign, write(tmp_path, HEADER + text))
+        assert [x.name for x in signers(campaign)] == names
+
+    def test_short_rows_leave_missing_fields_empty(
+        self, campaign: Services, tmp_path: Path
+    ) -> None:
+        """A row with fewer values than the header has no value for the missing columns."""
+        text = "email,name,city,country\na@example.org,Anna\nb@example.org\n"
+        outcome = run(campaign, write(tmp_path, text))
+        assert outcome.new == 2
+        assert [(x.name, x.city, x.country) for x in signers(campaign)] == [
+            ("Anna", None, None),
+            (None, None, None),
+        ]
+
     def test_semicolons_bom_and_quoted_line_breaks(
         self, campaign: Services, tmp_path: Path
     ) -> None:
@@ -169,9 +189,9 @@ class TestRefused:
         self, campaign: Services, tmp_path: Path
     ) -> None:
         """A bad row after rows already written to the database undoes them too."""
-        good = "".join(f"S,s{i}@example.org,,,,\n" for i in range(6_000))
+        good = "".join(f"S,s{i}@example.org,,,,\n" for i in range(CHUNK + 1_000))
         path = write(tmp_path, HEADER + good + "X,,,,,\n")
-        assert problems(campaign, path) == [(6_002, "email")]
+        assert problems(campaign, path) == [(CHUNK + 1_002, "email")]
         assert rows(campaign, Signer) == 0
 
     def test_missing_email_column(self, campaign: Services, tmp_path: Path) -> None:
