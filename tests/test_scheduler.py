@@ -141,6 +141,16 @@ def wait_until(moment: datetime) -> None:
     time.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
 
 
+def settled_batches(s: Services, *, within: float) -> list[int]:
+    """The batch ids once a first batch appeared (or ``within`` seconds passed) and several
+    more checks have run."""
+    deadline = time.monotonic() + within
+    while not batch_ids(s) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(3)  # several more checks
+    return batch_ids(s)
+
+
 class TestJobTable:
     def test_jobs_are_importable_references(self) -> None:
         """Every job is a `module:function` string that resolves to a callable."""
@@ -250,11 +260,7 @@ class TestProcesses:
         assert batch_ids(services) == []
         processes.append(Process(env, tmp_path))
         processes[1].wait_for("leader")
-        deadline = time.monotonic() + 30
-        while not batch_ids(services) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        time.sleep(3)  # several more checks
-        assert len(batch_ids(services)) == 1
+        assert len(settled_batches(services, within=30)) == 1
 
     def test_waiting_scheduler_takes_over_from_a_dead_leader(
         self,
@@ -272,8 +278,4 @@ class TestProcesses:
         processes[1].wait_for("waiting")
         processes[0].kill()
         assert processes[1].wait_for("leader", timeout=30) < 30
-        deadline = time.monotonic() + 45
-        while not batch_ids(services) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        time.sleep(3)
-        assert len(batch_ids(services)) == 1
+        assert len(settled_batches(services, within=45)) == 1

@@ -14,6 +14,7 @@ from campaigns.goals import standard_ladder, standing
 from campaigns.ics import milestone_calendar
 from campaigns.milestones import MissedPolicy, fire_due_milestones
 from campaigns.store import get_campaign
+from storage.tables import Batch
 from tests.campaigns.steps import batch_ids, count, start_campaign
 from tests.helpers import CAMPAIGN
 from timeutil import FixedClock
@@ -75,18 +76,24 @@ def test_statuses(campaign: Services, clock: FixedClock) -> None:
     }
 
 
+def check_dates_reporting(s: Services) -> Batch | None:
+    """Check the dated milestones now under the report policy (15 minutes' grace); the batch
+    fired, if any."""
+    with s.db.unit_of_work() as uow:
+        return fire_due_milestones(
+            uow,
+            get_campaign(uow, CAMPAIGN),
+            identities=s.identities,
+            actor="test",
+            clock=s.clock,
+            policy=MissedPolicy("report", timedelta(minutes=15)),
+        )
+
+
 def test_report_policy_marks_a_late_date_missed(campaign: Services, clock: FixedClock) -> None:
     """A date checked long after its moment is recorded as missed, with no batch."""
     clock.current = datetime(2021, 11, 14, tzinfo=UTC)
-    with campaign.db.unit_of_work() as uow:
-        batch = fire_due_milestones(
-            uow,
-            get_campaign(uow, CAMPAIGN),
-            identities=campaign.identities,
-            actor="test",
-            clock=clock,
-            policy=MissedPolicy("report", timedelta(minutes=15)),
-        )
+    batch = check_dates_reporting(campaign)
     assert batch is None
     assert state_of(campaign)["before-fac-november"] == "missed"
 
@@ -94,15 +101,7 @@ def test_report_policy_marks_a_late_date_missed(campaign: Services, clock: Fixed
 def test_report_policy_fires_a_date_checked_in_time(campaign: Services, clock: FixedClock) -> None:
     """Within the grace time a dated milestone fires even under the report policy."""
     clock.current = datetime(2021, 11, 13, 8, 5, tzinfo=UTC)
-    with campaign.db.unit_of_work() as uow:
-        batch = fire_due_milestones(
-            uow,
-            get_campaign(uow, CAMPAIGN),
-            identities=campaign.identities,
-            actor="test",
-            clock=clock,
-            policy=MissedPolicy("report", timedelta(minutes=15)),
-        )
+    batch = check_dates_reporting(campaign)
     assert batch is not None
 
 

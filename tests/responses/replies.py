@@ -56,3 +56,15 @@ def letters_by_key(s: Services) -> dict[str, Letter]:
             .order_by(Letter.id)
         ).all()
     return dict(rows)
+
+
+def reply_address(s: Services, key: str) -> str:
+    """The reply address of the (first) letter to the addressee ``key``."""
+    with s.db.unit_of_work(write=False) as uow:
+        token = uow.scalar(
+            select(Letter.reply_token)
+            .join(Addressee, Letter.addressee_id == Addressee.id)
+            .where(Addressee.key == key)
+        )
+    assert token is not None
+    return s.identities.reply_to(token)

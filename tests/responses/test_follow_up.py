@@ -13,7 +13,7 @@ from responses.follow_up import create_follow_ups
 from storage.tables import Addressee, Letter
 from tests.delivery.steps import queued_batch
 from tests.helpers import CAMPAIGN
-from tests.responses.replies import import_reply, reply
+from tests.responses.replies import import_reply, reply, reply_address
 
 
 @pytest.fixture
@@ -53,14 +53,7 @@ def test_nothing_is_chased_before_the_deadline(services: Services, delivered: No
 
 def test_silent_addressees_get_one_follow_up_batch(services: Services, delivered: None) -> None:
     """After the deadline the silent addressees (not the one who answered) get a pending letter."""
-    with services.db.unit_of_work(write=False) as uow:
-        token = uow.scalar(
-            select(Letter.reply_token)
-            .join(Addressee, Letter.addressee_id == Addressee.id)
-            .where(Addressee.key == "mfa-poland")
-        )
-    assert token is not None
-    import_reply(services, reply(to=services.identities.reply_to(token)))
+    import_reply(services, reply(to=reply_address(services, "mfa-poland")))
     services.clock.advance(timedelta(days=60))
     [keys] = chase(services)
     assert "mfa-poland" not in keys

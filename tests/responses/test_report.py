@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
 
 from bootstrap import Services
 from campaigns.store import get_campaign
 from responses.report import ReportRow, response_report
-from storage.tables import Addressee, Letter
 from tests.delivery.steps import queued_batch
 from tests.helpers import CAMPAIGN
-from tests.responses.replies import import_reply, reply
+from tests.responses.replies import import_reply, reply, reply_address
 
 AUTO = {"Auto-Submitted": "auto-replied"}
 
@@ -23,14 +21,7 @@ def to_poland(services: Services) -> str:
     """Deliver the batch (finished at the clock's 2021-09-08 09:00 UTC); Poland's reply address."""
     queued_batch(services)
     assert services.worker().drain_sync().done == {"sent": 7}
-    with services.db.unit_of_work(write=False) as uow:
-        token = uow.scalar(
-            select(Letter.reply_token)
-            .join(Addressee, Letter.addressee_id == Addressee.id)
-            .where(Addressee.key == "mfa-poland")
-        )
-    assert token is not None
-    return services.identities.reply_to(token)
+    return reply_address(services, "mfa-poland")
 
 
 def poland(s: Services) -> ReportRow:
