@@ -57,7 +57,12 @@ def _rules(greatest: str) -> list[tuple[str, str, list[str]]]:
     return [
         ("letters", "INSERT", _new_letter(greatest)),
         ("deliveries", "INSERT", [f"UPDATE {T} SET {DELIVERED} WHERE letter_id = NEW.letter_id"]),
-        ("deliveries", "UPDATE", [f"UPDATE {T} SET {DELIVERED} WHERE letter_id = NEW.letter_id"]),
+        # Only a change of state or finish time matters (not leases, attempts, errors).
+        (
+            "deliveries",
+            "UPDATE OF state, finished_at",
+            [f"UPDATE {T} SET {DELIVERED} WHERE letter_id = NEW.letter_id"],
+        ),
         ("responses", "INSERT", [f"UPDATE {T} SET {ANSWERS} WHERE {_pair('NEW')}"]),
         (
             "responses",
@@ -76,7 +81,7 @@ def _rules(greatest: str) -> list[tuple[str, str, list[str]]]:
 
 
 def _name(table: str, event: str) -> str:
-    return f"trg_{T}_{table}_{event.lower()}"
+    return f"trg_{T}_{table}_{event.split()[0].lower()}"
 
 
 def _create_triggers(dialect: str) -> None:
