@@ -6,6 +6,8 @@ Revises: 0006_merge_heads
 Triggers (the same SQL on SQLite and PostgreSQL, wrapped per dialect) refresh one row whenever
 a letter is added, a delivery is added or changes state, a response or a hand-set status is
 added, changed or removed; so every writer (the app, bulk inserts, psql) keeps it current.
+A later migration that rebuilds one of those tables in SQLite batch mode (copy and drop) loses
+its triggers and must create them again; tests/responses/test_standing.py checks they exist.
 """
 
 # ruff: noqa: S608  (the SQL is built from this file's constants only; no input reaches it)

@@ -206,3 +206,21 @@ def test_summary_counts_as_the_report_figures(services: Services, world: int) ->
     assert sorted(totals.timeline.deliveries) == sorted(
         {r.delivered_at for r in rows if r.delivered_at}
     )
+
+
+def test_every_trigger_survives_the_migrations(services: Services) -> None:
+    """All nine triggers exist at the newest schema: an SQLite batch rebuild of letters,
+    deliveries, responses or addressee_statuses in a later migration drops a table's triggers,
+    and that migration must create them again."""
+    from sqlalchemy import text
+
+    engine = services.db.engine
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        if engine.dialect.name == "sqlite"
+        else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    )
+    with engine.connect() as connection:
+        names = {n for (n,) in connection.execute(text(query)) if "answer_standings" in n}
+    tables = {"letters": 1, "deliveries": 2, "responses": 3, "addressee_statuses": 3}
+    assert len(names) == sum(tables.values()), sorted(names)
