@@ -27,6 +27,7 @@ from campaigns.store import lock_campaign
 from errors import InputError, Problem
 
 MAX_PROBLEMS = 100
+PROGRESS_EVERY = 5_000  # rows between progress reports
 _NAME = FIELDS.index("name")
 
 
@@ -99,7 +100,7 @@ class _SignerFile:
             try:
                 for line, values in self._records(text):
                     yield from self._check(line, values)
-                    if self.progress is not None and self.rows % CHUNK == 0:
+                    if self.progress is not None and self.rows % PROGRESS_EVERY == 0:
                         self.progress(counting.done, total)
             except UnicodeDecodeError as exc:
                 self.problem(line + 1, "encoding", f"not UTF-8 ({exc.reason})")

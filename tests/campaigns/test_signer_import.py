@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from campaigns.presets import mapping_for, parse_overrides
-from campaigns.signer_import import ImportOutcome, import_signers
+from campaigns.signer_import import PROGRESS_EVERY, ImportOutcome, import_signers
 from campaigns.signer_store import CHUNK
 from errors import InputError, UnknownFormat
 from storage.tables import SignatureCount, Signer
@@ -123,6 +123,27 @@ class TestImport:
             ("Anna", None, None),
             (None, None, None),
         ]
+
+    def test_progress_rises_to_the_file_size(self, campaign: Services, tmp_path: Path) -> None:
+        """Progress is told the bytes read while rows are checked, then the whole size once."""
+        text = "".join(f"S,s{i}@example.org,,,,\n" for i in range(2 * PROGRESS_EVERY))
+        path = write(tmp_path, HEADER + text)
+        told: list[tuple[int, int]] = []
+        with campaign.db.unit_of_work() as uow:
+            import_signers(
+                uow,
+                CAMPAIGN,
+                path,
+                mapping=mapping_for("generic", {}),
+                overrides={},
+                keys=campaign.email_keys,
+                recorder=campaign.recorder("test"),
+                progress=lambda done, total: told.append((done, total)),
+            )
+        size = path.stat().st_size
+        assert len(told) == 3
+        assert told[-1] == (size, size)
+        assert [done for done, _ in told] == sorted(done for done, _ in told)
 
     def test_semicolons_bom_and_quoted_line_breaks(
         self, campaign: Services, tmp_path: Path
