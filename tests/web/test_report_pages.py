@@ -73,7 +73,8 @@ def test_csv_download_has_every_addressee(
 
 
 def test_dashboard_counts_overdue_as_the_report(services: Services, client: TestClient) -> None:
-    """The dashboard's overdue count for a campaign is the report's number of overdue rows."""
+    """The dashboard's overdue count for a campaign, and the campaign page's overdue rows, are
+    the report's overdue rows."""
     from responses.report import response_report
     from storage.tables import Campaign
     from tests.responses.test_standing import written_world
@@ -92,3 +93,5 @@ def test_dashboard_counts_overdue_as_the_report(services: Services, client: Test
     page = client.get("/").text
     assert f'<dt>Overdue answers</dt><dd class="warn">{overdue}</dd>' in page
     assert "No answer after 20 working days" in page
+    campaign_page = client.get(f"/campaigns/{CAMPAIGN}").text
+    assert campaign_page.count('<span class="state state-overdue">overdue</span>') == overdue

@@ -42,7 +42,12 @@ def campaign_page(
         batches = list(
             uow.scalars(select(Batch).where(Batch.campaign_id == campaign.id).order_by(Batch.id))
         )
-        rows = response_report(uow, campaign)
+        rows = response_report(
+            uow,
+            campaign,
+            today=s.clock.now().date(),
+            working_days=s.settings.answer_due_working_days,
+        )
     chart = timeline(
         [(when, n) for when, n in counts], [(b.created_at, f"#{b.id}") for b in batches]
     )
