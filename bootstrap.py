@@ -5,6 +5,7 @@ Rule: nothing else constructs these; the CLI, the scheduler's jobs and the tests
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,11 +21,13 @@ from delivery.pacing import DomainLimits
 from delivery.smtp import SmtpConfig, SmtpTransport
 from delivery.worker import Transport, Worker
 from letters.annex import AnnexRenderer
+from letters.compose import ComposedLetter
 from letters.documents import Renderer
 from letters.docx import DocxRenderer
 from letters.email import EmailRenderer
 from letters.pdf import PdfRenderer
 from letters.produce import Finishing, default_workers
+from letters.service import RenderSummary, render_batch, rerender_letter
 from letters.signing import PdfSigner
 from responses.inbound import import_message
 from responses.tokens import ReplyAddresses
@@ -77,6 +80,42 @@ class Services:
             batch_size=self.settings.worker_batch_size,
             concurrency=self.settings.worker_concurrency,
             lease=timedelta(seconds=self.settings.lease_seconds),
+        )
+
+    def render(
+        self,
+        batch_id: int,
+        *,
+        actor: str | None = None,
+        letter_ids: Collection[int] | None = None,
+        progress: Callable[[ComposedLetter], None] | None = None,
+    ) -> RenderSummary:
+        """Render the batch's pending letters (or ``letter_ids``) with everything wired: the
+        renderers, the annex and the signature (``finishing``), queued for review."""
+        return render_batch(
+            self.db,
+            batch_id,
+            renderers=self.renderers,
+            identities=self.identities,
+            documents_dir=self.settings.documents_dir,
+            actor=actor or self.actor,
+            clock=self.clock,
+            letter_ids=letter_ids,
+            finishing=self.finishing,
+            progress=progress,
+        )
+
+    def rerender(self, letter_id: int, *, actor: str | None = None) -> RenderSummary:
+        """Render one letter again as a new revision, finished like the rest of its batch."""
+        return rerender_letter(
+            self.db,
+            letter_id,
+            renderers=self.renderers,
+            identities=self.identities,
+            documents_dir=self.settings.documents_dir,
+            actor=actor or self.actor,
+            clock=self.clock,
+            finishing=self.finishing,
         )
 
     def import_reply(self, raw: bytes) -> str:

@@ -19,7 +19,6 @@ from campaigns.batches import batches_of
 from campaigns.signatures import set_count
 from campaigns.store import create_campaign, get_campaign
 from delivery.outbox import enqueue
-from letters.service import render_batch
 from recipients import registry
 from responses.inbound import import_message
 from review import queue
@@ -96,16 +95,7 @@ def run_demo(s: Services, console: Console) -> None:
     with s.db.unit_of_work(write=False) as uow:
         batch_ids = [b.id for b in batches_of(uow, campaign.id)]
     for batch_id in batch_ids:
-        summary = render_batch(
-            s.db,
-            batch_id,
-            renderers=s.renderers,
-            identities=s.identities,
-            documents_dir=s.settings.documents_dir,
-            actor="demo",
-            clock=s.clock,
-            finishing=s.finishing,
-        )
+        summary = s.render(batch_id, actor="demo")
         with s.db.unit_of_work() as uow:
             approved = queue.approve(
                 uow,

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 import bootstrap
 from campaigns.milestones import fire_due_milestones
-from letters.service import render_batch
 from responses.follow_up import chase_silent as chase_silent  # follow-ups (hourly), re-exported
 from responses.imap import fetch_unseen, parse_url
 from storage.tables import Batch, Campaign, Letter
@@ -61,16 +60,7 @@ def render_pending() -> int:
             batch_ids = sorted(uow.scalars(query.join(Batch, Batch.id == Letter.batch_id)))
         rendered = 0
         for batch_id in batch_ids:
-            rendered += render_batch(
-                s.db,
-                batch_id,
-                renderers=s.renderers,
-                identities=s.identities,
-                documents_dir=s.settings.documents_dir,
-                actor=ACTOR,
-                clock=s.clock,
-                finishing=s.finishing,
-            ).rendered
+            rendered += s.render(batch_id, actor=ACTOR).rendered
         return rendered
     finally:
         s.close()

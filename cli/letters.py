@@ -100,7 +100,6 @@ def _render_with_progress(
 ) -> RenderSummary:
     from sqlalchemy import func, select
 
-    from letters.service import render_batch
     from storage.tables import Letter
 
     columns = (
@@ -123,18 +122,7 @@ def _render_with_progress(
         def advance(letter: object) -> None:
             progress.update(task, advance=1, description=str(getattr(letter, "addressee_key", "")))
 
-        return render_batch(
-            s.db,
-            batch_id,
-            renderers=s.renderers,
-            identities=s.identities,
-            documents_dir=s.settings.documents_dir,
-            actor=s.actor,
-            clock=s.clock,
-            letter_ids=letter_ids,
-            finishing=s.finishing,
-            progress=advance,
-        )
+        return s.render(batch_id, letter_ids=letter_ids, progress=advance)
 
 
 @main.command()

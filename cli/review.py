@@ -215,17 +215,7 @@ def review_rerender(letter_ids: tuple[int, ...]) -> None:
     """Render letters again from the current appeal and templates (after a rejection or a
     fix); each gets a new revision that needs approving again. `review show` then shows
     what changed since the last approved version."""
-    from letters.service import rerender_letter
-
     s = services()
     for letter_id in letter_ids:
-        summary = rerender_letter(
-            s.db,
-            letter_id,
-            renderers=s.renderers,
-            identities=s.identities,
-            documents_dir=s.settings.documents_dir,
-            actor=s.actor,
-            clock=s.clock,
-        )
+        summary = s.rerender(letter_id)
         click.echo(f"letter {letter_id}: {summary.rendered} re-rendered, awaiting review")

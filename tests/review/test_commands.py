@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from pypdf import PdfReader
 
 from cli import main
 from settings import ROOT
@@ -19,10 +20,9 @@ CAMPAIGN = "derecognise-lukashenka"
 LITHUANIA = 4  # letter ids follow the addressee keys in alphabetical order
 
 
-@pytest.fixture
-def advocacy(tmp_path: Path) -> Iterator[CliRunner]:
-    """A CLI on a fresh installation with batch 1 rendered (by 'campaigner') for review."""
-    os.chdir(tmp_path)
+def _installed(tmp_path: Path, *before_render: list[str]) -> CliRunner:
+    """A CLI on a fresh installation with batch 1 rendered (by 'campaigner') for review,
+    after the ``before_render`` commands."""
     runner = CliRunner(
         env={
             "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
@@ -36,12 +36,19 @@ def advocacy(tmp_path: Path) -> Iterator[CliRunner]:
         ["init"],
         ["recipients", "import", str(EXAMPLES / "addressees-demo.csv")],
         ["campaign", "create", str(EXAMPLES / "appeal-derecognition.yaml")],
+        *before_render,
         ["signatures", "set", CAMPAIGN, "15240"],
         ["render", CAMPAIGN],
     ):
         result = runner.invoke(main, step)
         assert result.exit_code == 0, (step, result.output)
-    yield runner
+    return runner
+
+
+@pytest.fixture
+def advocacy(tmp_path: Path) -> Iterator[CliRunner]:
+    os.chdir(tmp_path)
+    yield _installed(tmp_path)
     os.chdir(ROOT)
 
 
@@ -141,3 +148,27 @@ def test_approve_needs_ids_or_a_batch(advocacy: CliRunner) -> None:
     result = _run(advocacy, "review", "approve")
     assert result.exit_code == 2
     assert "give letter ids or --batch" in result.output
+
+
+def test_rerender_keeps_the_signatory_annex(tmp_path: Path) -> None:
+    """A letter rendered again from the command line is finished like its batch: its PDF
+    still ends with the annex of consenting signers (it once came back as a bare cover)."""
+    signers = tmp_path / "signers.csv"
+    signers.write_text(
+        "name,email,city,country,public\nAlena Kavalenka,a@x.example,Vilnius,LT,yes\n"
+    )
+    os.chdir(tmp_path)
+    try:
+        advocacy = _installed(tmp_path, ["signatures", "import", CAMPAIGN, str(signers)])
+        assert _run(advocacy, "review", "rerender", str(LITHUANIA)).exit_code == 0
+    finally:
+        os.chdir(ROOT)
+    folder = tmp_path / "var" / "documents" / CAMPAIGN / "batch-1"
+    first, second = (folder / f"mfa-lithuania.r{n}.pdf" for n in (1, 2))
+    assert "Alena Kavalenka" in _text(first)
+    assert "Alena Kavalenka" in _text(second)
+    assert len(PdfReader(second).pages) == len(PdfReader(first).pages)
+
+
+def _text(pdf: Path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
