@@ -19,6 +19,7 @@ from sqlalchemy import select
 from delivery.envelope import DeliveryResult, Envelope
 from delivery.integrity import approved_contents
 from delivery.outbox import Outcome, claim_due, finish_batch
+from delivery.recording import GroupRecorder
 from errors import IntegrityRefused
 from responses.tokens import ReplyAddresses
 from storage.db import Database
@@ -85,6 +86,7 @@ class Worker:
     batch_size: int = 20
     lease: timedelta = timedelta(minutes=5)
     concurrency: int = 1
+    record_within: float = 1.0  # seconds an outcome may wait for its group commit
 
     def _claim(self, size: int) -> list[Claimed]:
         """Claim up to ``size`` due rows, then check the whole batch's approvals and files once.
@@ -136,51 +138,63 @@ class Worker:
         """Process due deliveries until none are left (or ``limit`` have been handled).
 
         Up to ``concurrency`` sends run at once (the transport applies its own per-domain
-        limits). The next batch is claimed while the current one is sent, and each batch's
-        outcomes are committed together once all its sends have answered; database and file
-        work runs in threads so that sends keep the connections busy meanwhile. ``progress``
-        is called with each recorded row's new state.
+        limits). The next batch is claimed while the current one is sent; outcomes are
+        committed in groups (``delivery.recording``: a batch's worth, or whatever is waiting
+        after ``record_within`` seconds). Database and file work runs in threads so that sends
+        keep the connections busy meanwhile. ``progress`` is called with each recorded row's
+        new state.
         """
         report, gate = DrainReport(), asyncio.Semaphore(self.concurrency)
-        tasks: list[asyncio.Future[Any]] = []
 
-        async def send(claimed: Claimed) -> Outcome | None:
-            try:
-                return await self._attempt(claimed)
-            finally:
-                gate.release()
-
-        async def finish(sends: list[asyncio.Task[Outcome | None]]) -> None:
-            outcomes = [o for o in await asyncio.gather(*sends) if o is not None]
-            # A crash before this commit leaves the batch ``sending``; the leases expire and the
-            # rows are claimed again with the same Message-IDs (at-least-once).
-            states = await asyncio.to_thread(self._finish, outcomes) if outcomes else {}
+        async def write(outcomes: list[Outcome]) -> None:
+            states = await asyncio.to_thread(self._finish, outcomes)
             for state in states.values():
                 report.count(state)
                 if progress is not None:
                     progress(state)
 
+        recorder = GroupRecorder(write, size=self.batch_size, linger=self.record_within)
+
+        async def send(claimed: Claimed) -> None:
+            try:
+                outcome = await self._attempt(claimed)
+            finally:
+                gate.release()
+            if outcome is not None:
+                recorder.add(outcome)
+
         def claim(handled: int) -> asyncio.Future[list[Claimed]] | None:
             size = self.batch_size if limit is None else min(self.batch_size, limit - handled)
             return asyncio.ensure_future(asyncio.to_thread(self._claim, size)) if size else None
 
+        def reap() -> None:
+            """Forget finished tasks, raising the first failure (a send or the recorder)."""
+            for task in [t for t in tasks if t.done()]:
+                tasks.discard(task)
+                task.result()
+
+        recording = asyncio.ensure_future(recorder.run())
         handled, claiming = 0, claim(0)
+        tasks: set[asyncio.Future[None]] = {recording}
         try:
             while claiming is not None and (batch := await claiming):
                 handled += len(batch)
                 claiming = claim(handled)  # overlaps the sends below
-                tasks.extend([claiming] if claiming else [])
-                sends = []
                 for claimed in batch:
                     await gate.acquire()
-                    sends.append(asyncio.create_task(send(claimed)))
-                tasks.extend(sends)
-                tasks.append(asyncio.ensure_future(finish(sends)))
-            await asyncio.gather(*tasks)
+                    tasks.add(asyncio.create_task(send(claimed)))
+                reap()
+            await asyncio.gather(*(tasks - {recording}))
+            recorder.close()
+            await recording
         except BaseException:
-            for task in tasks:
+            # Stop sending, but still record what was sent: fewer rows to send again later.
+            others: list[asyncio.Future[Any]] = [*(tasks - {recording})]
+            others.extend([claiming] if claiming else [])
+            for task in others:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            recorder.close()
+            await asyncio.gather(*others, recording, return_exceptions=True)
             raise
         return report
 
