@@ -2,7 +2,8 @@
 
 Rule: both send the same bytes (an email carrying a 100 KB PDF) over the same number of
 connections; the raw contender does nothing else, the outbox does claim, hash check, send
-and finish per delivery through the real ``Worker`` and ``SmtpTransport``.
+and finish per delivery through the real ``Worker`` and ``SmtpTransport``. ``smtp_turns``
+alternates them and counts wall and sender-side CPU seconds for each.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 import aiosmtplib
 
 from delivery.pacing import DomainLimits
 from delivery.smtp import SmtpConfig, SmtpTransport
+from delivery.worker import Worker
 from letters.documents import RenderedDocument
 
 CONNECTIONS = 4
+TURN = 1_000  # messages per turn when raw sends and the outbox alternate
 
 
 def big_email(pdf: bytes, size: int = 100_000) -> RenderedDocument:
@@ -82,3 +86,33 @@ def outbox_transport(port: int) -> SmtpTransport:
     # Every bench recipient shares one domain: let it use every connection.
     limits = DomainLimits(concurrency=CONNECTIONS)
     return SmtpTransport(config, pool_size=CONNECTIONS, limits=limits)
+
+
+@dataclass
+class Turns:
+    """Wall and CPU seconds (this process, all threads; not the sink) per SMTP contender."""
+
+    wall: dict[str, float] = field(default_factory=lambda: {"raw": 0.0, "outbox": 0.0})
+    cpu: dict[str, float] = field(default_factory=lambda: {"raw": 0.0, "outbox": 0.0})
+    sent: int = 0
+
+
+async def smtp_turns(
+    worker: Worker, transport: SmtpTransport, port: int, content: bytes, *, n: int
+) -> Turns:
+    """``n`` raw pooled sends and ``n`` outbox deliveries, in alternating turns of TURN
+    messages (so load from other processes falls on both alike)."""
+    turns = Turns()
+    try:
+        for turn in range(n // TURN):
+            for contender in ("raw", "outbox") if turn % 2 == 0 else ("outbox", "raw"):
+                began, cpu = time.perf_counter(), time.process_time()
+                if contender == "raw":
+                    await raw_pooled(port, content, TURN)
+                else:
+                    turns.sent += (await worker.drain(limit=TURN)).done.get("sent", 0)
+                turns.wall[contender] += time.perf_counter() - began
+                turns.cpu[contender] += time.process_time() - cpu
+    finally:
+        await transport.aclose()
+    return turns
