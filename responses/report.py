@@ -65,16 +65,21 @@ def _newest_letters(
         .where(Batch.campaign_id == campaign.id)
         .group_by(Letter.addressee_id)
     )
-    if limit is not None:  # a page: the newest letters are kept by answer_standings already
-        newest = select(AnswerStanding.letter_id).where(AnswerStanding.campaign_id == campaign.id)
+    if limit is not None:  # a page: answer_standings keeps the newest letters already
+        newest = (
+            select(AnswerStanding.letter_id)
+            .join(Addressee, Addressee.id == AnswerStanding.addressee_id)
+            .where(AnswerStanding.campaign_id == campaign.id)
+            .order_by(Addressee.key)
+            .offset(offset)
+            .limit(limit)
+        )
     query = (
         select(Letter, Addressee)
         .join(Addressee, Letter.addressee_id == Addressee.id)
         .where(Letter.id.in_(newest))
         .order_by(Addressee.key)
     )
-    if limit is not None:
-        query = query.offset(offset).limit(limit)
     return [(letter, addressee) for letter, addressee in uow.execute(query).all()]
 
 
