@@ -34,13 +34,20 @@ class Faulty:
     def __init__(self, *, seed: int = 6, delay: float = 0.0, faults: bool = True) -> None:
         self.random, self.delay, self.faults = random.Random(seed), delay, faults
         self.received: Counter[int] = Counter()
+        # At most three faults per delivery: the worker gives up after five attempts, and the
+        # test is about retries succeeding, not about a row unlucky five times in a row.
+        self.faulted: Counter[int] = Counter()
+
+    def _may_fault(self, envelope: Any) -> bool:
+        return self.faults and self.faulted[_delivery_id(envelope)] < 3
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         if "-x@" in address:
             return "550 5.1.1 No such desk here"
-        if self.faults and self.random.random() < 0.05:
+        if self._may_fault(envelope) and self.random.random() < 0.05:
+            self.faulted[_delivery_id(envelope)] += 1
             server.transport.close()  # connection dropped mid-transaction
             return "421 4.4.2 Connection dropped"
         envelope.rcpt_tos.append(address)
@@ -49,14 +56,20 @@ class Faulty:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:
             time.sleep(self.delay)  # a slow server: keeps several messages in flight
-        roll = self.random.random() if self.faults else 1.0
+        roll = self.random.random() if self._may_fault(envelope) else 1.0
+        if roll < 0.25:
+            self.faulted[_delivery_id(envelope)] += 1
         if roll < 0.15:
             return "451 4.3.0 Try again later"
         if roll < 0.25:
             return "421 4.3.2 Shutting down"
-        # Keyed by the VERP sender (bounce+<delivery id>@…): the copies share one file's bytes.
-        self.received[int(envelope.mail_from.split("+")[1].split("@")[0])] += 1
+        self.received[_delivery_id(envelope)] += 1
         return "250 Accepted"
+
+
+def _delivery_id(envelope: Any) -> int:
+    """Keyed by the VERP sender (bounce+<delivery id>@…): the copies share one file's bytes."""
+    return int(envelope.mail_from.split("+")[1].split("@")[0])
 
 
 def serve(handler: Faulty) -> tuple[Controller, int]:
