@@ -160,10 +160,13 @@ def fire_due_milestones(
     if count is None:
         snapshot = latest_count(uow, campaign.id)
         count = snapshot.count if snapshot else 0
+    now = clock.now()
+    if not any(_is_due(m, count, now) for m in appeal_of(campaign).milestones):
+        return None  # the usual case between milestones: no need to read the firings
     due = [
         s.milestone
         for s in milestone_states(uow, campaign)
-        if s.fired is None and _is_due(s.milestone, count, clock.now())
+        if s.fired is None and _is_due(s.milestone, count, now)
     ]
     if not due:
         return None
