@@ -89,9 +89,11 @@ class Services:
         actor: str | None = None,
         letter_ids: Collection[int] | None = None,
         progress: Callable[[ComposedLetter], None] | None = None,
+        finishing: Finishing | None = None,
     ) -> RenderSummary:
         """Render the batch's pending letters (or ``letter_ids``) with everything wired: the
-        renderers, the annex and the signature (``finishing``), queued for review."""
+        renderers, the annex and the signature (``finishing``, default the settings'), queued
+        for review."""
         return render_batch(
             self.db,
             batch_id,
@@ -101,11 +103,13 @@ class Services:
             actor=actor or self.actor,
             clock=self.clock,
             letter_ids=letter_ids,
-            finishing=self.finishing,
+            finishing=self.finishing if finishing is None else finishing,
             progress=progress,
         )
 
-    def rerender(self, letter_id: int, *, actor: str | None = None) -> RenderSummary:
+    def rerender(
+        self, letter_id: int, *, actor: str | None = None, finishing: Finishing | None = None
+    ) -> RenderSummary:
         """Render one letter again as a new revision, finished like the rest of its batch."""
         return rerender_letter(
             self.db,
@@ -115,7 +119,7 @@ class Services:
             documents_dir=self.settings.documents_dir,
             actor=actor or self.actor,
             clock=self.clock,
-            finishing=self.finishing,
+            finishing=self.finishing if finishing is None else finishing,
         )
 
     def import_reply(self, raw: bytes) -> str:

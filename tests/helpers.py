@@ -15,7 +15,7 @@ from campaigns.signatures import CountOutcome, set_count
 from campaigns.store import create_campaign
 from delivery.memory import MemoryTransport
 from letters.produce import Finishing
-from letters.service import UNFINISHED, RenderSummary, render_batch, rerender_letter
+from letters.service import UNFINISHED, RenderSummary
 from recipients import registry
 from settings import ROOT, Settings
 
@@ -74,30 +74,12 @@ def reach_milestone(s: Services, count: int = 15_240) -> int:
 def render(s: Services, batch_id: int, *, finishing: Finishing = UNFINISHED) -> RenderSummary:
     """Render the batch's pending letters; covers only unless ``finishing`` says otherwise
     (``s.finishing``: with the signatory annex, as the CLI and the scheduler render)."""
-    return render_batch(
-        s.db,
-        batch_id,
-        renderers=s.renderers,
-        identities=s.identities,
-        documents_dir=s.settings.documents_dir,
-        actor="test",
-        clock=s.clock,
-        finishing=finishing,
-    )
+    return s.render(batch_id, actor="test", finishing=finishing)
 
 
 def rerender(s: Services, letter_id: int, *, finishing: Finishing = UNFINISHED) -> RenderSummary:
     """Render one letter again as a new revision, finished like :func:`render`."""
-    return rerender_letter(
-        s.db,
-        letter_id,
-        renderers=s.renderers,
-        identities=s.identities,
-        documents_dir=s.settings.documents_dir,
-        actor="test",
-        clock=s.clock,
-        finishing=finishing,
-    )
+    return s.rerender(letter_id, actor="test", finishing=finishing)
 
 
 def cli_services(env: Mapping[str, str]) -> Services:
