@@ -38,6 +38,11 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
         console.print(
             f"  {key}: [yellow]no contact channel[/yellow] (email, post, web form); not delivered"
         )
+    for flagged in report.flagged:
+        console.print(
+            f"  {flagged} [yellow]flagged after a bounce[/yellow], skipped until cleared "
+            "(advocacy outbox checks)"
+        )
     if not dry_run:
         _drain(s)
 

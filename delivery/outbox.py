@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from review.queue import current_documents, is_approved
 from storage import audit
 from storage.db import Database
-from storage.tables import Addressee, Batch, Campaign, Delivery, Document, Letter
+from storage.tables import Addressee, Batch, Campaign, ChannelCheck, Delivery, Document, Letter
 from timeutil import Clock
 
 CHANNELS = ("email", "postal", "manual")
@@ -38,6 +38,7 @@ class EnqueueReport:
     already: list[str] = field(default_factory=list)
     no_channel: list[str] = field(default_factory=list)
     not_approved: list[str] = field(default_factory=list)
+    flagged: list[str] = field(default_factory=list)  # "key: channel" skipped, awaiting a check
 
 
 def enqueue(
@@ -49,8 +50,11 @@ def enqueue(
     channels: Collection[str] = ("email",),
 ) -> EnqueueReport:
     """Put every approved letter of the campaign into the outbox, on the first of ``channels``
-    (in the order of ``choose_channel``) that its addressee and documents allow."""
+    (in the order of ``choose_channel``) that its addressee and documents allow. A channel
+    flagged by a permanent bounce and not yet cleared by staff (``delivery.checks``) is
+    skipped — the next channel is used, if any — and named in ``report.flagged``."""
     report = EnqueueReport()
+    flagged = _flagged_channels(uow)
     pending: list[Delivery] = []
     rows = uow.execute(
         select(Letter, Addressee)
@@ -63,14 +67,17 @@ def enqueue(
         if letter.status != "approved":
             report.not_approved.append(addressee.key)
             continue
-        chosen = choose_channel(current_documents(uow, letter.id), addressee, channels)
+        if uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter.id)):
+            report.already.append(addressee.key)
+            continue
+        skipped = [c for c in channels if (addressee.id, c) in flagged]
+        report.flagged += [f"{addressee.key}: {c}" for c in skipped]
+        allowed = [c for c in channels if c not in skipped]
+        chosen = choose_channel(current_documents(uow, letter.id), addressee, allowed)
         if chosen is None:
             report.no_channel.append(addressee.key)
             continue
         channel, document, recipient = chosen
-        if uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter.id)):
-            report.already.append(addressee.key)
-            continue
         if not is_approved(uow, document):
             report.not_approved.append(addressee.key)
             continue
@@ -102,6 +109,12 @@ def enqueue(
             addressees=report.queued,
         )
     return report
+
+
+def _flagged_channels(uow: Session) -> set[tuple[int, str]]:
+    """(addressee id, channel) of every open channel check."""
+    query = select(ChannelCheck.addressee_id, ChannelCheck.channel)
+    return {(a, c) for a, c in uow.execute(query.where(ChannelCheck.cleared_at.is_(None)))}
 
 
 def due_condition(now: datetime) -> ColumnElement[bool]:

@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from campaigns.store import get_campaign
-from delivery.outbox import enqueue
-from storage.tables import Letter
+from delivery.checks import clear_check
+from delivery.outbox import CHANNELS, enqueue
+from review import queue
+from storage.tables import Addressee, ChannelCheck, Letter
 from tests.delivery.steps import approve_and_enqueue, deliveries
 from tests.helpers import CAMPAIGN, load_examples, reach_milestone, render
 
@@ -55,3 +57,46 @@ def test_rows_carry_the_letters_message_id(services: Services) -> None:
     for row in deliveries(services):
         assert row.message_id == message_ids[row.letter_id]
         assert row.attempts == 0
+
+
+def _flag(s: Services, key: str) -> None:
+    """An open check on the addressee's email, as a permanent bounce leaves it."""
+    with s.db.unit_of_work() as uow:
+        addressee = uow.scalars(select(Addressee).where(Addressee.key == key)).one()
+        uow.add(
+            ChannelCheck(
+                addressee_id=addressee.id,
+                channel="email",
+                reason="550 no such user",
+                flagged_at=s.clock.now(),
+            )
+        )
+
+
+def test_a_bounced_email_is_not_used_again_until_staff_clear_it(services: Services) -> None:
+    """The flagged address gets nothing new; once staff clear the check, it is used again."""
+    batch_id = rendered_batch(services)
+    _flag(services, "european-commission")
+    report = approve_and_enqueue(services, batch_id)
+    assert report.flagged == ["european-commission: email"]
+    assert "european-commission" in report.no_channel
+    assert "european-commission" not in report.queued
+    with services.db.unit_of_work() as uow:
+        clear_check(uow, "european-commission", actor="staff", clock=services.clock)
+    assert enqueue_again(services) == ["european-commission"]
+
+
+def test_a_flagged_email_falls_back_to_post(services: Services) -> None:
+    """With every channel allowed, a flagged email gives way to the postal address."""
+    batch_id = rendered_batch(services)
+    _flag(services, "european-commission")
+    with services.db.unit_of_work() as uow:
+        queue.approve(
+            uow, queue.letters_in_review(uow, batch_id), reviewer="r", clock=services.clock
+        )
+        campaign = get_campaign(uow, CAMPAIGN)
+        report = enqueue(uow, campaign, actor="test", clock=services.clock, channels=CHANNELS)
+    assert report.flagged == ["european-commission: email"]
+    rows = {row.recipient: row.channel for row in deliveries(services)}
+    assert "president@commission.example" not in rows
+    assert "postal" in rows.values()
