@@ -49,6 +49,9 @@ _EN: dict[str, str] = {
     "notice.batch_done": "Decision recorded. No more letters wait in that batch.",
     "notice.batch_approved": "Approved {n} letters.",
     "notice.queued": "Queued {n} approved letters for delivery.",
+    "notice.queued_skipped": "Queued {n} approved letters for delivery. Some letters have no "
+    "usable contact channel: none on record, or an email address that bounced and waits for "
+    "staff to check it (advocacy outbox checks).",
     "notice.public_on": "The public page is on.",
     "notice.public_off": "The public page is off.",
     "notice.retrying": "The delivery will be tried again shortly.",

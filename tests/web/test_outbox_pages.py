@@ -10,7 +10,7 @@ from campaigns.store import get_campaign
 from delivery.memory import MemoryTransport
 from delivery.outbox import enqueue
 from review.queue import approve_batch
-from storage.tables import Delivery
+from storage.tables import Addressee, ChannelCheck, Delivery
 from tests.web.steps import CAMPAIGN, log_in, rendered
 
 
@@ -69,3 +69,24 @@ def test_a_sent_delivery_cannot_be_cancelled(
         sent = uow.scalars(select(Delivery.id).where(Delivery.state == "sent")).first()
     csrf = log_in(services, client, "campaigner")
     assert client.post(f"/outbox/{sent}/cancel", data={"csrf": csrf}).status_code == 409
+
+
+def test_deliver_button_skips_a_bounced_address_and_says_so(
+    services: Services, client: TestClient
+) -> None:
+    """As `advocacy deliver`: every channel in order, a flagged email skipped, and the
+    notice tells staff some letters had no usable channel."""
+    batch = rendered(services)
+    with services.db.unit_of_work() as uow:
+        approve_batch(uow, batch, reviewer="r", clock=services.clock)
+        addressee = uow.scalars(select(Addressee).where(Addressee.key == "uk-fcdo")).one()
+        addressee.postal_address = ""  # nothing to fall back on
+        now = services.clock.now()
+        uow.add(ChannelCheck(addressee_id=addressee.id, channel="email", flagged_at=now))
+    csrf = log_in(services, client, "campaigner")
+    page = client.post(f"/campaigns/{CAMPAIGN}/deliver", data={"csrf": csrf})
+    assert "waits for staff to check it" in page.text
+    with services.db.unit_of_work(write=False) as uow:
+        channels = dict(uow.execute(select(Delivery.recipient, Delivery.channel)).all())
+    assert "postal" in channels.values()  # the European Parliament, by post
+    assert not any("fcdo" in recipient for recipient in channels)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from campaigns.goals import standing
 from campaigns.store import get_campaign
-from delivery.outbox import enqueue
+from delivery.outbox import CHANNELS, enqueue
 from responses.report import response_report
 from storage.tables import Batch, SignatureCount
 from web.charts import timeline
@@ -70,8 +70,11 @@ def deliver(
 ) -> Response:
     s = services_of(request)
     with s.db.unit_of_work() as uow:
-        report = enqueue(uow, get_campaign(uow, key), actor=me.user.email, clock=s.clock)
-    return see_other(f"/campaigns/{key}", notice="queued", n=len(report.queued))
+        campaign = get_campaign(uow, key)
+        report = enqueue(uow, campaign, actor=me.user.email, clock=s.clock, channels=CHANNELS)
+    # As `advocacy deliver`: email, else post, else the web form; say when some had none.
+    notice = "queued_skipped" if report.no_channel or report.flagged else "queued"
+    return see_other(f"/campaigns/{key}", notice=notice, n=len(report.queued))
 
 
 @router.post("/campaigns/{key}/public")
