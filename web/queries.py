@@ -231,3 +231,11 @@ def outbox_rows(
         .limit(limit)
     )
     return [(d, key, name) for d, key, name in uow.execute(query)]
+
+
+def choices(uow: Session) -> tuple[list[str], list[Any]]:
+    """What the forms that name a campaign and an addressee offer: every campaign key, and
+    every addressee's (key, name), each sorted by key."""
+    campaigns = list(uow.scalars(select(Campaign.key).order_by(Campaign.key)))
+    addressees = list(uow.execute(select(Addressee.key, Addressee.name).order_by(Addressee.key)))
+    return campaigns, addressees

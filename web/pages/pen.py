@@ -16,15 +16,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from errors import InputError, NotFound
 from responses.classify import body_text
 from responses.inbound import parse
 from responses.pen import assign as assign_message
 from responses.pen import ignore, pen
-from storage.tables import Addressee, Campaign
 from web.guard import Staff, services_of, staff
+from web.queries import choices
 from web.rendering import pages_of, see_other
 
 router = APIRouter()
@@ -60,10 +59,7 @@ def _page(
             Held(m.id, m.sender, m.subject, m.received_at, m.status, _excerpt(m.raw_path))
             for m in held
         ]
-        campaigns = list(uow.scalars(select(Campaign.key).order_by(Campaign.key)))
-        addressees = uow.execute(
-            select(Addressee.key, Addressee.name).order_by(Addressee.key)
-        ).all()
+        campaigns, addressees = choices(uow)
     return pages_of(request).render(
         request,
         "pen.html.j2",

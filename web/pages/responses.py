@@ -19,6 +19,7 @@ from responses.manual_entry import CHANNELS, KINDS, STANCES, Answer, log_answer,
 from storage.tables import Addressee, Campaign
 from storage.tables import Response as Reply
 from web.guard import Staff, services_of, staff
+from web.queries import choices
 from web.rendering import pages_of, see_other
 
 router = APIRouter()
@@ -39,10 +40,7 @@ def _page(
         if campaign:
             query = query.where(Campaign.key == campaign)
         answers = uow.execute(query).all()
-        campaigns = list(uow.scalars(select(Campaign.key).order_by(Campaign.key)))
-        addressees = uow.execute(
-            select(Addressee.key, Addressee.name).order_by(Addressee.key)
-        ).all()
+        campaigns, addressees = choices(uow)
     return pages_of(request).render(
         request,
         "responses.html.j2",
