@@ -161,13 +161,10 @@ def fire_due_milestones(
         snapshot = latest_count(uow, campaign.id)
         count = snapshot.count if snapshot else 0
     now = clock.now()
-    if not any(_is_due(m, count, now) for m in appeal_of(campaign).milestones):
-        return None  # the usual case between milestones: no need to read the firings
-    due = [
-        s.milestone
-        for s in milestone_states(uow, campaign)
-        if s.fired is None and _is_due(s.milestone, count, now)
-    ]
+    due = [m for m in appeal_of(campaign).milestones if _is_due(m, count, now)]
+    if due:  # the usual case between milestones needs no look at the firings
+        fired = {s.milestone.key for s in milestone_states(uow, campaign) if s.fired is not None}
+        due = [m for m in due if m.key not in fired]
     if not due:
         return None
     try:
