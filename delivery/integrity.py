@@ -9,14 +9,14 @@ out are the very bytes that were hashed, read from disk at check time.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from errors import IntegrityRefused
-from storage.tables import Approval, Delivery, Document
+from review.queue import approved_hashes, current_documents_of
+from storage.tables import Delivery, Document
 
 
 def approved_content(uow: Session, delivery: Delivery, documents_dir: Path) -> bytes:
@@ -43,8 +43,8 @@ def approved_contents(
     One query finds the current documents of all their letters and one their approvals; a
     file shared by several letters is read and hashed once per call.
     """
-    documents = _current_documents(uow, {d.letter_id for d in deliveries})
-    approved = _approved(uow, [doc for docs in documents.values() for doc in docs.values()])
+    documents = current_documents_of(uow, {d.letter_id for d in deliveries})
+    approved = approved_hashes(uow, [doc for docs in documents.values() for doc in docs.values()])
     files = _Files(documents_dir)
     outcomes: dict[int, bytes | IntegrityRefused | OSError] = {}
     for delivery in deliveries:
@@ -104,39 +104,3 @@ class _Files:
                 f"is not the approved {document.sha256}"
             )
         return content
-
-
-def _current_documents(uow: Session, letter_ids: Iterable[int]) -> dict[int, dict[str, Document]]:
-    """The newest revision of each format of each letter's documents (one query)."""
-    ids = sorted(set(letter_ids))
-    newest = (
-        select(Document.letter_id, Document.format, func.max(Document.revision).label("revision"))
-        .where(Document.letter_id.in_(ids))
-        .group_by(Document.letter_id, Document.format)
-        .subquery()
-    )
-    rows = uow.scalars(
-        select(Document).join(
-            newest,
-            (Document.letter_id == newest.c.letter_id)
-            & (Document.format == newest.c.format)
-            & (Document.revision == newest.c.revision),
-        )
-    )
-    found: dict[int, dict[str, Document]] = {}
-    for doc in rows:
-        found.setdefault(doc.letter_id, {})[doc.format] = doc
-    return found
-
-
-def _approved(uow: Session, documents: Sequence[Document]) -> set[tuple[int, str]]:
-    """(document id, sha256) pairs a reviewer approved, among these documents (one query)."""
-    if not documents:
-        return set()
-    rows = uow.execute(
-        select(Approval.document_id, Approval.sha256).where(
-            Approval.document_id.in_(sorted({d.id for d in documents})),
-            Approval.decision == "approved",
-        )
-    )
-    return {(document_id, sha256) for document_id, sha256 in rows}

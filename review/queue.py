@@ -31,36 +31,47 @@ class QueueItem:
 
 def current_documents(uow: Session, letter_id: int) -> dict[str, Document]:
     """The newest revision of each format of a letter's documents."""
+    return current_documents_of(uow, [letter_id]).get(letter_id, {})
+
+
+def current_documents_of(uow: Session, letter_ids: Iterable[int]) -> dict[int, dict[str, Document]]:
+    """``current_documents`` for many letters at once (one query), by letter id."""
     newest = (
-        select(Document.format, func.max(Document.revision).label("revision"))
-        .where(Document.letter_id == letter_id)
-        .group_by(Document.format)
+        select(Document.letter_id, Document.format, func.max(Document.revision).label("revision"))
+        .where(Document.letter_id.in_(sorted(set(letter_ids))))
+        .group_by(Document.letter_id, Document.format)
         .subquery()
     )
     rows = uow.scalars(
-        select(Document)
-        .join(
-            newest, (Document.format == newest.c.format) & (Document.revision == newest.c.revision)
+        select(Document).join(
+            newest,
+            (Document.letter_id == newest.c.letter_id)
+            & (Document.format == newest.c.format)
+            & (Document.revision == newest.c.revision),
         )
-        .where(Document.letter_id == letter_id)
     )
-    return {doc.format: doc for doc in rows}
+    found: dict[int, dict[str, Document]] = {}
+    for doc in rows:
+        found.setdefault(doc.letter_id, {})[doc.format] = doc
+    return found
 
 
 def is_approved(uow: Session, document: Document) -> bool:
     """True when a reviewer approved exactly this document's bytes."""
-    return (
-        uow.scalar(
-            select(Approval.id)
-            .where(
-                Approval.document_id == document.id,
-                Approval.sha256 == document.sha256,
-                Approval.decision == "approved",
-            )
-            .limit(1)
+    return (document.id, document.sha256) in approved_hashes(uow, [document])
+
+
+def approved_hashes(uow: Session, documents: Iterable[Document]) -> set[tuple[int, str]]:
+    """(document id, sha256) pairs a reviewer approved, among these documents (one query)."""
+    ids = sorted({d.id for d in documents})
+    if not ids:
+        return set()
+    rows = uow.execute(
+        select(Approval.document_id, Approval.sha256).where(
+            Approval.document_id.in_(ids), Approval.decision == "approved"
         )
-        is not None
     )
+    return {(document_id, sha256) for document_id, sha256 in rows}
 
 
 def queue(
