@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from campaigns.appeal import load_appeal
-from campaigns.batches import batches_of
+from campaigns.batches import batches_of, latest_count
+from campaigns.presets import mapping_for
 from campaigns.signatures import set_count
+from campaigns.signer_import import import_signers
 from campaigns.store import create_campaign, get_campaign
 from delivery.outbox import enqueue
 from recipients import registry
@@ -28,6 +30,7 @@ from storage.tables import Addressee, Delivery, Letter
 EXAMPLES = ROOT / "examples"
 APPEAL = EXAMPLES / "appeal-derecognition.yaml"
 ADDRESSEES = EXAMPLES / "addressees-demo.csv"
+SIGNERS = EXAMPLES / "signers-demo.csv"  # fictional; those who consented form the annex
 DEMO_COUNT = 15_240
 REPLYING = "uk-fcdo"
 
@@ -75,20 +78,33 @@ def run_demo(s: Services, console: Console) -> None:
     appeal = load_appeal(APPEAL)
     with s.db.unit_of_work() as uow:
         campaign, created = create_campaign(uow, appeal, actor="demo", clock=s.clock)
+        # The imported signers raise the count past DEMO_COUNT; a rerun keeps what is there.
+        recorded = latest_count(uow, campaign.id)
         outcome = set_count(
             uow,
             appeal.key,
-            DEMO_COUNT,
+            max(DEMO_COUNT, recorded.count if recorded else 0),
             as_of=None,
             source="demo",
             identities=s.identities,
             actor="demo",
             clock=s.clock,
         )
+        signers = import_signers(
+            uow,
+            appeal.key,
+            SIGNERS,
+            mapping=mapping_for("generic", {}),
+            overrides={},
+            keys=s.email_keys,
+            recorder=s.recorder("demo"),
+            source="csv:demo",
+        )
     console.print(
         f"campaign {appeal.key} {'created' if created else 'already there'}; "
         f"signatures {outcome.previous:,} → {outcome.current:,}"
         + (f"; milestone fired → batch {outcome.batch.id}" if outcome.batch else "")
+        + f"; {signers.new} named signers imported from {SIGNERS.name}"
     )
 
     console.rule("3. render and review")

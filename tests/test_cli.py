@@ -42,7 +42,8 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 
 
 def test_demo_twice_duplicates_nothing(env: dict[str, str], tmp_path: Path) -> None:
-    """The demo leaves readable PDFs and Maildir messages; a second run adds none."""
+    """The demo leaves readable PDFs (each ending with the annex of consenting signers) and
+    Maildir messages; a second run adds none."""
     command = [str(Path(sys.executable).parent / "advocacy"), "demo"]
     full_env = {**os.environ, **env}
     first = subprocess.run(command, env=full_env, cwd=tmp_path, capture_output=True, text=True)
@@ -51,13 +52,16 @@ def test_demo_twice_duplicates_nothing(env: dict[str, str], tmp_path: Path) -> N
     outbox = tmp_path / "var" / "outbox" / "new"
     pdfs = sorted((tmp_path / "var" / "documents").rglob("*.pdf"))
     assert len(list(outbox.iterdir())) == 7
-    assert len(pdfs) == 8
-    russian = next(p for p in pdfs if p.name.startswith("mfa-ukraine"))
-    assert "Уважаемые дамы и господа" in PdfReader(russian).pages[0].extract_text()
+    assert len(pdfs) == 9  # eight letters and the batch's annex
+    russian = PdfReader(next(p for p in pdfs if p.name.startswith("mfa-ukraine")))
+    assert "Уважаемые дамы и господа" in russian.pages[0].extract_text()
+    annex = russian.pages[-1].extract_text()
+    assert "Hleb Ščarbakoŭ" in annex  # consented to be listed
+    assert "Siarhiej" not in annex and "mail.example" not in annex  # did not; never emails
     second = subprocess.run(command, env=full_env, cwd=tmp_path, capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
     assert len(list(outbox.iterdir())) == 7
-    assert len(sorted((tmp_path / "var" / "documents").rglob("*.pdf"))) == 8
+    assert len(sorted((tmp_path / "var" / "documents").rglob("*.pdf"))) == 9
     assert "reply from uk-fcdo: duplicate" in second.stdout
 
 
