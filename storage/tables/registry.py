@@ -1,0 +1,50 @@
+"""The registry's tables: the addressees letters go to, and saved selections of them.
+
+Rule: ``key`` is an addressee's (and a group's) stable handle; rows are marked ``defunct``, never
+deleted, because letters, responses and statuses keep pointing at them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.tables.base import Base
+
+
+class Addressee(Base):
+    """One institution or person letters are sent to; ``key`` is the stable handle."""
+
+    __tablename__ = "addressees"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    official_name: Mapped[str] = mapped_column(String(300), default="")
+    person: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(2), default="")
+    languages: Mapped[str] = mapped_column(String(100), default="en")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    postal_address: Mapped[str] = mapped_column(Text, default="")
+    web_form: Mapped[str] = mapped_column(String(500), default="")
+    salutation: Mapped[str] = mapped_column(String(200), default="")
+    tags: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    verified_on: Mapped[date | None] = mapped_column(Date, default=None)
+    defunct: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class AddresseeGroup(Base):
+    """A saved selection of addressees (keys and filters), reused across appeals."""
+
+    __tablename__ = "addressee_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    selection: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
