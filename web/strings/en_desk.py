@@ -37,6 +37,29 @@ EN: dict[str, str] = {
     "campaign.deliver": "Deliver approved letters",
     "campaign.deliver_hint": "Queues every approved letter; the worker sends them.",
     "campaign.no_letters": "No letters yet: they are made when a milestone fires.",
+    "campaign.count_title": "Record a signature count",
+    "campaign.count": "Signatures",
+    "campaign.count_hint": "The total the petition platform shows. A milestone it reaches "
+    "creates a delivery batch.",
+    "campaign.as_of": "As of (UTC, optional)",
+    "campaign.as_of_hint": "When the platform showed this total; now if left empty.",
+    "campaign.correct": "This is a correction (a lower count)",
+    "campaign.reason": "Reason for the correction",
+    "campaign.reason_hint": "Required with a correction; kept in the audit log. Milestones "
+    "already fired stay fired.",
+    "campaign.record": "Record the count",
+    "campaign.count_not_number": "Signatures: “{value}” is not a whole number.",
+    "campaign.count_too_large": "Signatures: at most {most:,}.",
+    "campaign.as_of_invalid": "As of: “{value}” is not a date and time.",
+    "campaign.reason_missing": "Reason: a correction needs a reason.",
+    "campaign.count_lower": "Signatures: {count:,} is below the recorded count, and counts only "
+    "go up. If the recorded count was wrong, tick “This is a correction” and give a reason.",
+    "notice.count_recorded": "Recorded {n:,} signatures; no milestone was reached.",
+    "notice.count_unchanged": "The count was already {n:,}; nothing changed.",
+    "notice.count_corrected": "Corrected the count to {n:,} signatures; milestones already fired "
+    "stay fired.",
+    "notice.count_batch": "Count recorded: a milestone was reached and batch #{n} was created "
+    "(see Milestones). Its letters will appear in review once the scheduler has rendered them.",
     "campaign.public": "Public page",
     "campaign.public_label": "Publish the accountability page (addressees, delivery dates, "
     "answer status and the summaries marked public)",
@@ -46,4 +69,7 @@ EN: dict[str, str] = {
     "public.acknowledged": "acknowledged receipt",
     "public.awaiting": "no answer yet",
     "public.not_delivered": "not yet delivered",
+    "public.overdue": "no answer — overdue since {due.day} {due:%B %Y}",
+    "public.refused": "declined",
+    "public.no-response-needed": "no answer needed",
 }
