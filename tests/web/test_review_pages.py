@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bootstrap import Services
 from review.queue import current_documents
 from storage.tables import Letter
+from tests.helpers import set_signatures
 from tests.web.steps import log_in, rendered
 
 
@@ -77,3 +78,28 @@ def test_approving_a_letter_opens_the_next(services: Services, client: TestClien
     )
     assert response.headers["location"].startswith("/review/letters/")
     assert not response.headers["location"].startswith(f"/review/letters/{letter}?")
+
+
+def test_queue_marks_stale_letters(services: Services, client: TestClient) -> None:
+    """Once the count has grown past the setting, every letter in the list is marked stale."""
+    batch = rendered(services)
+    set_signatures(services, 19_800)
+    log_in(services, client, "viewer")
+    html = client.get(f"/review?batch={batch}").text
+    assert html.count('class="state state-due"') == 8
+    assert "8 letters on this page are stale" in html
+
+
+def test_queue_lists_rejected_letters_with_the_comment(
+    services: Services, client: TestClient
+) -> None:
+    """A rejected letter leaves the waiting list but stays reachable, with what must change."""
+    letter = _first_letter(services, rendered(services))
+    csrf = log_in(services, client, "reviewer")
+    client.post(
+        f"/review/letters/{letter}/reject", data={"csrf": csrf, "comment": "wrong salutation"}
+    )
+    html = client.get("/review").text
+    assert "Rejected letters" in html
+    assert f'href="/review/letters/{letter}"' in html
+    assert "wrong salutation" in html

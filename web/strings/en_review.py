@@ -15,11 +15,34 @@ EN: dict[str, str] = {
     "review.approve_batch": "Approve all {n} letters",
     "review.bulk_confirm": "Approve all {n} letters of this batch?",
     "review.open": "Letter {id}",
+    "review.stale_tag": "stale",
+    "review.stale_note": "{n} letters on this page are stale: open one to see why.",
+    "review.rejected_heading": "Rejected letters",
+    "review.rejected_hint": "Each waits for a fix (the registry entry or the appeal) and a "
+    "new render: open the letter and render it again.",
+    "review.rejected_by": "{who}, {when}",
+    "review.batch_ref": "#{id}",
+    "review.col_rejected_by": "Rejected by",
+    "review.col_comment": "What must change",
     "letter.title": "Letter {id}",
     "letter.back": "← Batch #{id}",
     "letter.heading": "Letter to {name}",
     "letter.meta": "Letter {id} · {language} · revision {revision} · {status}",
-    "letter.stale": "This letter may be out of date:",
+    "letter.stale": "This letter is stale:",
+    "letter.rendered": "Revision {revision}, rendered on {when} by {who}.",
+    "letter.rendered_unknown": "Revision {revision}, rendered on {when}.",
+    "letter.rendered_from": "It was rendered from appeal version {version} and quotes "
+    "{count} signatures.",
+    "letter.rejection": "Revision {revision} was rejected by {who} on {when}:",
+    "letter.rerender": "Render again",
+    "letter.rerender_hint": "Makes revision {revision} from the current appeal, templates and "
+    "registry entry, with this batch's signature count ({count}) and signatory annex. "
+    "It then needs approving again.",
+    "letter.rerender_button": "Render again as revision {revision}",
+    "letter.rerender_failed": "The letter could not be rendered again: {error}. Nothing new "
+    "was stored; fix the template and render it again.",
+    "letter.in_outbox": "This letter is already in the outbox, so it cannot be rendered "
+    "again: it goes out with the bytes that were approved.",
     "letter.preview": "Preview",
     "letter.open_pdf": "Open the PDF ({pages} pages)",
     "letter.page_alt": "Page {n} of {total} of the letter",
@@ -36,4 +59,7 @@ EN: dict[str, str] = {
     "letter.not_approved": "not approved",
     "letter.changes": "Changes since the last approved version",
     "letter.email": "Email",
+    "notice.rerendered": "Rendered again as revision {n}; it awaits approval.",
+    "notice.rerendered_approved": "Rendered again as revision {n}; this appeal needs no "
+    "review, so it is approved.",
 }
