@@ -19,6 +19,7 @@ import bootstrap
 from web import api, failures
 from web.pages import (
     campaigns,
+    handwork,
     home,
     outbox,
     pen,
@@ -38,7 +39,7 @@ CSP = (
     "frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 )
 # Every router of the app; the access tests walk this table to check each route's guard.
-PAGES = (home, campaigns, review, outbox, pen, responses, registry, reports, public)
+PAGES = (home, campaigns, review, outbox, handwork, pen, responses, registry, reports, public)
 ROUTERS = (*(module.router for module in PAGES), api.router)
 HEADERS = {
     "Content-Security-Policy": CSP,

@@ -239,3 +239,21 @@ def choices(uow: Session) -> tuple[list[str], list[Any]]:
     campaigns = list(uow.scalars(select(Campaign.key).order_by(Campaign.key)))
     addressees = list(uow.execute(select(Addressee.key, Addressee.name).order_by(Addressee.key)))
     return campaigns, addressees
+
+
+def hand_rows(
+    uow: Session, channel: str, states: tuple[str, ...], *, limit: int
+) -> list[tuple[Delivery, int, str, str, str]]:
+    """Deliveries staff carry by hand (``postal``, ``manual``) in these states, with batch id,
+    campaign key, addressee key and name; by batch, then in the print batch's order."""
+    query = (
+        select(Delivery, Batch.id, Campaign.key, Addressee.key, Addressee.name)
+        .join(Letter, Letter.id == Delivery.letter_id)
+        .join(Batch, Batch.id == Letter.batch_id)
+        .join(Campaign, Campaign.id == Batch.campaign_id)
+        .join(Addressee, Addressee.id == Letter.addressee_id)
+        .where(Delivery.channel == channel, Delivery.state.in_(states))
+        .order_by(Batch.id, Addressee.country, Addressee.key)
+        .limit(limit)
+    )
+    return [(d, b, c, key, name) for d, b, c, key, name in uow.execute(query)]

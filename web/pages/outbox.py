@@ -1,4 +1,6 @@
-"""The outbox: what is waiting, retrying or failed, and why; retry now or cancel.
+"""The outbox: what is waiting, retrying or failed, and why; retry now or cancel. Below, the
+channels staff carry by hand (postal letters per batch, web-form tasks) and the channels
+flagged by a bounce, with their actions in ``web.pages.handwork``.
 
 Rule: the page changes rows only through ``delivery.intervene`` (refusing rows a worker holds
 or that went out) and never sends anything itself: the worker does, on its next pass.
@@ -6,14 +8,19 @@ or that went out) and never sends anything itself: the worker does, on its next 
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from delivery.checks import channel_checks
 from delivery.intervene import cancel, retry_now
+from settings import Settings
 from web.guard import Staff, services_of, staff
-from web.queries import delivery_states, outbox_rows
+from web.queries import delivery_states, hand_rows, outbox_rows
 from web.rendering import pages_of, see_other
 
 router = APIRouter()
@@ -23,16 +30,61 @@ SECTIONS = (
     ("retrying", ("retry_wait",)),
     ("waiting", ("queued", "sending")),
 )
+DOWNLOADS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+
+
+def print_file(settings: Settings, batch_id: int, suffix: str) -> Path:
+    """Where ``delivery.postal.print_batch`` writes the batch's merged PDF or CSV manifest
+    when called as ``advocacy outbox print`` does (under the data directory's ``print``)."""
+    return settings.data_dir / "print" / f"batch-{batch_id}-post.{suffix}"
+
+
+@dataclass(frozen=True)
+class PostalBatch:
+    id: int
+    campaign_key: str
+    rows: list[Any]
+    downloads: list[str]
+
+
+def _postal(uow: Any, settings: Settings) -> list[PostalBatch]:
+    rows = hand_rows(uow, "postal", ("queued", "printed"), limit=LIMIT)
+    batches = []
+    for batch_id, group in groupby(rows, key=lambda row: row[1]):
+        listed = list(group)
+        made = [s for s in DOWNLOADS if print_file(settings, batch_id, s).is_file()]
+        batches.append(PostalBatch(batch_id, listed[0][2], listed, made))
+    return batches
+
+
+def outbox_page(request: Request, me: Staff, *, problems: list[str], status: int = 200) -> Response:
+    """The outbox, with ``problems`` (a refused action) above everything else."""
+    s = services_of(request)
+    with s.db.unit_of_work(write=False) as uow:
+        sections = [(name, outbox_rows(uow, states, limit=LIMIT)) for name, states in SECTIONS]
+        states = delivery_states(uow)
+        postal = _postal(uow, s.settings)
+        manual = hand_rows(uow, "manual", ("queued",), limit=LIMIT)
+        checks = channel_checks(uow)
+    return pages_of(request).render(
+        request,
+        "outbox.html.j2",
+        me=me,
+        status=status,
+        problems=problems,
+        sections=sections,
+        states=states,
+        postal=postal,
+        manual=manual,
+        checks=checks,
+        today=s.clock.now().date().isoformat(),
+        limit=LIMIT,
+    )
 
 
 @router.get("/outbox")
 def outbox(request: Request, me: Annotated[Staff, Depends(staff("read"))]) -> Response:
-    with services_of(request).db.unit_of_work(write=False) as uow:
-        sections = [(name, outbox_rows(uow, states, limit=LIMIT)) for name, states in SECTIONS]
-        states = delivery_states(uow)
-    return pages_of(request).render(
-        request, "outbox.html.j2", me=me, sections=sections, states=states, limit=LIMIT
-    )
+    return outbox_page(request, me, problems=[])
 
 
 @router.post("/outbox/{delivery_id}/retry")

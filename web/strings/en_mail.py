@@ -1,4 +1,5 @@
-"""The outbox, the responses page and the holding pen."""
+"""The outbox (with its print batches, web-form tasks and bounce checks), the responses page
+and the holding pen."""
 
 EN: dict[str, str] = {
     "outbox.title": "Outbox",
@@ -10,6 +11,57 @@ EN: dict[str, str] = {
     "outbox.cancel": "Cancel",
     "outbox.cancel_confirm": "Cancel delivery {id}? It will not be sent.",
     "outbox.limited": "Showing the first {n}.",
+    "outbox.postal": "Letters to print and post",
+    "outbox.postal_intro": "Letters to addressees reachable only by post. Print a batch, "
+    "post the letters, then mark each one posted: it counts as delivered only then.",
+    "outbox.batch": "Batch {id}",
+    "outbox.print": "Print batch {id}",
+    "outbox.print_again": "Print batch {id} again",
+    "outbox.print_hint": "Makes one PDF of the batch's postal letters (each on its own sheet, "
+    "address placed for window envelopes) and a CSV manifest. Printing again includes letters "
+    "queued since.",
+    "outbox_file.pdf": "Letters (PDF)",
+    "outbox_file.csv": "Manifest (CSV)",
+    "outbox.not_printed": "Not printed yet.",
+    "outbox.posted_on": "Posted on",
+    "outbox.tracking": "Tracking number (optional)",
+    "outbox.mark_posted": "Mark posted",
+    "outbox.bad_date": "Delivery {id}: “{value}” is not a date; give it as YYYY-MM-DD.",
+    "outbox.forms": "Web-form tasks",
+    "outbox.forms_intro": "Addressees reachable only through a web form. Open the task, paste "
+    "the approved letter into their form, then mark it done.",
+    "outbox.form_url": "Form",
+    "outbox.open_task": "Open task",
+    "outbox.checks": "Addresses to check after a bounce",
+    "outbox.checks_intro": "A permanent bounce flags the channel it came from. Delivery skips "
+    "that channel for the addressee until it is cleared here; fix the address in the registry "
+    "first if it was wrong.",
+    "outbox.flagged": "Flagged",
+    "outbox.address": "Address",
+    "outbox.clear_reason": "What was fixed or confirmed",
+    "outbox.clear": "Clear",
+    "outbox.reason_needed": "{addressee}: say what was fixed or confirmed before clearing the "
+    "check.",
+    "outbox.no_checks": "No channel is flagged.",
+    "task.title": "Web-form task {id}",
+    "task.to_outbox": "Back to the outbox",
+    "task.steps": "Open the form, paste the letter's text into it and submit it; then record "
+    "it here with the form's confirmation, if it gave one.",
+    "task.addressee": "Addressee",
+    "task.form": "Web form",
+    "task.unsafe": "This address is not a web link; check it in the registry.",
+    "task.text": "The approved letter's text",
+    "task.receipt": "Confirmation or receipt (optional)",
+    "task.done": "Done: the form is submitted",
+    "task.already": "This task is done (delivery {state}).",
+    "state.printed": "printed",
+    "channel.postal": "post",
+    "channel.manual": "web form",
+    "notice.printed": "The print batch is made (letters in it: {n}). Download the PDF and the "
+    "manifest below.",
+    "notice.posted": "Marked posted; the letter counts as delivered.",
+    "notice.done": "Marked done; the letter counts as delivered.",
+    "notice.cleared": "Check cleared ({n}); delivery will use that channel again.",
     "responses.title": "Responses",
     "responses.log": "Log an answer",
     "responses.addressee_key": "Addressee (registry key)",
