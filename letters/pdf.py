@@ -6,6 +6,10 @@ template or an appeal text names. A missing glyph or a blocked fetch fails the r
 letter with boxes instead of letters, or with a hole where an asset should be, is never made.
 Only the template set's own font files (TTF/OTF) may be embedded: a glyph they lack must not be
 filled silently from a host font, or the letter would look different (or boxed) on another host.
+One exception is made before rendering: an address line in a script the set's fonts cannot draw
+(an official name in Japanese or Korean) is replaced by the addressee's own ``name`` (Latin in
+the registry), which the postal services of every country accept; anything else they cannot
+draw still fails the render.
 
 Speed: pydyf (WeasyPrint's PDF writer) deflates every stream at zlib level 9, about a tenth of
 a cover letter's time; at level 1 the cover is ~7 % larger (2 kB, beside a megabyte of annex)
@@ -19,7 +23,7 @@ import logging
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 import weasyprint
+from fontTools.ttLib import TTFont
 from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -98,6 +103,7 @@ class _TemplateSet:
     fonts: FontConfiguration
     stylesheet: weasyprint.CSS
     bundled_fonts: frozenset[str]
+    drawable: frozenset[int]  # code points some bundled font has a glyph for
 
 
 @cache
@@ -110,12 +116,27 @@ def _template_set(folder: Path) -> _TemplateSet:
         )
     except FatalURLFetchingError as exc:
         raise TemplateError(f"{folder}/letter.css: {exc}") from None
-    bundled = frozenset(
-        hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in folder.rglob("*")
-        if path.suffix.lower() in {".ttf", ".otf"}
-    )
-    return _TemplateSet(folder, fetcher, fonts, stylesheet, bundled)
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in {".ttf", ".otf"})
+    bundled = frozenset(hashlib.sha256(path.read_bytes()).hexdigest() for path in files)
+    drawable = frozenset(code for path in files for code in TTFont(path).getBestCmap())
+    return _TemplateSet(folder, fetcher, fonts, stylesheet, bundled, drawable)
+
+
+def _drawable_address(letter: ComposedLetter, drawable: frozenset[int]) -> ComposedLetter:
+    """The letter with an address line the fonts cannot draw replaced by the addressee's
+    ``name`` (see the module's rule), when that name can be drawn and is not there already."""
+
+    def can_draw(text: str) -> bool:
+        return all(ord(c) in drawable for c in text if not c.isspace())
+
+    lines = letter.addressee_lines
+    if all(can_draw(line) for line in lines):
+        return letter
+    name = letter.addressee_name
+    if name in lines or not can_draw(name):
+        return letter  # the render reports the glyphs it lacks
+    first = next(i for i, line in enumerate(lines) if not can_draw(line))
+    return replace(letter, addressee_lines=(*lines[:first], name, *lines[first + 1 :]))
 
 
 class PdfRenderer:
@@ -138,8 +159,9 @@ class PdfRenderer:
 
     def render(self, letter: ComposedLetter) -> RenderedDocument:
         folder = template_folder(self.templates_dir, letter.template)
-        html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
         shared = _template_set(folder)
+        letter = _drawable_address(letter, shared.drawable)
+        html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
         options = {**_OPTIONS, "stylesheets": [shared.stylesheet]}
         where = f"letter {letter.letter_id}: "
 
