@@ -1,13 +1,18 @@
 """Small steps many tests share: load the example registry and appeal, record a count, reach the
-milestone, render a batch or one letter again, reach a CLI installation's database.
+milestone, render a batch or one letter again, reach a CLI installation's database and run its
+commands.
 
 Rule: one implementation of each step lives here; test packages import it (their ``steps``
 modules add only what is particular to them)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+
+from click.testing import CliRunner
 
 from bootstrap import Services, build
 from campaigns.appeal import Appeal, load_appeal
@@ -94,3 +99,14 @@ def cli_services(env: Mapping[str, str]) -> Services:
     services = build(settings, transport=MemoryTransport())
     services.migrate()
     return services
+
+
+@contextmanager
+def cli_runner(env: Mapping[str, str], *, cwd: Path) -> Iterator[CliRunner]:
+    """A runner for the CLI installation ``env`` describes, working in ``cwd`` (so a stray
+    relative path cannot touch the repository's var/); back in the repository root after."""
+    os.chdir(cwd)
+    try:
+        yield CliRunner(env=dict(env))
+    finally:
+        os.chdir(ROOT)

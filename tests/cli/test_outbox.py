@@ -3,8 +3,8 @@ a user runs them."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,34 +14,25 @@ from sqlalchemy import select
 import bootstrap
 from cli import main
 from delivery.bounces import handle_bounce
-from delivery.memory import MemoryTransport
-from settings import ROOT, Settings
 from storage.tables import Addressee, AuditEntry, ChannelCheck, Delivery, Letter
 from tests.delivery.steps import queued_batch
 from tests.delivery.test_bounces import dsn
+from tests.helpers import cli_runner, cli_services
 
 
 @pytest.fixture
 def installed(env: dict[str, str]) -> Iterator[bootstrap.Services]:
     """Services on the CLI's database, holding the example batch approved and queued."""
-    settings = Settings(
-        database_url=env["ADVOCACY_DATABASE_URL"],
-        data_dir=Path(env["ADVOCACY_DATA_DIR"]),
-        secret_key=env["ADVOCACY_SECRET_KEY"],
-        _env_file=None,
-    )  # type: ignore[call-arg]
-    services = bootstrap.build(settings, transport=MemoryTransport())
-    services.migrate()
-    queued_batch(services)
-    yield services
-    services.close()
+    with closing(cli_services(env)) as services:
+        queued_batch(services)
+        yield services
 
 
 @pytest.fixture
 def run(env: dict[str, str], tmp_path: Path, installed: bootstrap.Services) -> Iterator[CliRunner]:
-    os.chdir(tmp_path)
-    yield CliRunner(env=env)
-    os.chdir(ROOT)
+    """A runner in tmp_path for that installation."""
+    with cli_runner(env, cwd=tmp_path) as runner:
+        yield runner
 
 
 def ids(s: bootstrap.Services, state: str) -> list[int]:
