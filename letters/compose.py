@@ -121,10 +121,15 @@ def qr_svg_data_uri(url: str) -> str:
 
 
 def addressee_lines(addressee: Addressee) -> tuple[str, ...]:
-    """The address block: person and title, institution, then the postal address."""
+    """The address block: person and title, institution, then the postal address; a line the
+    registry repeats (an office whose title is the institution's name) is written once."""
     lines = [addressee.person, addressee.title, addressee.official_name or addressee.name]
     lines += addressee.postal_address.splitlines()
-    return tuple(line for line in lines if line.strip())
+    kept: list[str] = []
+    for line in (line.strip() for line in lines):
+        if line and line.casefold() not in {k.casefold() for k in kept}:
+            kept.append(line)
+    return tuple(kept)
 
 
 def compose(

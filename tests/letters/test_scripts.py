@@ -1,5 +1,6 @@
 """Official names in other scripts: the registry holds the Greek, Hebrew, Georgian, Japanese and
-Korean names of ministries; their letters must render with bundled fonts only, never fail."""
+Korean names of ministries; their letters must render with bundled fonts only, never fail; and
+the address block itself (a line the registry repeats is written once)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,13 @@ def test_a_body_in_an_undrawable_script_still_fails() -> None:
 
 def _document_xml(docx: bytes) -> bytes:
     return zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
+
+
+def test_a_title_equal_to_the_name_is_addressed_once() -> None:
+    """An office whose title is the institution's name (the EU High Representative) gets the
+    line once in the address window, not twice."""
+    office = "High Representative of the Union for Foreign Affairs and Security Policy"
+    to = addressee(name=office, official_name="", title=office, postal_address="Brussels")
+    composed = letter(to=to)
+    assert composed.addressee_lines == (office, "Brussels")
+    assert text_of(RENDERERS["pdf"].render(composed).content).count("High Representative") == 1
