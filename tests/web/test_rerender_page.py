@@ -103,14 +103,41 @@ def test_a_stale_letter_says_which_appeal_version_it_was_rendered_from(
     assert FORM.search(html)
 
 
+def test_rendering_a_letter_of_an_older_appeal_again_makes_it_current(
+    services: bootstrap.Services, client: TestClient
+) -> None:
+    """Revision 2 is rendered from appeal version 2: the page no longer calls it stale."""
+    letter = _letter(services)
+    _new_appeal_version(services)
+    csrf = log_in(services, client, "reviewer")
+    html = client.post(f"/review/letters/{letter}/rerender", data={"csrf": csrf}).text
+    assert "It was rendered from appeal version 2" in html
+    assert "This letter is stale" not in html
+    assert not FORM.search(html)
+
+
+def test_a_letter_stale_only_by_the_count_is_not_offered(
+    services: bootstrap.Services, client: TestClient
+) -> None:
+    """Rendering again keeps the batch's count, so the page says so instead of a form."""
+    letter = _letter(services)
+    set_signatures(services, 19_800)
+    log_in(services, client, "reviewer")
+    html = client.get(f"/review/letters/{letter}").text
+    assert "quotes 15,240 signatures; the newest count is 19,800" in html
+    assert "would quote this batch&#39;s count (15,240) again" in html
+    assert not FORM.search(html)
+
+
 def test_a_viewer_is_not_offered_the_form(services: bootstrap.Services, client: TestClient) -> None:
     """Only reviewers see Render again; a viewer sees why the letter is stale, nothing more."""
     letter = _letter(services)
-    set_signatures(services, 19_800)
+    _new_appeal_version(services)
     log_in(services, client, "viewer")
     html = client.get(f"/review/letters/{letter}").text
-    assert "quotes 15,240 signatures; the newest count is 19,800" in html
+    assert "the appeal is now version 2" in html
     assert not FORM.search(html)
+    assert "would quote this batch" not in html
 
 
 def test_a_letter_in_the_outbox_is_refused_on_its_page(

@@ -2,9 +2,12 @@
 and when, the last rejection, which letters are stale or rejected, and whether it may be
 rendered again from the browser.
 
-Rule: staleness is ``review.stale.stale_reasons``, the same rule as ``review list --stale``;
-a letter with a delivery in the outbox is never offered for rendering again, because
-``rerender_letter`` refuses it (it keeps the bytes it was queued with).
+Rule: staleness is ``review.stale.stale_reasons``, the same rule as ``review list --stale``.
+Rendering again uses the current appeal but the batch's own count (a batch is one snapshot),
+so a stale letter is offered for it only when a render now would use other inputs than its
+current revision did; one stale only by a newer count would come back just as stale. A letter
+with a delivery in the outbox is never offered: ``rerender_letter`` refuses it (it keeps the
+bytes it was queued with).
 Why: a reviewer asked to approve revision 3 should see what it was rendered from, by whom,
 and what was wrong with the revision before, without leaving the page.
 """
@@ -20,7 +23,15 @@ from sqlalchemy.orm import Session
 
 from review.stale import stale_reasons
 from review.view import LetterView
-from storage.tables import Addressee, Approval, AuditEntry, Delivery, Document, Letter
+from storage.tables import (
+    Addressee,
+    Approval,
+    AuditEntry,
+    Campaign,
+    Delivery,
+    Document,
+    Letter,
+)
 
 REJECTED_SHOWN = 50  # the queue page lists the newest rejections; older ones via the CLI
 
@@ -42,14 +53,30 @@ class Provenance:
     rendered_at: datetime | None
     rejection: Rejection | None
     in_outbox: bool
+    inputs_changed: bool  # a render now would use another appeal version or count
 
     def may_rerender(self, view: LetterView) -> bool:
-        """Offered for rejected and stale letters, and for one left unrendered by a failed
-        render (``pending`` with earlier documents); never once it is in the outbox."""
+        """Offered for rejected letters, stale ones a render would change, and one left
+        unrendered by a failed render (``pending`` with earlier documents); never once it is
+        in the outbox."""
         if self.in_outbox:
             return False
         left_pending = view.letter.status == "pending" and view.revision > 0
-        return view.letter.status == "rejected" or left_pending or bool(view.stale)
+        refreshes = bool(view.stale) and self.inputs_changed
+        return view.letter.status == "rejected" or left_pending or refreshes
+
+
+def _inputs_changed(uow: Session, view: LetterView) -> bool:
+    """Whether rendering again would use another appeal version or count than the current
+    revision (letters from before review texts: their batch's version and count)."""
+    batch = view.batch
+    made_from = (
+        (view.text.campaign_version, view.text.signature_count)
+        if view.text
+        else (batch.campaign_version, batch.signature_count)
+    )
+    campaign = uow.get_one(Campaign, batch.campaign_id)
+    return made_from != (campaign.version, batch.signature_count)
 
 
 def _rejection(uow: Session, letter_id: int) -> Rejection | None:
@@ -85,6 +112,7 @@ def provenance(uow: Session, view: LetterView) -> Provenance:
         rendered_at=pdf.document.created_at if pdf else None,
         rejection=_rejection(uow, letter_id),
         in_outbox=in_outbox is not None,
+        inputs_changed=_inputs_changed(uow, view),
     )
 
 

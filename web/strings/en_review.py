@@ -41,6 +41,8 @@ EN: dict[str, str] = {
     "letter.rerender_button": "Render again as revision {revision}",
     "letter.rerender_failed": "The letter could not be rendered again: {error}. Nothing new "
     "was stored; fix the template and render it again.",
+    "letter.count_kept": "Rendering again would quote this batch's count ({count}) again, so "
+    "it would not bring this letter up to date: a newer count needs a new batch.",
     "letter.in_outbox": "This letter is already in the outbox, so it cannot be rendered "
     "again: it goes out with the bytes that were approved.",
     "letter.preview": "Preview",
