@@ -46,6 +46,21 @@ def render_template(template_dir: Path, name: str, **context: Any) -> str:
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template {name!r} not found in {template_dir}") from exc
     except jinja2.TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f"{getattr(exc, 'filename', None) or name}:{line}" if line else name
-        raise TemplateError(f"{where}: {exc}") from exc
+        raise TemplateError(f"{_where(exc, template_dir, name)}: {exc}") from exc
+
+
+def _where(exc: jinja2.TemplateError, template_dir: Path, name: str) -> str:
+    """``template:line`` of the failure. A syntax error carries it; for an error while rendering
+    (an undefined name, an unsafe attribute) it is the deepest traceback frame in a template of
+    ``template_dir``: Jinja rewrites those frames to the template's file and line."""
+    folder = template_dir.resolve()
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if line is None:
+        tb = exc.__traceback__
+        while tb is not None:
+            if Path(tb.tb_frame.f_code.co_filename).resolve().is_relative_to(folder):
+                filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    path = Path(filename).resolve() if filename else None
+    shown = str(path.relative_to(folder)) if path and path.is_relative_to(folder) else name
+    return f"{shown}:{line}" if line else shown

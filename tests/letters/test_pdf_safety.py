@@ -127,15 +127,24 @@ def test_markdown_remote_image_fails_without_fetching(web: tuple[str, list[str]]
     assert requests == []
 
 
+def _body_line() -> int:
+    """The line of letter.html.j2 that ``_render_with`` puts its snippet on."""
+    source = (TEMPLATES / "letter" / "letter.html.j2").read_text()
+    return source[: source.index("<body>")].count("\n") + 1
+
+
 def test_sandbox_refuses_python_internals(tmp_path: Path) -> None:
-    """``''.__class__.__mro__`` in a template is a TemplateError, not a walk into Python."""
-    with pytest.raises(TemplateError, match="unsafe"):
+    """``''.__class__.__mro__`` in a template is a TemplateError naming template:line, not a
+    walk into Python."""
+    where = f"letter.html.j2:{_body_line()}: "
+    with pytest.raises(TemplateError, match=f"{where}.*unsafe"):
         _render_with(tmp_path, "{{ ''.__class__.__mro__ }}")
 
 
 def test_undefined_variable_is_an_error(tmp_path: Path) -> None:
-    """A misspelt name fails the render instead of printing nothing."""
-    with pytest.raises(TemplateError, match="'adressee' is undefined"):
+    """A misspelt name fails the render with template:line instead of printing nothing."""
+    where = f"letter.html.j2:{_body_line()}: "
+    with pytest.raises(TemplateError, match=f"^{where}'adressee' is undefined$"):
         _render_with(tmp_path, "{{ adressee.name }}")
 
 
