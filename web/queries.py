@@ -219,14 +219,16 @@ def overdue_answers(
 def outbox_rows(
     uow: Session, states: tuple[str, ...], *, limit: int
 ) -> list[tuple[Delivery, str, str]]:
-    """Deliveries in these states with campaign key and addressee name, most urgent first."""
+    """Email deliveries (the channel the worker sends) in these states with campaign key and
+    addressee name, most urgent first. Postal and web-form rows wait for staff, not the
+    worker: ``hand_rows`` lists them."""
     query = (
         select(Delivery, Campaign.key, Addressee.name)
         .join(Letter, Letter.id == Delivery.letter_id)
         .join(Batch, Batch.id == Letter.batch_id)
         .join(Campaign, Campaign.id == Batch.campaign_id)
         .join(Addressee, Addressee.id == Letter.addressee_id)
-        .where(Delivery.state.in_(states))
+        .where(Delivery.channel == "email", Delivery.state.in_(states))
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
     )

@@ -1,4 +1,5 @@
-"""The outbox page: failures with their reasons, retry now, cancel."""
+"""The outbox page: failures with their reasons, retry now, cancel; email only in the
+worker's sections, hand-carried rows cancelled from their own."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from delivery.outbox import enqueue
 from review.queue import approve_batch
 from storage.tables import Addressee, ChannelCheck, Delivery
 from tests.web.steps import CAMPAIGN, log_in, rendered
+from tests.web.test_outbox_handwork import FORM, queued, row
 
 
 def _failed_delivery(services: Services, transport: MemoryTransport) -> int:
@@ -90,3 +92,66 @@ def test_deliver_button_skips_a_bounced_address_and_says_so(
         channels = dict(uow.execute(select(Delivery.recipient, Delivery.channel)).all())
     assert "postal" in channels.values()  # the European Parliament, by post
     assert not any("fcdo" in recipient for recipient in channels)
+
+
+def _section(html: str, name: str) -> str:
+    """The part of the outbox page under the heading ``<name>-h``, up to its section's end."""
+    start = html.index(f'id="{name}-h"')
+    return html[start : html.index("</section>", start)]
+
+
+def _ids(s: Services, channel: str) -> list[int]:
+    with s.db.unit_of_work(write=False) as uow:
+        return list(uow.scalars(select(Delivery.id).where(Delivery.channel == channel)))
+
+
+def test_queued_lists_email_only_and_hand_rows_in_their_sections(
+    services: Services, client: TestClient
+) -> None:
+    """ "Queued and sending" lists the queued email rows, not the postal letter or the web-form
+    task: those appear only in their own sections."""
+    queued(services)
+    postal = _ids(services, "postal")
+    log_in(services, client, "campaigner")
+    page = client.get("/outbox").text
+    waiting = _section(page, "waiting")
+    assert all(f"<td>{d}</td>" in waiting for d in _ids(services, "email"))
+    assert f"<td>{postal[0]}</td>" not in waiting
+    assert f"<td>{postal[0]}</td>" in _section(page, "postal")
+
+
+def test_web_form_task_is_not_in_queued_and_sending(services: Services, client: TestClient) -> None:
+    """A web-form task is listed under "Web-form tasks" only."""
+    queued(services, web_form=FORM)
+    log_in(services, client, "viewer")
+    page = client.get("/outbox").text
+    task = row(services, "manual").id
+    assert f"<td>{task}</td>" not in _section(page, "waiting")
+    assert f"<td>{task}</td>" in _section(page, "forms")
+
+
+def test_a_queued_postal_letter_is_cancelled_from_its_batch(
+    services: Services, client: TestClient
+) -> None:
+    """Cancel on a not yet printed postal letter stops it; it leaves the print list."""
+    queued(services)
+    csrf = log_in(services, client, "campaigner")
+    letter = row(services, "postal").id
+    assert f'action="/outbox/{letter}/cancel"' in _section(client.get("/outbox").text, "postal")
+    page = client.post(f"/outbox/{letter}/cancel", data={"csrf": csrf}).text
+    assert row(services, "postal").state == "cancelled"
+    assert f"<td>{letter}</td>" not in _section(page, "postal")
+
+
+def test_a_web_form_task_is_cancelled_by_a_campaigner_only(
+    services: Services, client: TestClient
+) -> None:
+    """A campaigner sees Cancel on a web-form task and it stops the task; a viewer does not."""
+    queued(services, web_form=FORM)
+    task = row(services, "manual").id
+    log_in(services, client, "viewer")
+    assert f'action="/outbox/{task}/cancel"' not in client.get("/outbox").text
+    csrf = log_in(services, client, "campaigner")
+    assert f'action="/outbox/{task}/cancel"' in _section(client.get("/outbox").text, "forms")
+    client.post(f"/outbox/{task}/cancel", data={"csrf": csrf})
+    assert row(services, "manual").state == "cancelled"

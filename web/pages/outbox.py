@@ -1,6 +1,8 @@
-"""The outbox: what is waiting, retrying or failed, and why; retry now or cancel. Below, the
-channels staff carry by hand (postal letters per batch, web-form tasks) and the channels
-flagged by a bounce, with their actions in ``web.pages.handwork``.
+"""The outbox: the email the worker sends that is waiting, retrying or failed, and why; retry
+now or cancel. Below, the channels staff carry by hand (postal letters per batch, web-form
+tasks, each cancellable until printed or done) and the channels flagged by a bounce, with their
+actions in ``web.pages.handwork``. A hand-carried row is listed only in its own section: the
+worker never sends it, so "Queued and sending" would only mislead.
 
 Rule: the page changes rows only through ``delivery.intervene`` (refusing rows a worker holds
 or that went out) and never sends anything itself: the worker does, on its next pass.

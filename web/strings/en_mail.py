@@ -6,6 +6,8 @@ EN: dict[str, str] = {
     "outbox.failed": "Failed",
     "outbox.retrying": "Waiting to retry",
     "outbox.waiting": "Queued and sending",
+    "outbox.email_intro": "Email the worker sends. Letters by post and web-form tasks are "
+    "carried by hand: they are listed below, each with its own actions.",
     "outbox.none": "None.",
     "outbox.retry": "Retry now",
     "outbox.cancel": "Cancel",
