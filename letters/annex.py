@@ -3,16 +3,16 @@ ReportLab on a plain canvas (WeasyPrint needs minutes and gigabytes for 150,000 
 
 Rule: an annex is made from plain ``AnnexEntry`` data (name and place; there is no field for an
 email address) and is byte-identical for the same input (ReportLab's invariant mode). It uses the
-template set's bundled PT Sans only; a character those fonts lack is printed as "?" and counted
-in ``AnnexDocument.altered``, never drawn as an invisible .notdef box or taken from a host font.
+template set's bundled fonts only: PT Sans, and for Greek, Hebrew and Georgian the bundled Noto
+subsets (``letters.annex_fonts``: only lines that need them are drawn run by run, Hebrew
+reordered right to left). A character none of them has is printed as "?" and counted in
+``AnnexDocument.altered``, never drawn as an invisible .notdef box or taken from a host font.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,15 +20,12 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
-from errors import TemplateError
+from letters.annex_fonts import FontFamily
 from letters.sandbox import template_folder
 
-# The template set's fonts the annex is set in (the letter's sans face).
-FONT_FILES = {"regular": "fonts/PTS55F.ttf", "bold": "fonts/PTS75F.ttf"}
 _PAGE_W, _PAGE_H = A4
 _MARGIN = 15 * mm
 _COLUMNS, _GAP = 3, 5 * mm
@@ -37,7 +34,7 @@ _SIZE, _LEADING = 7.5, 9.2
 _TOP, _BOTTOM = _PAGE_H - 24 * mm, 16 * mm
 _ROWS = int((_TOP - _BOTTOM) // _LEADING) + 1
 _INDENT = 3 * mm
-_SPACES = re.compile(r"\s+")
+_NAME_RGB, _PLACE_RGB = (0.07, 0.07, 0.07), (0.4, 0.4, 0.4)
 # Compressed page streams as binary, not ASCII85 on top (a quarter larger and slower to write).
 rl_config.useA85 = 0
 
@@ -72,42 +69,10 @@ class AnnexDocument:
         return hashlib.sha256(self.content).hexdigest()
 
 
-class _Font:
-    """A bundled TTF registered with ReportLab, with what we need to measure and check text."""
-
-    def __init__(self, path: Path) -> None:
-        if not path.is_file():
-            raise TemplateError(f"the signatory annex needs the font {path}")
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        self.name = f"annex-{digest}"
-        font = TTFont(self.name, str(path))
-        pdfmetrics.registerFont(font)
-        widths = font.face.charWidths
-        self.known = frozenset(chr(code) for code in font.face.charToGlyph)
-        self.widths = {c: widths.get(ord(c), 1000) for c in self.known}
-
-    def clean(self, text: str) -> tuple[str, bool]:
-        """NFC text on one line; characters the font lacks become '?' (second value: any did)."""
-        text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-        if self.known.issuperset(text):
-            return text, False
-        return "".join(c if c in self.known else "?" for c in text), True
-
-    def width(self, text: str, size: float) -> float:
-        """Width in points of ``text``, which ``clean`` has made of known characters only."""
-        units: int = sum(map(self.widths.__getitem__, text))
-        return units * size / 1000
-
-    def fit(self, text: str, size: float, room: float) -> str:
-        """``text`` cut with an ellipsis so that it fits ``room``."""
-        while text and self.width(text + "…", size) > room:
-            text = text[:-1]
-        return text + "…"
-
-
-# A line of a column: (name, place, indented); an entry takes one line or, when its place does
-# not fit beside the name, two (the place indented below).
-_Line = tuple[str, str, bool]
+# A line of a column: (name, place, indented, mixed); an entry takes one line or, when its place
+# does not fit beside the name, two (the place indented below). ``mixed``: it needs a font other
+# than PT Sans, so it is drawn run by run.
+_Line = tuple[str, str, bool, bool]
 
 
 class AnnexRenderer:
@@ -120,7 +85,7 @@ class AnnexRenderer:
         self, entries: Sequence[AnnexEntry], *, template: str, wording: AnnexWording
     ) -> AnnexDocument:
         folder = template_folder(self.templates_dir, template)
-        regular, bold = (_Font(folder / FONT_FILES[face]) for face in ("regular", "bold"))
+        regular, bold = FontFamily(folder, "regular"), FontFamily(folder, "bold")
         altered = 0
         blocks: list[list[_Line]] = []
         for entry in entries:
@@ -146,18 +111,18 @@ class AnnexRenderer:
         return AnnexDocument(buffer.getvalue(), len(entries), len(pages), altered)
 
 
-def _lines(font: _Font, entry: AnnexEntry) -> tuple[list[_Line], bool]:
-    name, bad_name = font.clean(entry.name)
-    place, bad_place = font.clean(entry.place)
+def _lines(font: FontFamily, entry: AnnexEntry) -> tuple[list[_Line], bool]:
+    name, bad_name, mixed_name = font.clean(entry.name)
+    place, bad_place, mixed_place = font.clean(entry.place)
     if font.width(name, _SIZE) > _COLUMN_W:
         name = font.fit(name, _SIZE, _COLUMN_W)
     if not place:
-        return [(name, "", False)], bad_name or bad_place
+        return [(name, "", False, mixed_name)], bad_name or bad_place
     if font.width(f"{name}  {place}", _SIZE) <= _COLUMN_W:
-        return [(name, place, False)], bad_name or bad_place
+        return [(name, place, False, mixed_name or mixed_place)], bad_name or bad_place
     if font.width(place, _SIZE) > _COLUMN_W - _INDENT:
         place = font.fit(place, _SIZE, _COLUMN_W - _INDENT)
-    return [(name, "", False), ("", place, True)], bad_name or bad_place
+    return [(name, "", False, mixed_name), ("", place, True, mixed_place)], bad_name or bad_place
 
 
 def _paginate(blocks: list[list[_Line]]) -> Iterator[list[list[_Line]]]:
@@ -178,42 +143,83 @@ def _draw_page(
     canvas: Canvas,
     columns: list[list[_Line]],
     wording: AnnexWording,
-    fonts: tuple[_Font, _Font],
+    fonts: tuple[FontFamily, FontFamily],
     numbering: tuple[int, int],
 ) -> None:
     regular, bold = fonts
     number, total = numbering
     room = _PAGE_W - 2 * _MARGIN
-    heading = bold.clean(wording.heading)[0]
+    heading, _, mixed = bold.clean(wording.heading)
     if bold.width(heading, 9) > room:
         heading = bold.fit(heading, 9, room)
     canvas.setFillColorRGB(0.48, 0.12, 0.12)
     canvas.setFont(bold.name, 9)
-    canvas.drawString(_MARGIN, _PAGE_H - 14 * mm, heading)
+    _draw_string(canvas, bold, 9, (_MARGIN, _PAGE_H - 14 * mm), (heading, mixed))
     canvas.setStrokeColorRGB(0.48, 0.12, 0.12)
     canvas.setLineWidth(0.5)
     canvas.line(_MARGIN, _PAGE_H - 16 * mm, _PAGE_W - _MARGIN, _PAGE_H - 16 * mm)
     canvas.setFillColorRGB(0.33, 0.33, 0.33)
     canvas.setFont(regular.name, 7.5)
     if number == 1:
-        canvas.drawString(_MARGIN, _PAGE_H - 20.5 * mm, regular.clean(wording.intro)[0])
-    page = regular.clean(wording.page.format(page=number, pages=total))[0]
-    canvas.drawRightString(_PAGE_W - _MARGIN, 9 * mm, page)
+        intro, _, mixed = regular.clean(wording.intro)
+        _draw_string(canvas, regular, 7.5, (_MARGIN, _PAGE_H - 20.5 * mm), (intro, mixed))
+    page, _, mixed = regular.clean(wording.page.format(page=number, pages=total))
+    if mixed:
+        at = (_PAGE_W - _MARGIN - regular.width(page, 7.5), 9 * mm)
+        _draw_string(canvas, regular, 7.5, at, (page, mixed))
+    else:
+        canvas.drawRightString(_PAGE_W - _MARGIN, 9 * mm, page)
     for index, lines in enumerate(columns):
         _draw_column(canvas, regular, lines, _MARGIN + index * (_COLUMN_W + _GAP))
     canvas.showPage()
 
 
-def _draw_column(canvas: Canvas, font: _Font, lines: list[_Line], x: float) -> None:
+def _draw_string(
+    canvas: Canvas, font: FontFamily, size: float, at: tuple[float, float], text: tuple[str, bool]
+) -> None:
+    """``text`` (cleaned, and whether mixed) at ``at`` in the canvas's font set to ``font``."""
+    (x, y), (string, mixed) = at, text
+    if not mixed:
+        canvas.drawString(x, y, string)
+        return
+    for name, run, width in font.runs(string, size):
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, run)
+        x += width
+    canvas.setFont(font.name, size)
+
+
+def _draw_column(canvas: Canvas, font: FontFamily, lines: list[_Line], x: float) -> None:
     text = canvas.beginText(x, _TOP)
     text.setFont(font.name, _SIZE, _LEADING)
-    for name, place, indented in lines:
+    for name, place, indented, mixed in lines:
         if indented:
             text.setXPos(_INDENT)
-        text.setFillColorRGB(0.07, 0.07, 0.07)
-        text.textOut(f"{name}  " if name and place else name)
-        text.setFillColorRGB(0.4, 0.4, 0.4)
-        text.textLine(place)
+        text.setFillColorRGB(*_NAME_RGB)
+        if mixed:
+            _draw_mixed_line(text, font, name, place)
+        else:
+            text.textOut(f"{name}  " if name and place else name)
+            text.setFillColorRGB(*_PLACE_RGB)
+            text.textLine(place)
         if indented:
             text.setXPos(-_INDENT)
     canvas.drawText(text)
+
+
+def _draw_mixed_line(text: PDFTextObject, font: FontFamily, name: str, place: str) -> None:
+    """A line with text PT Sans lacks: each run in its font; the colours as on a plain line."""
+    _draw_runs(text, font, name)
+    if name and place:
+        text.textOut("  ")
+    text.setFillColorRGB(*_PLACE_RGB)
+    _draw_runs(text, font, place)
+    text.textLine("")
+
+
+def _draw_runs(text: PDFTextObject, font: FontFamily, string: str) -> None:
+    """``string`` run by run, each in its font; the text object is left in PT Sans again."""
+    for run_font, run, _ in font.runs(string, _SIZE):
+        text.setFont(run_font, _SIZE, _LEADING)
+        text.textOut(run)
+    text.setFont(font.name, _SIZE, _LEADING)

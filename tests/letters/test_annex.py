@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -26,6 +27,15 @@ PEOPLE = [
 ]
 
 
+# Scripts PT Sans lacks, drawn in the bundled Noto subsets (Hebrew reordered right to left).
+FALLBACK_PEOPLE = [
+    AnnexEntry("Νίκος Παπαδόπουλος", "Athens, Greece"),
+    AnnexEntry("יעל כהן", "Haifa, Israel"),
+    AnnexEntry("ნინო ბერიძე", "Tbilisi, Georgia"),
+]
+BUNDLED_FONTS = {"PTSans", "NotoSans", "NotoSansHebrew", "NotoSansGeorgian"}
+
+
 def render(entries: list[AnnexEntry], wording: AnnexWording = WORDING) -> AnnexDocument:
     return AnnexRenderer(TEMPLATES).render(entries, template="letter", wording=wording)
 
@@ -37,6 +47,20 @@ def many(count: int) -> list[AnnexEntry]:
 @pytest.fixture(scope="module")
 def small() -> AnnexDocument:
     return render(PEOPLE)
+
+
+@pytest.fixture(scope="module")
+def scripts() -> AnnexDocument:
+    return render([*PEOPLE, *FALLBACK_PEOPLE])
+
+
+def pdftotext(pdf: bytes, tmp_path: Path) -> str:
+    """The annex's text as poppler reads it (right-to-left words back in logical order)."""
+    path = tmp_path / "annex.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    assert (out.returncode, out.stderr) == (0, "")
+    return out.stdout
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +126,70 @@ def test_only_the_bundled_pt_sans_is_embedded(small: AnnexDocument, tmp_path: Pa
     assert {embedded for _, embedded in fonts} == {"yes"}
 
 
+@pytest.mark.parametrize("entry", FALLBACK_PEOPLE, ids=lambda e: e.place)
+def test_greek_hebrew_and_georgian_names_are_drawn(
+    scripts: AnnexDocument, entry: AnnexEntry, tmp_path: Path
+) -> None:
+    """A Greek, Hebrew or Georgian name is in the annex's text as written, with its place."""
+    text = pdftotext(scripts.content, tmp_path)
+    line = next(line for line in text.splitlines() if entry.place in line)
+    assert entry.name in line
+    assert "?" not in line
+
+
+def test_other_scripts_count_as_unaltered(scripts: AnnexDocument) -> None:
+    """Names in the bundled fallback fonts' scripts are not counted as altered."""
+    assert (scripts.names, scripts.altered) == (len(PEOPLE) + 3, 0)
+
+
+def test_hebrew_is_drawn_right_to_left(tmp_path: Path) -> None:
+    """Hebrew glyphs are drawn in display order: read left to right, the name is reversed."""
+    annex = render([AnnexEntry("יעל כהן", "")])
+    path = tmp_path / "annex.pdf"
+    path.write_bytes(annex.content)
+    command = ["pdftotext", "-bbox", str(path), "-"]  # each word's glyphs as drawn, left to right
+    boxes = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)"[^>]*>([\u0590-\u05ff]+)</word>', boxes)
+    drawn = " ".join(word for _, word in sorted(words, key=lambda found: float(found[0])))
+    assert drawn == "יעל כהן"[::-1]
+
+
+def test_fallback_fonts_are_bundled_and_embedded(scripts: AnnexDocument, tmp_path: Path) -> None:
+    """pdffonts lists only PT Sans and the bundled Noto subsets, every one embedded."""
+    fonts = embedded_fonts(scripts.content, tmp_path)
+    assert {name.split("-")[0] for name, _ in fonts} == BUNDLED_FONTS
+    assert {embedded for _, embedded in fonts} == {"yes"}
+
+
+def test_latin_names_use_no_fallback_font(long: AnnexDocument, tmp_path: Path) -> None:
+    """An annex of Latin names embeds no Noto font: it takes PT Sans's plain path alone."""
+    fonts = embedded_fonts(long.content, tmp_path)
+    assert {name.split("-")[0] for name, _ in fonts} == {"PTSans"}
+
+
+def test_greek_heading_and_overlong_greek_name_fit() -> None:
+    """Wording in a fallback script is drawn too, and a long Greek name is cut with '…'."""
+    wording = AnnexWording("Υπογράφοντες", "Ένας άνθρωπος.", "Σελίδα {page} από {pages}", "el")
+    annex = render([AnnexEntry("Παπαδόπουλος" * 6, "Αθήνα")], wording)
+    text = page_texts(annex.content)[0]
+    assert all(words in text for words in ("Υπογράφοντες", "Ένας άνθρωπος.", "Σελίδα 1 από 1"))
+    assert "Παπαδόπουλος" * 6 not in text
+    assert "…" in text
+    assert "Αθήνα" in text
+
+
 def test_missing_glyph_becomes_a_question_mark() -> None:
     """A character the fonts lack is printed as '?' and counted, never as an invisible box."""
     annex = render([AnnexEntry("李小龍 Lee", "Hong Kong")])
     assert annex.altered == 1
     assert "??? Lee" in page_texts(annex.content)[0]
+
+
+def test_character_no_bundled_font_has_becomes_a_question_mark() -> None:
+    """In a Greek name, a CJK character (no bundled font has it) is still '?' and counted."""
+    annex = render([AnnexEntry("Νίκος 李", "Athens, Greece")])
+    assert annex.altered == 1
+    assert "Νίκος ?" in page_texts(annex.content)[0]
 
 
 def test_overlong_name_is_cut_with_an_ellipsis() -> None:
