@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from cli import main
-from settings import ROOT
-from tests.helpers import CAMPAIGN, cli_services, load_examples, reach_milestone
+from tests.helpers import CAMPAIGN, cli_runner, cli_services, load_examples, reach_milestone
 from tests.letters.test_signatories import add_signer
 from tests.letters.test_signing import PASSPHRASE, make_key_file
 
@@ -30,14 +29,12 @@ def env(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def run(env: dict[str, str], tmp_path: Path) -> Iterator[CliRunner]:
     """A runner for a database holding the example campaign at its first milestone."""
-    services = cli_services(env)
-    load_examples(services)
-    add_signer(services, "Anna Nowak", city="Kraków", country="PL")
-    reach_milestone(services)
-    services.close()
-    os.chdir(tmp_path)
-    yield CliRunner(env=env)
-    os.chdir(ROOT)
+    with closing(cli_services(env)) as services:
+        load_examples(services)
+        add_signer(services, "Anna Nowak", city="Kraków", country="PL")
+        reach_milestone(services)
+    with cli_runner(env, cwd=tmp_path) as runner:
+        yield runner
 
 
 def test_render_one_recipient_copies_its_pdf(run: CliRunner, tmp_path: Path) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pypdf
@@ -13,27 +13,25 @@ from click.testing import CliRunner, Result
 
 import bootstrap
 from cli import main
-from settings import ROOT
 from tests.delivery.steps import queued_batch
-from tests.helpers import CAMPAIGN, cli_services
+from tests.helpers import CAMPAIGN, cli_runner, cli_services
 from tests.responses.samples import dsn_bounce, person
 
 
 @pytest.fixture
 def installed(env: dict[str, str]) -> Iterator[bootstrap.Services]:
     """The example batch, approved and delivered, on the CLI's database."""
-    services = cli_services(env)
-    queued_batch(services)
-    services.worker().drain_sync()
-    yield services
-    services.close()
+    with closing(cli_services(env)) as services:
+        queued_batch(services)
+        services.worker().drain_sync()
+        yield services
 
 
 @pytest.fixture
 def run(env: dict[str, str], tmp_path: Path, installed: bootstrap.Services) -> Iterator[CliRunner]:
-    os.chdir(tmp_path)
-    yield CliRunner(env=env)
-    os.chdir(ROOT)
+    """A runner in tmp_path for that installation."""
+    with cli_runner(env, cwd=tmp_path) as runner:
+        yield runner
 
 
 def ok(run: CliRunner, *args: str) -> Result:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,43 +12,38 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from cli import main
-from settings import ROOT
+from tests.helpers import APPEAL, CAMPAIGN, EXAMPLES, cli_runner
 
-EXAMPLES = ROOT / "examples"
-CAMPAIGN = "derecognise-lukashenka"
 LITHUANIA = 4  # letter ids follow the addressee keys in alphabetical order
 
 
-def _installed(tmp_path: Path, *before_render: list[str]) -> CliRunner:
-    """A CLI on a fresh installation with batch 1 rendered (by 'campaigner') for review,
-    after the ``before_render`` commands."""
-    runner = CliRunner(
-        env={
-            "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
-            "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
-            "ADVOCACY_SMTP_URL": "",
-            "ADVOCACY_SECRET_KEY": "review-cli-secret",
-            "ADVOCACY_ACTOR": "campaigner",
-        }
-    )
+@pytest.fixture
+def env(env: dict[str, str]) -> dict[str, str]:
+    """The shared CLI installation, acting as 'campaigner' unless a command says otherwise."""
+    return {**env, "ADVOCACY_ACTOR": "campaigner"}
+
+
+def _install(runner: CliRunner, *before_render: list[str]) -> None:
+    """Through the CLI: a fresh installation with batch 1 rendered (by 'campaigner') for
+    review, after the ``before_render`` commands."""
     for step in (
         ["init"],
         ["recipients", "import", str(EXAMPLES / "addressees-demo.csv")],
-        ["campaign", "create", str(EXAMPLES / "appeal-derecognition.yaml")],
+        ["campaign", "create", str(APPEAL)],
         *before_render,
         ["signatures", "set", CAMPAIGN, "15240"],
         ["render", CAMPAIGN],
     ):
         result = runner.invoke(main, step)
         assert result.exit_code == 0, (step, result.output)
-    return runner
 
 
 @pytest.fixture
-def advocacy(tmp_path: Path) -> Iterator[CliRunner]:
-    os.chdir(tmp_path)
-    yield _installed(tmp_path)
-    os.chdir(ROOT)
+def advocacy(env: dict[str, str], tmp_path: Path) -> Iterator[CliRunner]:
+    """A runner in tmp_path for the installation with batch 1 rendered for review."""
+    with cli_runner(env, cwd=tmp_path) as runner:
+        _install(runner)
+        yield runner
 
 
 def _run(runner: CliRunner, *args: str, actor: str = "campaigner", **env: str) -> Result:
@@ -106,7 +100,7 @@ def test_show_writes_the_exact_pdf_and_prints_the_email(
 def test_show_after_a_fix_prints_the_diff(advocacy: CliRunner, tmp_path: Path) -> None:
     """Approve, change a demand in the appeal, re-render: `review show` prints the change."""
     assert _run(advocacy, "review", "approve", str(LITHUANIA), actor="anna").exit_code == 0
-    appeal = (EXAMPLES / "appeal-derecognition.yaml").read_text()
+    appeal = APPEAL.read_text()
     changed = tmp_path / "appeal.yaml"
     changed.write_text(appeal.replace("in free elections.", "in free and fair elections."))
     assert _run(advocacy, "campaign", "update", str(changed)).exit_code == 0
@@ -150,19 +144,16 @@ def test_approve_needs_ids_or_a_batch(advocacy: CliRunner) -> None:
     assert "give letter ids or --batch" in result.output
 
 
-def test_rerender_keeps_the_signatory_annex(tmp_path: Path) -> None:
+def test_rerender_keeps_the_signatory_annex(env: dict[str, str], tmp_path: Path) -> None:
     """A letter rendered again from the command line is finished like its batch: its PDF
     still ends with the annex of consenting signers (it once came back as a bare cover)."""
     signers = tmp_path / "signers.csv"
     signers.write_text(
         "name,email,city,country,public\nAlena Kavalenka,a@x.example,Vilnius,LT,yes\n"
     )
-    os.chdir(tmp_path)
-    try:
-        advocacy = _installed(tmp_path, ["signatures", "import", CAMPAIGN, str(signers)])
+    with cli_runner(env, cwd=tmp_path) as advocacy:
+        _install(advocacy, ["signatures", "import", CAMPAIGN, str(signers)])
         assert _run(advocacy, "review", "rerender", str(LITHUANIA)).exit_code == 0
-    finally:
-        os.chdir(ROOT)
     folder = tmp_path / "var" / "documents" / CAMPAIGN / "batch-1"
     first, second = (folder / f"mfa-lithuania.r{n}.pdf" for n in (1, 2))
     assert "Alena Kavalenka" in _text(first)

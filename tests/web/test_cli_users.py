@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,21 +9,15 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from settings import ROOT
+from tests.helpers import cli_runner
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Iterator[CliRunner]:
-    env = {
-        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'advocacy.db'}",
-        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
-        "ADVOCACY_SECRET_KEY": "cli-test-secret",
-    }
-    os.chdir(tmp_path)
-    runner = CliRunner(env=env)
-    assert runner.invoke(main, ["init"]).exit_code == 0
-    yield runner
-    os.chdir(ROOT)
+def run(env: dict[str, str], tmp_path: Path) -> Iterator[CliRunner]:
+    """A runner in tmp_path for an installation after `advocacy init`."""
+    with cli_runner(env, cwd=tmp_path) as runner:
+        assert runner.invoke(main, ["init"]).exit_code == 0
+        yield runner
 
 
 def test_add_user_reads_the_password_from_stdin(run: CliRunner) -> None:
