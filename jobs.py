@@ -8,15 +8,20 @@ its import committed and a message read twice is a duplicate.
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 
 import bootstrap
 from campaigns.milestones import fire_due_milestones
+from errors import AdvocacyError
 from responses.follow_up import chase_silent as chase_silent  # follow-ups (hourly), re-exported
 from responses.imap import fetch_unseen, parse_url
+from review.render_failures import record_failure
 from storage.tables import Batch, Campaign, Letter
 
 ACTOR = "scheduler"
+log = logging.getLogger("advocacy.jobs")
 
 
 def fire_milestones_of(campaign_id: int, services: bootstrap.Services | None = None) -> bool:
@@ -50,20 +55,27 @@ def check_milestones() -> int:
         s.close()
 
 
-def render_pending() -> int:
+def render_pending(services: bootstrap.Services | None = None) -> int:
     """Render the pending letters of every batch (a milestone that fired unattended), so they
-    wait for review; return how many letters were rendered."""
-    s = bootstrap.build()
+    wait for review; return how many letters were rendered. A batch that fails (a template
+    error, a glyph no font has) is recorded for the dashboard and the others still render."""
+    s = services or bootstrap.build()
     try:
         with s.db.unit_of_work(write=False) as uow:
             query = select(Letter.batch_id).where(Letter.status == "pending").distinct()
             batch_ids = sorted(uow.scalars(query.join(Batch, Batch.id == Letter.batch_id)))
         rendered = 0
         for batch_id in batch_ids:
-            rendered += s.render(batch_id, actor=ACTOR).rendered
+            try:
+                rendered += s.render(batch_id, actor=ACTOR).rendered
+            except AdvocacyError as exc:
+                log.error("batch %s could not be rendered: %s", batch_id, exc)
+                with s.db.unit_of_work() as uow:
+                    record_failure(uow, batch_id, str(exc), actor=ACTOR, clock=s.clock)
         return rendered
     finally:
-        s.close()
+        if services is None:
+            s.close()
 
 
 def drain_outbox() -> int:

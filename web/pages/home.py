@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
+from review.render_failures import failing_batches
 from web.accounts import authenticate, close_session, open_session
 from web.guard import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Staff, services_of, staff
 from web.queries import campaign_rows, delivery_states, overdue_answers, review_batches
@@ -124,6 +125,7 @@ def dashboard(request: Request, me: Annotated[Staff, Depends(staff("read"))]) ->
         )
         campaigns = campaign_rows(uow, clock=s.clock, overdue=late)
         batches = review_batches(uow)
+        failed = failing_batches(uow)
         states = delivery_states(uow)
     return pages_of(request).render(
         request,
@@ -131,6 +133,7 @@ def dashboard(request: Request, me: Annotated[Staff, Depends(staff("read"))]) ->
         me=me,
         campaigns=campaigns,
         batches=batches,
+        failed=failed,
         states=states,
         overdue=overdue,
         overdue_total=sum(late.values()),

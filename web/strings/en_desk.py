@@ -12,6 +12,10 @@ EN: dict[str, str] = {
     "dashboard.overdue": "Overdue answers",
     "dashboard.none": "none",
     "dashboard.batches": "Batches waiting for review",
+    "dashboard.failed": "Batches that could not be rendered",
+    "dashboard.failed_hint": "The scheduler tried to render these batches and stopped at the "
+    "error shown; their other letters wait. Fix the template or the registry entry it names, "
+    "then wait for the next pass or run 'advocacy render CAMPAIGN'.",
     "dashboard.no_batches": "Nothing waits for review.",
     "dashboard.deliveries": "Deliveries",
     "dashboard.to_outbox": "Open the outbox",
