@@ -53,12 +53,14 @@ def set_signatures(
     correction: str | None = None,
     source: str = "test",
     actor: str = "test",
+    campaign: str = CAMPAIGN,
 ) -> CountOutcome:
-    """Record ``value`` signatures for the example campaign in its own unit of work."""
+    """Record ``value`` signatures for ``campaign`` (the example's unless told) in its own
+    unit of work."""
     with s.db.unit_of_work() as uow:
         return set_count(
             uow,
-            CAMPAIGN,
+            campaign,
             value,
             as_of=None,
             source=source,

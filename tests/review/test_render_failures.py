@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 import bootstrap
 import jobs
 from campaigns.appeal import load_appeal
-from campaigns.signatures import set_count
 from campaigns.store import create_campaign
 from delivery.memory import MemoryTransport
 from review.render_failures import ACTION, failing_batches
 from settings import ROOT, Settings
 from storage.tables import AuditEntry, Letter
-from tests.helpers import APPEAL, load_examples, reach_milestone
+from tests.helpers import APPEAL, load_examples, reach_milestone, set_signatures
 from tests.web.steps import add_staff, log_in
 from timeutil import Clock
 from web.app import create_app
@@ -47,17 +46,8 @@ def two(settings: Settings, clock: Clock, tmp_path: Path) -> Iterator[bootstrap.
     with s.db.unit_of_work() as uow:
         appeal = load_appeal(APPEAL).model_copy(update={"key": BROKEN, "template": "broken"})
         create_campaign(uow, appeal, actor="test", clock=s.clock)
-        set_count(
-            uow,
-            BROKEN,
-            15_240,
-            as_of=None,
-            source="t",
-            identities=s.identities,
-            actor="t",
-            clock=s.clock,
-        )
-    reach_milestone(s)  # the broken campaign's batch comes first: #1
+    set_signatures(s, 15_240, campaign=BROKEN)  # the broken campaign's batch comes first
+    reach_milestone(s)
     try:
         yield s
     finally:
