@@ -3,6 +3,7 @@
 Rule: a print batch holds only approved bytes (``approved_content``, the same gate as the
 worker's), and a postal or manual delivery becomes ``sent`` only when staff say it went out
 (``mark_posted`` with the date and tracking number, ``mark_done`` with an optional receipt).
+A web-form task's text is read back from the approved bytes too (``delivery.form_text``).
 
 Postal rows: queued → printed (in a print batch; reprinting is allowed) → sent.
 Manual rows: queued → sent.
@@ -20,10 +21,12 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from delivery.form_text import form_text, words_of
 from delivery.integrity import approved_content
 from errors import Conflict, NotFound
+from review.texts import text_of
 from storage import audit
-from storage.tables import Addressee, Batch, Delivery, Letter
+from storage.tables import Addressee, Batch, BatchAnnex, Delivery, Document, Letter
 from timeutil import Clock
 
 MANIFEST = ("item", "delivery", "addressee", "name", "postal_address", "first_page", "pages")
@@ -157,12 +160,18 @@ class FormTask:
 
 
 def form_task(uow: Session, delivery_id: int, *, documents_dir: Path) -> FormTask:
-    """What staff paste into the addressee's web form: the approved letter's text, and where."""
+    """What staff paste into the addressee's web form, and where: the approved letter's text
+    as paragraphs, without the signatory annex or page numbers (``delivery.form_text``)."""
     delivery = uow.get(Delivery, delivery_id)
     if delivery is None or delivery.channel != "manual":
         raise NotFound(f"no manual delivery {delivery_id}")
-    reader = PdfReader(io.BytesIO(approved_content(uow, delivery, documents_dir)))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    content = approved_content(uow, delivery, documents_dir)
     letter = uow.get_one(Letter, delivery.letter_id)
+    annex = uow.scalar(select(BatchAnnex.pages).where(BatchAnnex.batch_id == letter.batch_id))
+    document = uow.get_one(Document, delivery.document_id)
+    reviewed = text_of(uow, letter.id, document.revision)
+    sections = reviewed.sections.values() if reviewed else []
+    words = words_of([line for lines in sections for line in lines])
+    text = form_text(content, annex_pages=annex or 0, words=words, language=letter.language)
     addressee = uow.get_one(Addressee, letter.addressee_id)
-    return FormTask(delivery.id, addressee.key, delivery.recipient, text.strip())
+    return FormTask(delivery.id, addressee.key, delivery.recipient, text)
