@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyphen  # type: ignore[import-untyped]  # WeasyPrint's hyphenation; no type hints
+import pyphen  # WeasyPrint's hyphenation dictionaries
 from pypdf import PageObject, PdfReader
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
