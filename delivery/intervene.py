@@ -16,7 +16,8 @@ from storage.tables import Batch, Delivery, Letter
 from timeutil import Clock
 
 RETRYABLE = frozenset({"retry_wait", "failed", "cancelled"})
-CANCELLABLE = frozenset({"queued", "retry_wait", "failed"})
+# A printed postal letter has not gone out until staff mark it posted: it can still be stopped.
+CANCELLABLE = frozenset({"queued", "retry_wait", "failed", "printed"})
 
 
 def _delivery(uow: Session, delivery_id: int) -> Delivery:
@@ -65,8 +66,8 @@ def cancel(
     delivery = _delivery(uow, delivery_id)
     if delivery.state not in CANCELLABLE:
         raise Conflict(
-            f"delivery {delivery_id} is {delivery.state}; only queued, waiting or "
-            "failed deliveries can be cancelled"
+            f"delivery {delivery_id} is {delivery.state}; only queued, waiting, failed or "
+            "printed (not yet posted) deliveries can be cancelled"
         )
     _audit(uow, delivery, "delivery.cancel", actor=actor, clock=clock, reason=reason)
     delivery.state, delivery.finished_at = "cancelled", clock.now()

@@ -70,7 +70,7 @@ def test_cancel_refuses_what_went_out(run: CliRunner, installed: bootstrap.Servi
     written = ids(installed, "written")[0]
     result = run.invoke(main, ["outbox", "cancel", str(written), "--reason", "late"])
     assert result.exit_code == 1
-    assert "only queued, waiting or failed" in result.output
+    assert "only queued, waiting, failed or printed" in result.output
     assert ids(installed, "cancelled") == []
 
 

@@ -13,7 +13,7 @@ from delivery.outbox import enqueue
 from review.queue import approve_batch
 from storage.tables import Addressee, ChannelCheck, Delivery
 from tests.web.steps import CAMPAIGN, log_in, rendered
-from tests.web.test_outbox_handwork import FORM, queued, row
+from tests.web.test_outbox_handwork import FORM, printed, queued, row
 
 
 def _failed_delivery(services: Services, transport: MemoryTransport) -> int:
@@ -141,6 +141,17 @@ def test_a_queued_postal_letter_is_cancelled_from_its_batch(
     page = client.post(f"/outbox/{letter}/cancel", data={"csrf": csrf}).text
     assert row(services, "postal").state == "cancelled"
     assert f"<td>{letter}</td>" not in _section(page, "postal")
+
+
+def test_a_printed_postal_letter_can_still_be_cancelled(
+    services: Services, client: TestClient
+) -> None:
+    """A printed letter has not gone out until it is marked posted: Cancel still stops it."""
+    csrf = printed(services, client, queued(services))
+    letter = row(services, "postal").id
+    assert f'action="/outbox/{letter}/cancel"' in _section(client.get("/outbox").text, "postal")
+    client.post(f"/outbox/{letter}/cancel", data={"csrf": csrf})
+    assert row(services, "postal").state == "cancelled"
 
 
 def test_a_web_form_task_is_cancelled_by_a_campaigner_only(
