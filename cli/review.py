@@ -42,7 +42,7 @@ def review_list(
     an older appeal version or quoting an overtaken count are flagged stale."""
     from campaigns.store import get_campaign
     from review import queue
-    from review.stale import stale_reasons
+    from review.stale import stale_marks
 
     s = services()
     table = Table("letter", "batch", "addressee", "lang", "rev", "pdf", "sha256", "stale")
@@ -50,10 +50,11 @@ def review_list(
     notes = []
     with s.db.unit_of_work(write=False) as uow:
         row = get_campaign(uow, campaign_key) if campaign_key else None
-        for item in queue.queue(uow, campaign=row, batch_id=batch_id, status=status):
-            reasons = stale_reasons(
-                uow, item.letter, after_signatures=s.settings.stale_after_signatures
-            )
+        items = queue.queue(uow, campaign=row, batch_id=batch_id, status=status)
+        after = s.settings.stale_after_signatures
+        marks = stale_marks(uow, [item.letter.id for item in items], after_signatures=after)
+        for item in items:
+            reasons = marks.get(item.letter.id, [])
             if only_stale and not reasons:
                 continue
             pdf = item.documents.get("pdf")
@@ -156,7 +157,7 @@ def review_approve(letter_ids: tuple[int, ...], batch_id: int | None, comment: s
     of each document is recorded, and a batch approval records the count and the sample.
     With ADVOCACY_FOUR_EYES=true the batch's creator cannot approve its letters."""
     from review import queue
-    from review.stale import stale_reasons
+    from review.stale import stale_marks
 
     s = services()
     if bool(letter_ids) == (batch_id is not None):
@@ -181,11 +182,8 @@ def review_approve(letter_ids: tuple[int, ...], batch_id: int | None, comment: s
                 comment=comment,
                 four_eyes=s.settings.four_eyes,
             )
-        stale = [
-            letter.id
-            for letter in approved
-            if stale_reasons(uow, letter, after_signatures=s.settings.stale_after_signatures)
-        ]
+        after = s.settings.stale_after_signatures
+        stale = sorted(stale_marks(uow, [letter.id for letter in approved], after_signatures=after))
     click.echo(f"approved {len(approved)} letter(s) as {s.actor}")
     if batch_id is not None:
         click.echo(f"sampled before approving: {', '.join(map(str, sampled)) or 'none'}")

@@ -7,12 +7,13 @@ existed fall back to their batch's version and count.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Iterable
+
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from campaigns.batches import latest_count
-from review.texts import text_of
-from storage.tables import Batch, Campaign, Document, Letter
+from storage.tables import Batch, Campaign, Document, Letter, ReviewText
 
 
 def current_revision(uow: Session, letter_id: int) -> int:
@@ -26,25 +27,69 @@ def current_revision(uow: Session, letter_id: int) -> int:
 
 
 def stale_reasons(uow: Session, letter: Letter, *, after_signatures: int) -> list[str]:
-    """Why the letter's current revision is stale; empty when it is not.
+    """Why the letter's current revision is stale; empty when it is not (see ``stale_marks``)."""
+    return stale_marks(uow, [letter.id], after_signatures=after_signatures).get(letter.id, [])
+
+
+def stale_marks(
+    uow: Session, letter_ids: Iterable[int], *, after_signatures: int
+) -> dict[int, list[str]]:
+    """The stale letters among ``letter_ids``, each with why, in one query for the letters
+    (and one for each campaign's newest count), however many there are.
 
     Stale when the appeal has a newer version than the one rendered, or when the newest
     signature snapshot exceeds the count the letter quotes by more than ``after_signatures``.
     """
-    batch = uow.get_one(Batch, letter.batch_id)
-    campaign = uow.get_one(Campaign, batch.campaign_id)
-    text = text_of(uow, letter.id, current_revision(uow, letter.id))
-    version = text.campaign_version if text else batch.campaign_version
-    quoted = text.signature_count if text else batch.signature_count
-    reasons = []
-    if version < campaign.version:
-        reasons.append(
-            f"rendered from appeal version {version}; the appeal is now version {campaign.version}"
+    ids = list(letter_ids)
+    if not ids:
+        return {}
+    current = (
+        select(Document.letter_id, func.max(Document.revision).label("revision"))
+        .where(Document.letter_id.in_(ids), Document.format == "pdf")
+        .group_by(Document.letter_id)
+        .subquery()
+    )
+    rendered_from = and_(
+        ReviewText.letter_id == Letter.id,
+        ReviewText.revision == func.coalesce(current.c.revision, 0),
+    )
+    rows = uow.execute(
+        select(
+            Letter.id,
+            Campaign.id,
+            Campaign.version,
+            func.coalesce(ReviewText.campaign_version, Batch.campaign_version),
+            func.coalesce(ReviewText.signature_count, Batch.signature_count),
         )
-    newest = latest_count(uow, campaign.id)
-    if newest is not None and newest.count - quoted > after_signatures:
+        .join(Batch, Batch.id == Letter.batch_id)
+        .join(Campaign, Campaign.id == Batch.campaign_id)
+        .outerjoin(current, current.c.letter_id == Letter.id)
+        .outerjoin(ReviewText, rendered_from)
+        .where(Letter.id.in_(ids))
+    ).all()
+    newest: dict[int, int | None] = {}
+    marks = {}
+    for letter_id, campaign_id, now_version, version, quoted in rows:
+        if campaign_id not in newest:
+            snapshot = latest_count(uow, campaign_id)
+            newest[campaign_id] = snapshot.count if snapshot else None
+        reasons = _reasons(version, quoted, now_version, newest[campaign_id], after_signatures)
+        if reasons:
+            marks[letter_id] = reasons
+    return marks
+
+
+def _reasons(
+    version: int, quoted: int, now_version: int, newest: int | None, after_signatures: int
+) -> list[str]:
+    reasons = []
+    if version < now_version:
         reasons.append(
-            f"quotes {quoted:,} signatures; the newest count is {newest.count:,} "
-            f"(+{newest.count - quoted:,}, more than {after_signatures:,})"
+            f"rendered from appeal version {version}; the appeal is now version {now_version}"
+        )
+    if newest is not None and newest - quoted > after_signatures:
+        reasons.append(
+            f"quotes {quoted:,} signatures; the newest count is {newest:,} "
+            f"(+{newest - quoted:,}, more than {after_signatures:,})"
         )
     return reasons

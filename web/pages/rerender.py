@@ -1,8 +1,9 @@
 """What the review desk says about how a letter came to be: who rendered its current revision
-and when, the last rejection, which letters are stale or rejected, and whether it may be
-rendered again from the browser.
+and when, the last rejection, which letters are rejected, and whether it may be rendered
+again from the browser.
 
-Rule: staleness is ``review.stale.stale_reasons``, the same rule as ``review list --stale``.
+Rule: staleness is ``review.stale`` (``stale_reasons``, ``stale_marks`` for a page of letters),
+the same rule as ``review list --stale``.
 Rendering again uses the current appeal but the batch's own count (a batch is one snapshot),
 so a stale letter is offered for it only when a render now would use other inputs than its
 current revision did; one stale only by a newer count would come back just as stale. A letter
@@ -14,14 +15,12 @@ and what was wrong with the revision before, without leaving the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from review.stale import stale_reasons
 from review.view import LetterView
 from storage.tables import (
     Addressee,
@@ -114,16 +113,6 @@ def provenance(uow: Session, view: LetterView) -> Provenance:
         in_outbox=in_outbox is not None,
         inputs_changed=_inputs_changed(uow, view),
     )
-
-
-def stale_marks(uow: Session, letter_ids: Iterable[int], *, after: int) -> dict[int, list[str]]:
-    """The stale letters among these, with why (a few queries per letter: one page at most)."""
-    marks = {}
-    for letter_id in letter_ids:
-        reasons = stale_reasons(uow, uow.get_one(Letter, letter_id), after_signatures=after)
-        if reasons:
-            marks[letter_id] = reasons
-    return marks
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from fastapi.responses import Response
 
 from errors import Conflict, TemplateError
 from review import queue
-from review.stale import current_revision
+from review.stale import current_revision, stale_marks
 from review.view import LetterView, letter_view, record_shown, verified_pdf
 from storage.tables import Letter
 from web.guard import Staff, services_of, staff
-from web.pages.rerender import provenance, rejected_letters, stale_marks
+from web.pages.rerender import provenance, rejected_letters
 from web.previews import MAX_PAGES, page_count, page_png
 from web.queries import review_batches, review_letters
 from web.rendering import PRIVATE, pages_of, see_other
@@ -59,7 +59,7 @@ def review_queue(
             else []
         )
         after = s.settings.stale_after_signatures
-        stale = stale_marks(uow, [row.letter_id for row in letters], after=after)
+        stale = stale_marks(uow, [row.letter_id for row in letters], after_signatures=after)
         rejected = rejected_letters(uow)
     return pages_of(request).render(
         request,
