@@ -21,6 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaigns.history import count_history
 from campaigns.store import get_campaign
 from errors import UnknownFormat
 from letters.pdf import TemplateFolderFetcher
@@ -29,7 +30,7 @@ from responses.charts import Timeline, rate_bars_svg, timeline_svg
 from responses.figures import LeagueRow, Rate, breakdown, league, rate, stances
 from responses.report import ReportRow, response_report
 from settings import Settings
-from storage.tables import Batch, Campaign, Response, SignatureCount
+from storage.tables import Batch, Campaign, Response
 from timeutil import Clock
 
 FORMATS = ("table", "csv", "json", "html", "pdf")
@@ -50,11 +51,7 @@ class ReportData:
 
 def timeline(uow: Session, campaign: Campaign, deliveries: list[datetime]) -> Timeline:
     """The timeline chart's data: signature counts, batches, ``deliveries``, answers."""
-    counts = uow.execute(
-        select(SignatureCount.as_of, SignatureCount.count)
-        .where(SignatureCount.campaign_id == campaign.id)
-        .order_by(SignatureCount.as_of)
-    ).all()
+    counts = count_history(uow, campaign.id)
     batches = uow.execute(
         select(Batch.created_at, Batch.reason).where(Batch.campaign_id == campaign.id)
     ).all()

@@ -22,11 +22,12 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from campaigns.goals import standing
+from campaigns.history import count_history
 from campaigns.signatures import CountOutcome, set_count
 from campaigns.store import get_campaign
 from delivery.outbox import CHANNELS, enqueue
 from errors import Conflict
-from storage.tables import Batch, SignatureCount
+from storage.tables import Batch
 from timeutil import as_utc
 from web.campaign_rows import addressee_page
 from web.charts import timeline
@@ -63,11 +64,7 @@ def _page(
     with s.db.unit_of_work(write=False) as uow:
         campaign = get_campaign(uow, key)
         stand = standing(uow, key, clock=s.clock)
-        counts = uow.execute(
-            select(SignatureCount.as_of, SignatureCount.count)
-            .where(SignatureCount.campaign_id == campaign.id)
-            .order_by(SignatureCount.id)
-        ).all()
+        counts = count_history(uow, campaign.id)
         batches = list(
             uow.scalars(select(Batch).where(Batch.campaign_id == campaign.id).order_by(Batch.id))
         )
@@ -90,7 +87,6 @@ def _page(
         campaign=campaign,
         standing=stand,
         chart=chart,
-        counts=counts[-10:],
         batches=batches,
         rows=addressees.rows,
         page=addressees.page,
