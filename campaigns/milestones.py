@@ -58,6 +58,18 @@ class MissedPolicy:
 FIRE_LATE = MissedPolicy()
 
 
+def past_dated(uow: Session, campaign: Campaign, now: datetime) -> list[Milestone]:
+    """Dated milestones of the campaign whose moment has passed and that have not been settled
+    (fired or recorded as missed): the next check settles them by ``MissedPolicy``."""
+    return [
+        state.milestone
+        for state in milestone_states(uow, campaign)
+        if state.fired is None
+        and state.milestone.due_at is not None
+        and state.milestone.due_at <= now
+    ]
+
+
 def _is_due(milestone: Milestone, count: int, now: datetime) -> bool:
     if milestone.signatures is not None:
         return count >= milestone.signatures

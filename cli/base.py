@@ -1,12 +1,15 @@
 """The ``advocacy`` root command, the shared console, and error handling for every command.
 
 Rule: commands parse arguments, call one service function per step through ``bootstrap``, and
-print; an ``AdvocacyError`` becomes a clear message and exit status 1, never a traceback.
+print; an ``AdvocacyError`` becomes a clear message and exit status 1, never a traceback. So
+does a database that is not set up (or older than the code: run ``advocacy init``) or that
+cannot be opened; any other failure is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -48,8 +51,40 @@ def handled(fn: F) -> F:
             # Plain text, never wrapped: FILE:LINE: field: problem must stay on one line.
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except Exception as exc:
+            message = database_problem(exc)
+            if message is None:
+                raise
+            click.echo(f"error: {message}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+_NO_SCHEMA = re.compile(r"no such (table|column)|(relation|column) .* does not exist", re.I)
+_NO_DATABASE = re.compile(
+    r"unable to open database|could not connect|connection refused|does not exist", re.I
+)
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """What to tell the user when ``exc`` is the database missing its schema or unreachable;
+    ``None`` for anything else. The URL is never printed (it may hold a password)."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if not isinstance(exc, OperationalError | ProgrammingError):
+        return None
+    said = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if _NO_SCHEMA.search(said):
+        return (
+            f"the database is not set up for this version ({said}); run 'advocacy init' "
+            "(creates or upgrades the schema, safe to run again)"
+        )
+    if _NO_DATABASE.search(said):
+        return f"cannot open the database of ADVOCACY_DATABASE_URL ({said})"
+    return None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

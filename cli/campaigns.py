@@ -6,11 +6,18 @@ Rule (``cli.lazy``): service modules are imported inside the commands, never at 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from cli.base import console, handled, main, services
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bootstrap import Services
+    from storage.tables import Campaign
 
 
 @main.group()
@@ -30,7 +37,8 @@ def campaign_create(file: Path) -> None:
     appeal = load_appeal(file)
     with s.db.unit_of_work() as uow:
         row, created = create_campaign(uow, appeal, actor=s.actor, clock=s.clock)
-    console.print(f"{'created' if created else 'unchanged'}: campaign {row.key} v{row.version}")
+        console.print(f"{'created' if created else 'unchanged'}: campaign {row.key} v{row.version}")
+        _warn_past_dated(uow, row, s)
 
 
 @campaign.command("update")
@@ -45,7 +53,20 @@ def campaign_update(file: Path) -> None:
     appeal = load_appeal(file)
     with s.db.unit_of_work() as uow:
         row = update_campaign(uow, appeal, actor=s.actor, clock=s.clock)
-    console.print(f"campaign {row.key} is at version {row.version}")
+        console.print(f"campaign {row.key} is at version {row.version}")
+        _warn_past_dated(uow, row, s)
+
+
+def _warn_past_dated(uow: Session, campaign: Campaign, s: Services) -> None:
+    """Say which dated milestones are already past, and what the next check will do."""
+    from campaigns.milestones import past_dated
+
+    late = "fires it late, whatever the count then"
+    if s.missed_policy.action == "report":
+        late = "records it as missed (ADVOCACY_MISSED_MILESTONES=report); it never fires"
+    for milestone in past_dated(uow, campaign, s.clock.now()):
+        when = f"{milestone.due_at:%Y-%m-%d %H:%M} UTC"
+        console.print(f"warning: milestone {milestone.key} was due {when}: the next check {late}")
 
 
 @campaign.command("targets")

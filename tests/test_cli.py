@@ -91,6 +91,24 @@ def test_unknown_campaign_is_a_clear_error(run: CliRunner) -> None:
     assert "Traceback" not in result.output
 
 
+def test_a_database_without_tables_asks_for_init(run: CliRunner) -> None:
+    """Any command on a database nobody ran `advocacy init` on says so, not a traceback."""
+    result = run.invoke(main, ["campaign", "create", str(EXAMPLES / "appeal-derecognition.yaml")])
+    assert result.exit_code == 1
+    assert "run 'advocacy init'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_create_warns_of_a_dated_milestone_already_past(run: CliRunner) -> None:
+    """The example's Foreign Affairs Council of 2021 is past: creating the campaign says that
+    the next check fires it late, whatever the count."""
+    assert run.invoke(main, ["init"]).exit_code == 0
+    result = run.invoke(main, ["campaign", "create", str(EXAMPLES / "appeal-derecognition.yaml")])
+    assert result.exit_code == 0
+    assert "warning: milestone before-fac-november was due 2021-11-13 08:00 UTC" in result.output
+    assert "goal-15000" not in result.output  # a count milestone is never "past"
+
+
 def test_step_by_step_path(run: CliRunner, tmp_path: Path) -> None:
     """The README's commands, one by one, end with letters written to the outbox."""
     steps = [
