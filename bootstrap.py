@@ -20,6 +20,7 @@ from delivery.maildir import MaildirTransport
 from delivery.pacing import DomainLimits
 from delivery.smtp import SmtpConfig, SmtpTransport
 from delivery.worker import Transport, Worker
+from errors import AdvocacyError
 from letters.annex import AnnexRenderer
 from letters.compose import ComposedLetter
 from letters.documents import Renderer
@@ -33,7 +34,7 @@ from responses.inbound import import_message
 from responses.tokens import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
-from storage.migrate import upgrade
+from storage.migrate import schema_problem, upgrade
 from timeutil import Clock, SystemClock
 
 
@@ -69,6 +70,13 @@ class Services:
 
     def migrate(self) -> None:
         upgrade(self.db.engine)
+
+    def require_current_schema(self) -> None:
+        """Refuse to run a long-lived service on a database ``advocacy init`` has not (or not
+        yet for this version) set up: every page and job would fail one by one."""
+        problem = schema_problem(self.db.engine)
+        if problem is not None:
+            raise AdvocacyError(problem)
 
     def worker(self) -> Worker:
         return Worker(

@@ -25,6 +25,7 @@ def run_scheduler() -> None:
     from storage.leadership import lead, lock_for
 
     s = services()
+    s.require_current_schema()
     stopping = threading.Event()
 
     def stop_on_signal(signum: int, _frame: FrameType | None) -> None:

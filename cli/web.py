@@ -32,6 +32,7 @@ def serve(host: str, port: int) -> None:
     from web.app import create_app
 
     s = services()
+    s.require_current_schema()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     stopping = threading.Event()
     threads = background.start(s, stopping) if s.settings.serve_jobs else []

@@ -43,3 +43,22 @@ def upgrade(engine: Engine) -> None:
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why the database cannot serve this code (no schema yet, or an older one), or ``None``
+    when it is at the newest revision. Long-running commands check this before they start."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(str(engine.url))).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current == heads:
+        return None
+    if not current:
+        return "the database has no schema yet; run 'advocacy init' first"
+    return (
+        f"the database schema is at {', '.join(sorted(current))} but this version needs "
+        f"{', '.join(sorted(heads))}; run 'advocacy init' to upgrade it (safe to run again)"
+    )

@@ -99,6 +99,17 @@ def test_a_database_without_tables_asks_for_init(run: CliRunner) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("command", [["serve", "--port", "9"], ["scheduler"]])
+def test_long_running_commands_refuse_a_database_without_schema(
+    run: CliRunner, command: list[str]
+) -> None:
+    """`serve` and `scheduler` stop at once on a database `init` never set up, instead of
+    serving pages and jobs that each fail."""
+    result = run.invoke(main, command)
+    assert result.exit_code == 1
+    assert "the database has no schema yet; run 'advocacy init' first" in result.output
+
+
 def test_create_warns_of_a_dated_milestone_already_past(run: CliRunner) -> None:
     """The example's Foreign Affairs Council of 2021 is past: creating the campaign says that
     the next check fires it late, whatever the count."""
