@@ -88,6 +88,19 @@ def test_queue_marks_stale_letters(services: Services, client: TestClient) -> No
     html = client.get(f"/review?batch={batch}").text
     assert html.count('class="state state-due"') == 8
     assert "8 letters on this page are stale" in html
+    assert "quotes 15,240 signatures; the newest count is 19,800" in html
+
+
+def test_approving_a_batch_of_stale_letters_asks_again(
+    services: Services, client: TestClient
+) -> None:
+    """The batch's Approve all asks the reviewer to confirm that stale letters go out."""
+    batch = rendered(services)
+    log_in(services, client, "reviewer")
+    assert "are stale" not in client.get(f"/review?batch={batch}").text
+    set_signatures(services, 19_800)
+    html = client.get(f"/review?batch={batch}").text
+    assert "8 of these letters are stale" in html  # the form's data-confirm question
 
 
 def test_queue_lists_rejected_letters_with_the_comment(

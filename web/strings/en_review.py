@@ -16,7 +16,9 @@ EN: dict[str, str] = {
     "review.bulk_confirm": "Approve all {n} letters of this batch?",
     "review.open": "Letter {id}",
     "review.stale_tag": "stale",
-    "review.stale_note": "{n} letters on this page are stale: open one to see why.",
+    "review.stale_note": "{n} letters on this page are stale:",
+    "review.bulk_confirm_stale": "{stale} of these letters are stale (an older appeal version or "
+    "an overtaken signature count). Approve all {n} letters of this batch anyway?",
     "review.rejected_heading": "Rejected letters",
     "review.rejected_hint": "Each waits for a fix (the registry entry or the appeal) and a "
     "new render: open the letter and render it again.",
