@@ -1,4 +1,4 @@
-"""One page of a campaign's addressees for its page: the report's rows, a page at a time.
+"""One page of a campaign's addressees (its page and the report page): the report's rows.
 
 Rule: the rows are ``responses.report.response_report`` with ``offset``/``limit`` and the number
 of addressees comes from ``responses.standing.status_counts``, exactly as the report page pages
@@ -26,11 +26,21 @@ class AddresseePage:
 
 
 def addressee_page(
-    uow: Session, campaign: Campaign, *, today: date, working_days: int, page: int, size: int
+    uow: Session,
+    campaign: Campaign,
+    *,
+    today: date,
+    working_days: int,
+    page: int,
+    size: int,
+    total: int | None = None,
 ) -> AddresseePage:
-    """Page ``page`` (clamped) of the addressees the campaign wrote to, by addressee key."""
-    counts = status_counts(uow, today=today, working_days=working_days, campaign_id=campaign.id)
-    pages = max(-(-sum(counts.values()) // size), 1)
+    """Page ``page`` (clamped) of the addressees the campaign wrote to, by addressee key;
+    ``total`` (how many were written to) when the caller has counted them already."""
+    if total is None:
+        counts = status_counts(uow, today=today, working_days=working_days, campaign_id=campaign.id)
+        total = sum(counts.values())
+    pages = max(-(-total // size), 1)
     page = min(max(page, 1), pages)
     rows = response_report(
         uow,

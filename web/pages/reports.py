@@ -25,6 +25,7 @@ from responses.publish import build_report, render_report
 from responses.report import ReportRow, response_report
 from responses.summary import summary
 from storage.tables import Campaign
+from web.campaign_rows import addressee_page
 from web.guard import Staff, services_of, staff
 from web.rendering import PRIVATE, pages_of
 
@@ -113,15 +114,14 @@ def report(
     with s.db.unit_of_work(write=False) as uow:
         campaign = get_campaign(uow, key)
         totals = summary(uow, campaign, today=today, working_days=due)
-        pages = max(-(-totals.written_to // PAGE_SIZE), 1)
-        page = min(max(page, 1), pages)
-        rows = response_report(
+        shown = addressee_page(
             uow,
             campaign,
             today=today,
             working_days=due,
-            offset=(page - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
+            page=page,
+            size=PAGE_SIZE,
+            total=totals.written_to,
         )
     tally = {status: totals.tally.get(status, 0) for status in STATUSES}
     charts = {
@@ -134,12 +134,12 @@ def report(
         "report.html.j2",
         me=me,
         campaign=campaign,
-        rows=rows,
+        rows=shown.rows,
         totals=totals,
         tally=tally,
         widest=max(tally.values(), default=0) or 1,
         charts=charts,
-        page=page,
-        pages=pages,
+        page=shown.page,
+        pages=shown.pages,
         answer_due_days=due,
     )
