@@ -6,8 +6,9 @@ EN: dict[str, str] = {
     "outbox.failed": "Failed",
     "outbox.retrying": "Waiting to retry",
     "outbox.waiting": "Queued and sending",
-    "outbox.email_intro": "Email the worker sends. Letters by post and web-form tasks are "
-    "carried by hand: they are listed below, each with its own actions.",
+    "outbox.tally": "Every delivery by state, all channels",
+    "outbox.email_intro": "The three lists below are the email the worker sends. Letters by post "
+    "and web-form tasks are carried by hand: they follow, each with its own actions.",
     "outbox.none": "None.",
     "outbox.retry": "Retry now",
     "outbox.cancel": "Cancel",
