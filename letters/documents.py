@@ -10,6 +10,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -23,8 +24,10 @@ class RenderedDocument:
     media_type: str
     extension: str
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        """Hashed once (a letter PDF with its annex is megabytes, and storing, auditing and
+        approving each ask); a worker process hashes before sending, so the value travels."""
         return hashlib.sha256(self.content).hexdigest()
 
 

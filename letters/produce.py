@@ -127,6 +127,9 @@ def _start(renderers: Mapping[str, Renderer], annex: bytes | None, signer: Signe
 
 
 def _render(letter: ComposedLetter) -> Documents:
-    return render_letter(
+    documents = render_letter(
         _WORKER["renderers"], letter, annex=_WORKER["annex"], signer=_WORKER["signer"]
     )
+    for document in documents.values():
+        _ = document.sha256  # hashed here, on a worker's core, not in the storing process
+    return documents
