@@ -1,0 +1,139 @@
+"""The whole render path a campaigner waits for: ``advocacy render`` of a 1,000-letter batch.
+
+Rule: unlike ``bench_letters`` (PDFs only, bytes returned), this is ``Services.render`` as the
+CLI and the scheduler call it: compose from the database, PDF with the batch's 150,000-name
+annex attached, DOCX, and an email carrying the PDF, every document hashed, written to disk and
+recorded, on one worker process per core. The annex itself is typeset beforehand (untimed;
+``bench_annex`` times it). Half the addressees get their letter in Russian.
+
+Baseline: the same path on one process (``workers=1``), measured on 100 letters of a second,
+identical campaign in the same run. Prints ``BENCH render_batch_1000 <letters/s> letters/s
+ratio=<vs one process>``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from bench import Report, _number
+from bench.bench_annex import NAMES, synthetic_signers
+from bench.world import ACTOR, EXAMPLES, services_in
+from bootstrap import Services
+from campaigns.appeal import load_appeal
+from campaigns.signatures import set_count
+from campaigns.store import create_campaign
+from letters.signatories import batch_annex
+from recipients import registry
+from storage.tables import Batch, Signer
+
+LETTERS = 1_000
+BASELINE = 100
+COUNTRIES = ["LT", "LV", "PL", "UA", "DE", "GB", "FR", "SE"]
+
+
+def _registry(path: Path, count: int, tag: str) -> None:
+    with path.open("w", newline="") as out:
+        rows = csv.writer(out)
+        rows.writerow(["key", "name", "category", "country", "languages", "email", "tags"])
+        for i in range(count):
+            rows.writerow(
+                [
+                    f"{tag}-{i:04d}",
+                    f"Ministry of Foreign Affairs no. {i}",
+                    "foreign-ministry",
+                    COUNTRIES[i % 8],
+                    "ru" if i % 2 else "en",
+                    f"desk{i}@{tag}-{i}.example",
+                    tag,
+                ]
+            )
+
+
+def _batch(s: Services, workdir: Path, key: str, count: int) -> int:
+    """A campaign writing to ``count`` new addressees, its milestone fired and its 150,000
+    consenting signers stored; the batch id, its annex already rendered."""
+    path = workdir / f"{key}.csv"
+    _registry(path, count, key)
+    appeal = load_appeal(EXAMPLES / "appeal-derecognition.yaml")
+    targets = appeal.targets.model_copy(update={"keys": [], "tags": [key]})
+    appeal = appeal.model_copy(update={"key": key, "targets": targets})
+    with s.db.unit_of_work() as uow:
+        records = registry.read_file(path)
+        registry.import_records(
+            uow, records, source_name=path.name, update=False, actor=ACTOR, clock=s.clock
+        )
+        create_campaign(uow, appeal, actor=ACTOR, clock=s.clock)
+    with s.db.unit_of_work() as uow:
+        outcome = set_count(
+            uow,
+            key,
+            15_240,
+            as_of=None,
+            source=ACTOR,
+            identities=s.identities,
+            actor=ACTOR,
+            clock=s.clock,
+        )
+        assert outcome.batch is not None
+        batch = uow.get_one(Batch, outcome.batch.id)
+        start = batch.signatures_as_of - timedelta(days=30)
+        signers = synthetic_signers(NAMES)
+        uow.execute(
+            insert(Signer),
+            [
+                {
+                    "campaign_id": batch.campaign_id,
+                    "email_key": f"{i:064x}",
+                    "name": name,
+                    "city": city,
+                    "country": country,
+                    "signed_at": start + timedelta(seconds=i),
+                    "public": True,
+                    "source": ACTOR,
+                }
+                for i, (name, city, country) in enumerate(signers)
+            ],
+        )
+        batch_id = batch.id
+    assert s.finishing.annexes is not None
+    batch_annex(
+        s.db,
+        batch_id,
+        annexes=s.finishing.annexes,
+        documents_dir=s.settings.documents_dir,
+        actor=ACTOR,
+        clock=s.clock,
+    )
+    return batch_id
+
+
+def run(report: Report) -> None:
+    s = services_in(report.workdir)
+    try:
+        batch = _batch(s, report.workdir, "batch-bench", LETTERS)
+        single = _batch(s, report.workdir, "batch-baseline", BASELINE)
+        report.note(f"{LETTERS} + {BASELINE} addressees and 2 × {NAMES} signers stored (untimed)")
+        began = time.perf_counter()
+        one = s.render(single, actor=ACTOR, finishing=replace(s.finishing, workers=1))
+        baseline = one.rendered / (time.perf_counter() - began)
+        began = time.perf_counter()
+        made = s.render(batch, actor=ACTOR)
+        seconds = time.perf_counter() - began
+    finally:
+        s.close()
+    stored = sum(f.stat().st_size for f in s.settings.documents_dir.rglob("*") if f.is_file())
+    rate = made.rendered / seconds
+    report.note(
+        f"{made.rendered} letters (PDF + DOCX + email each) in {seconds:.1f} s on "
+        f"{s.finishing.workers} workers; {stored / 1e9:.1f} GB written in all; load average "
+        f"{os.getloadavg()[0]:.1f}. One process: {baseline:.2f} letters/s ({BASELINE} letters)"
+    )
+    line = f"BENCH render_batch_1000 {_number(rate)} letters/s ratio={rate / baseline:.2f}"
+    print(line, file=report.out, flush=True)
