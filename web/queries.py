@@ -168,12 +168,6 @@ def review_letters(uow: Session, batch_id: int, *, offset: int, limit: int) -> l
     ]
 
 
-def delivery_states(uow: Session) -> dict[str, int]:
-    """How many outbox rows are in each state."""
-    query = select(Delivery.state, func.count(Delivery.id)).group_by(Delivery.state)
-    return {key: n for key, n in uow.execute(query).all()}  # noqa: C416 (Rows, not pairs)
-
-
 @dataclass(frozen=True)
 class Overdue:
     campaign_id: int
@@ -216,46 +210,9 @@ def overdue_answers(
     return counts, [Overdue(cid, key, name, when) for cid, key, name, when in rows if when]
 
 
-def outbox_rows(
-    uow: Session, states: tuple[str, ...], *, limit: int
-) -> list[tuple[Delivery, str, str]]:
-    """Email deliveries (the channel the worker sends) in these states with campaign key and
-    addressee name, most urgent first. Postal and web-form rows wait for staff, not the
-    worker: ``hand_rows`` lists them."""
-    query = (
-        select(Delivery, Campaign.key, Addressee.name)
-        .join(Letter, Letter.id == Delivery.letter_id)
-        .join(Batch, Batch.id == Letter.batch_id)
-        .join(Campaign, Campaign.id == Batch.campaign_id)
-        .join(Addressee, Addressee.id == Letter.addressee_id)
-        .where(Delivery.channel == "email", Delivery.state.in_(states))
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-    )
-    return [(d, key, name) for d, key, name in uow.execute(query)]
-
-
 def choices(uow: Session) -> tuple[list[str], list[Any]]:
     """What the forms that name a campaign and an addressee offer: every campaign key, and
     every addressee's (key, name), each sorted by key."""
     campaigns = list(uow.scalars(select(Campaign.key).order_by(Campaign.key)))
     addressees = list(uow.execute(select(Addressee.key, Addressee.name).order_by(Addressee.key)))
     return campaigns, addressees
-
-
-def hand_rows(
-    uow: Session, channel: str, states: tuple[str, ...], *, limit: int
-) -> list[tuple[Delivery, int, str, str, str]]:
-    """Deliveries staff carry by hand (``postal``, ``manual``) in these states, with batch id,
-    campaign key, addressee key and name; by batch, then in the print batch's order."""
-    query = (
-        select(Delivery, Batch.id, Campaign.key, Addressee.key, Addressee.name)
-        .join(Letter, Letter.id == Delivery.letter_id)
-        .join(Batch, Batch.id == Letter.batch_id)
-        .join(Campaign, Campaign.id == Batch.campaign_id)
-        .join(Addressee, Addressee.id == Letter.addressee_id)
-        .where(Delivery.channel == channel, Delivery.state.in_(states))
-        .order_by(Batch.id, Addressee.country, Addressee.key)
-        .limit(limit)
-    )
-    return [(d, b, c, key, name) for d, b, c, key, name in uow.execute(query)]

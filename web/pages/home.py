@@ -17,7 +17,8 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from review.render_failures import failing_batches
 from web.accounts import authenticate, close_session, open_session
 from web.guard import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Staff, services_of, staff
-from web.queries import campaign_rows, delivery_states, overdue_answers, review_batches
+from web.outbox_queries import delivery_states
+from web.queries import campaign_rows, overdue_answers, review_batches
 from web.ratelimit import LoginLimiter
 from web.rendering import pages_of, see_other
 

@@ -22,7 +22,7 @@ from delivery.checks import channel_checks
 from delivery.intervene import cancel, retry_now
 from settings import Settings
 from web.guard import Staff, services_of, staff
-from web.queries import delivery_states, hand_rows, outbox_rows
+from web.outbox_queries import delivery_states, hand_rows, outbox_rows
 from web.rendering import pages_of, see_other
 
 router = APIRouter()
