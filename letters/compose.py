@@ -10,6 +10,7 @@ import base64
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 import qrcode
 from markdown_it import MarkdownIt
@@ -21,6 +22,51 @@ from storage.tables import Addressee
 
 # html=False: any HTML typed into an appeal body is shown as text, never interpreted.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False})
+
+
+@cache
+def plain_paragraphs(markdown: str) -> tuple[str, ...]:
+    """The Markdown body as plain-text paragraphs, for the text email and the DOCX: a
+    paragraph's source line breaks become spaces, emphasis marks go, a link keeps its address
+    in brackets, a list item starts with "- " or its number."""
+    paragraphs: list[str] = []
+    lists: list[list[int]] = []  # per open list: [next number] (ordered) or [] (bullets)
+    prefix = ""
+    for token in _MARKDOWN.parse(markdown):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            start = token.attrGet("start")
+            lists.append([int(start) if start else 1] if token.type[0] == "o" else [])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open" and lists:
+            numbered = lists[-1]
+            prefix = f"{numbered[0]}. " if numbered else "- "
+            if numbered:
+                numbered[0] += 1
+        elif token.type == "inline":
+            paragraphs.append(prefix + _inline_text(token.children or []))
+            prefix = ""
+    return tuple(paragraphs)
+
+
+def _inline_text(children: list[Any]) -> str:
+    parts: list[str] = []
+    link: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "link_open":
+            link.append(str(child.attrGet("href") or ""))
+        elif child.type == "link_close" and link:
+            href = link.pop()
+            parts.append(f" ({href})" if href else "")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n"))
 
 
 @dataclass(frozen=True)
@@ -47,6 +93,10 @@ class ComposedText:
     @property
     def body_html(self) -> Markup:
         return Markup(_MARKDOWN.render(self.body_markdown))  # noqa: S704 - html disabled above
+
+    @property
+    def body_paragraphs(self) -> tuple[str, ...]:
+        return plain_paragraphs(self.body_markdown)
 
 
 @dataclass(frozen=True)
@@ -84,6 +134,10 @@ class ComposedLetter:
     @property
     def body_html(self) -> Markup:
         return Markup(_MARKDOWN.render(self.body_markdown))  # noqa: S704 - html disabled above
+
+    @property
+    def body_paragraphs(self) -> tuple[str, ...]:
+        return plain_paragraphs(self.body_markdown)
 
     @property
     def qr_data_uri(self) -> str:

@@ -17,23 +17,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from markdown_it import MarkdownIt
 
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _paragraphs(markdown: str) -> list[str]:
-    """Plain text of each paragraph of the Markdown body (Word styles carry the formatting)."""
-    texts, tokens = [], _MARKDOWN.parse(markdown)
-    for token in tokens:
-        if token.type == "inline":
-            texts.append(" ".join(token.content.split()))
-    return texts
 
 
 def _page_number_field(paragraph: Any) -> None:
@@ -113,7 +102,7 @@ def _letter(document: Any, letter: ComposedLetter, styles: dict[str, str]) -> No
     document.add_paragraph(letter.salutation)
     if letter.reminder:
         document.add_paragraph(letter.reminder)
-    for text in _paragraphs(letter.body_markdown):
+    for text in letter.body_paragraphs:
         document.add_paragraph(text)
     document.add_paragraph().add_run(letter.labels["demands"]).bold = True
     for demand in letter.demands:
@@ -126,7 +115,7 @@ def _letter(document: Any, letter: ComposedLetter, styles: dict[str, str]) -> No
         document.add_paragraph(t.salutation)
         if t.reminder:
             document.add_paragraph(t.reminder)
-        for text in _paragraphs(t.body_markdown):
+        for text in t.body_paragraphs:
             document.add_paragraph(text)
         document.add_paragraph().add_run(t.labels["demands"]).bold = True
         # Numbered by hand: a second "List Number" list would go on from the first one's 3.

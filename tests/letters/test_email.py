@@ -122,6 +122,18 @@ def test_text_part_is_plain_not_html_escaped() -> None:
     assert 'Lukashenka\'s regime & its "elections".' in text
 
 
+def test_text_part_has_whole_paragraphs_without_markdown() -> None:
+    """The body's source line breaks and Markdown marks do not reach the text/plain part: one
+    line per paragraph (mail clients wrap), a link keeps its address, list items their mark."""
+    body = "We write\nto **you** about [the petition](https://petition.example/p).\n\n- one\n- two"
+    message = _parse(render_letter(RENDERERS, letter(appeal=with_body(body)))["email"].content)
+    text = _part(message, "plain")
+    assert (
+        "We write to you about the petition (https://petition.example/p).\n\n- one\n\n- two" in text
+    )
+    assert "**" not in text
+
+
 def test_html_part_escapes_body_markup() -> None:
     """Raw HTML in the body is shown, not executed, in the text/html alternative."""
     appeal = with_body("<script>alert(1)</script>")
