@@ -127,7 +127,7 @@ def test_text_part_has_whole_paragraphs_without_markdown() -> None:
     line per paragraph (mail clients wrap), a link keeps its address, list items their mark."""
     body = "We write\nto **you** about [the petition](https://petition.example/p).\n\n- one\n- two"
     message = _parse(render_letter(RENDERERS, letter(appeal=with_body(body)))["email"].content)
-    text = _part(message, "plain")
+    text = _part(message, "plain").replace("\r\n", "\n")
     assert (
         "We write to you about the petition (https://petition.example/p).\n\n- one\n\n- two" in text
     )
