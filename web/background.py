@@ -32,6 +32,8 @@ def worker_loop(services: bootstrap.Services, stopping: threading.Event, poll: f
             # The database or the mail server is away: the rows keep their state and leases,
             # so the next pass picks them up; log and keep serving.
             log.exception("delivery pass failed; trying again in %s s", poll)
+        except Exception:  # a bug must not silently end delivery while the pages keep serving
+            log.exception("delivery pass failed unexpectedly; trying again in %s s", poll)
         stopping.wait(poll)
 
 
