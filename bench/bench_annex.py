@@ -99,6 +99,24 @@ def synthetic_signers(count: int, *, seed: int = 2021) -> list[tuple[str, str | 
     ]
 
 
+def signer_rows(campaign_id: int, start: datetime) -> list[dict[str, object]]:
+    """``NAMES`` consenting synthetic signers of the campaign, one a second from ``start``, as
+    rows for one bulk insert."""
+    return [
+        {
+            "campaign_id": campaign_id,
+            "email_key": f"{i:064x}",
+            "name": name,
+            "city": city,
+            "country": country,
+            "signed_at": start + timedelta(seconds=i),
+            "public": True,
+            "source": ACTOR,
+        }
+        for i, (name, city, country) in enumerate(synthetic_signers(NAMES))
+    ]
+
+
 def _insert_signers(workdir: Path) -> int:
     services = services_in(workdir)
     try:
@@ -106,20 +124,7 @@ def _insert_signers(workdir: Path) -> int:
         with services.db.unit_of_work() as uow:
             batch = uow.get_one(Batch, batch_id)
             start = batch.signatures_as_of - timedelta(days=30)
-            rows = [
-                {
-                    "campaign_id": batch.campaign_id,
-                    "email_key": f"{i:064x}",
-                    "name": name,
-                    "city": city,
-                    "country": country,
-                    "signed_at": start + timedelta(seconds=i),
-                    "public": True,
-                    "source": ACTOR,
-                }
-                for i, (name, city, country) in enumerate(synthetic_signers(NAMES))
-            ]
-            uow.execute(insert(Signer), rows)
+            uow.execute(insert(Signer), signer_rows(batch.campaign_id, start))
         return batch_id
     finally:
         services.close()

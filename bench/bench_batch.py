@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bench import Report, _number
-from bench.bench_annex import NAMES, synthetic_signers
+from bench.bench_annex import NAMES, signer_rows
 from bench.world import ACTOR, EXAMPLES, services_in
 from bootstrap import Services
 from campaigns.appeal import load_appeal
@@ -84,23 +84,7 @@ def _batch(s: Services, workdir: Path, key: str, count: int) -> int:
         assert outcome.batch is not None
         batch = uow.get_one(Batch, outcome.batch.id)
         start = batch.signatures_as_of - timedelta(days=30)
-        signers = synthetic_signers(NAMES)
-        uow.execute(
-            insert(Signer),
-            [
-                {
-                    "campaign_id": batch.campaign_id,
-                    "email_key": f"{i:064x}",
-                    "name": name,
-                    "city": city,
-                    "country": country,
-                    "signed_at": start + timedelta(seconds=i),
-                    "public": True,
-                    "source": ACTOR,
-                }
-                for i, (name, city, country) in enumerate(signers)
-            ],
-        )
+        uow.execute(insert(Signer), signer_rows(batch.campaign_id, start))
         batch_id = batch.id
     assert s.finishing.annexes is not None
     batch_annex(
