@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from delivery.outbox import due_condition
@@ -41,19 +42,23 @@ class OutboxRow:
     last_error: str
 
 
-def outbox_rows(
-    uow: Session, *, state: str | None = None, campaign_key: str | None = None, limit: int = 500
-) -> list[OutboxRow]:
-    """Outbox rows, oldest first, optionally only one state and/or one campaign."""
-    query = (
-        select(Delivery, Campaign.key, Addressee.key)
+def with_context(*columns: Any) -> Select[Any]:
+    """``select(*columns)`` over deliveries joined to their letter, batch, campaign and
+    addressee: what every outbox list shows beside a delivery."""
+    return (
+        select(*columns)
         .join(Letter, Delivery.letter_id == Letter.id)
         .join(Batch, Letter.batch_id == Batch.id)
         .join(Campaign, Batch.campaign_id == Campaign.id)
         .join(Addressee, Letter.addressee_id == Addressee.id)
-        .order_by(Delivery.id)
-        .limit(limit)
     )
+
+
+def outbox_rows(
+    uow: Session, *, state: str | None = None, campaign_key: str | None = None, limit: int = 500
+) -> list[OutboxRow]:
+    """Outbox rows, oldest first, optionally only one state and/or one campaign."""
+    query = with_context(Delivery, Campaign.key, Addressee.key).order_by(Delivery.id).limit(limit)
     if state is not None:
         query = query.where(Delivery.state == state)
     if campaign_key is not None:

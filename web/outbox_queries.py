@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.tables import Addressee, Batch, Campaign, Delivery, Letter
+from delivery.queries import with_context
+from storage.tables import Addressee, Batch, Campaign, Delivery
 
 
 def delivery_states(uow: Session) -> dict[str, int]:
@@ -25,11 +26,7 @@ def outbox_rows(
     addressee name, most urgent first. Postal and web-form rows wait for staff, not the
     worker: ``hand_rows`` lists them."""
     query = (
-        select(Delivery, Campaign.key, Addressee.name)
-        .join(Letter, Letter.id == Delivery.letter_id)
-        .join(Batch, Batch.id == Letter.batch_id)
-        .join(Campaign, Campaign.id == Batch.campaign_id)
-        .join(Addressee, Addressee.id == Letter.addressee_id)
+        with_context(Delivery, Campaign.key, Addressee.name)
         .where(Delivery.channel == "email", Delivery.state.in_(states))
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
@@ -43,11 +40,7 @@ def hand_rows(
     """Deliveries staff carry by hand (``postal``, ``manual``) in these states, with batch id,
     campaign key, addressee key and name; by batch, then in the print batch's order."""
     query = (
-        select(Delivery, Batch.id, Campaign.key, Addressee.key, Addressee.name)
-        .join(Letter, Letter.id == Delivery.letter_id)
-        .join(Batch, Batch.id == Letter.batch_id)
-        .join(Campaign, Campaign.id == Batch.campaign_id)
-        .join(Addressee, Addressee.id == Letter.addressee_id)
+        with_context(Delivery, Batch.id, Campaign.key, Addressee.key, Addressee.name)
         .where(Delivery.channel == channel, Delivery.state.in_(states))
         .order_by(Batch.id, Addressee.country, Addressee.key)
         .limit(limit)
