@@ -199,6 +199,14 @@ def _document(
     )
 
 
+def in_outbox(uow: Session, letter_id: int) -> bool:
+    """Whether the letter has a delivery: it then keeps the bytes it was queued with and is
+    never rendered again."""
+    return (
+        uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter_id).limit(1)) is not None
+    )
+
+
 def rerender_letter(
     db: Database,
     letter_id: int,
@@ -220,7 +228,7 @@ def rerender_letter(
         letter = uow.get(Letter, letter_id)
         if letter is None:
             raise NotFound(f"no letter {letter_id}")
-        if uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter_id).limit(1)):
+        if in_outbox(uow, letter_id):
             raise Conflict(f"letter {letter_id} is already in the outbox; it cannot be re-rendered")
         audit.record(
             uow,

@@ -21,13 +21,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from letters.service import in_outbox
 from review.view import LetterView
 from storage.tables import (
     Addressee,
     Approval,
     AuditEntry,
     Campaign,
-    Delivery,
     Document,
     Letter,
 )
@@ -105,12 +105,11 @@ def provenance(uow: Session, view: LetterView) -> Provenance:
         .limit(1)
     )
     pdf = view.documents.get("pdf")
-    in_outbox = uow.scalar(select(Delivery.id).where(Delivery.letter_id == letter_id).limit(1))
     return Provenance(
         rendered_by=rendered_by or "",
         rendered_at=pdf.document.created_at if pdf else None,
         rejection=_rejection(uow, letter_id),
-        in_outbox=in_outbox is not None,
+        in_outbox=in_outbox(uow, letter_id),
         inputs_changed=_inputs_changed(uow, view),
     )
 
