@@ -150,3 +150,8 @@ class Settings(BaseSettings):
     def documents_dir(self) -> Path:
         """Where rendered PDFs and emails are kept, one folder per campaign and batch."""
         return self.data_dir / "documents"
+
+    @property
+    def print_dir(self) -> Path:
+        """Where a batch's postal letters are merged for printing, with their manifest."""
+        return self.data_dir / "print"

@@ -95,7 +95,7 @@ def outbox_print(batch_id: int) -> None:
             uow,
             batch_id,
             documents_dir=s.settings.documents_dir,
-            out_dir=s.settings.data_dir / "print",
+            out_dir=s.settings.print_dir,
             actor=s.actor,
             clock=s.clock,
         )

@@ -57,6 +57,11 @@ def _postal_rows(uow: Session, batch_id: int) -> list[tuple[Delivery, Addressee]
     return [(d, a) for d, a in rows]
 
 
+def print_file(out_dir: Path, batch_id: int, suffix: str) -> Path:
+    """The batch's merged letters (``pdf``) or manifest (``csv``) in ``out_dir``."""
+    return out_dir / f"batch-{batch_id}-post.{suffix}"
+
+
 def print_batch(
     uow: Session, batch_id: int, *, documents_dir: Path, out_dir: Path, actor: str, clock: Clock
 ) -> PrintBatch:
@@ -83,7 +88,7 @@ def print_batch(
         )
         delivery.state = "printed"
     out_dir.mkdir(parents=True, exist_ok=True)
-    pdf, csv_path = out_dir / f"batch-{batch_id}-post.pdf", out_dir / f"batch-{batch_id}-post.csv"
+    pdf, csv_path = print_file(out_dir, batch_id, "pdf"), print_file(out_dir, batch_id, "csv")
     with pdf.open("wb") as handle:
         writer.write(handle)
     csv_path.write_text(table.getvalue(), encoding="utf-8")

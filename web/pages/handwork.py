@@ -44,7 +44,7 @@ def print_postal(
                 uow,
                 batch_id,
                 documents_dir=s.settings.documents_dir,
-                out_dir=print_file(s.settings, batch_id, "pdf").parent,
+                out_dir=s.settings.print_dir,
                 actor=me.user.email,
                 clock=s.clock,
             )

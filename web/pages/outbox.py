@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from delivery.checks import channel_checks
 from delivery.intervene import cancel, retry_now
+from delivery.postal import print_file as postal_file
 from settings import Settings
 from web.guard import Staff, services_of, staff
 from web.outbox_queries import delivery_states, hand_rows, outbox_rows
@@ -37,8 +38,8 @@ DOWNLOADS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 
 def print_file(settings: Settings, batch_id: int, suffix: str) -> Path:
     """Where ``delivery.postal.print_batch`` writes the batch's merged PDF or CSV manifest
-    when called as ``advocacy outbox print`` does (under the data directory's ``print``)."""
-    return settings.data_dir / "print" / f"batch-{batch_id}-post.{suffix}"
+    when called as ``advocacy outbox print`` does (in ``settings.print_dir``)."""
+    return postal_file(settings.print_dir, batch_id, suffix)
 
 
 @dataclass(frozen=True)
