@@ -36,6 +36,12 @@ LABELS: dict[str, dict[str, str]] = {
         "reminder": "On {date} we wrote to you about “{heading}”. As we have not yet received "
         "an answer, we are writing again: the appeal follows unchanged, with the number of "
         "signatures as it stands today. We would be grateful for your reply.",
+        # Progress letters (a later milestone's letter to an addressee that already has one).
+        "progress.subject": "Update: {subject}",
+        "progress": "On {date} we sent you our appeal “{heading}”. Since then {increase} more "
+        "people have signed it, {total} in all as of {today}. The appeal follows, with the "
+        "signatures as they stand today.",
+        "progress.local": "Signatories in {country}: {local}.",
     },
     "ru": {
         "demands": "Поэтому мы просим вас:",
@@ -58,6 +64,11 @@ LABELS: dict[str, dict[str, str]] = {
         "reminder": "{date} мы направили вам обращение «{heading}». Ответа мы пока не "
         "получили, поэтому пишем повторно: текст обращения приводится ниже без изменений, "
         "число подписей — на сегодняшний день. Будем признательны за ваш ответ.",
+        "progress.subject": "Новые подписи: {subject}",
+        "progress": "{date} мы направили вам обращение «{heading}». С тех пор его подписали "
+        "ещё {increase} человек, всего {total} на {today}. Ниже приводится текст обращения "
+        "с числом подписей на сегодняшний день.",
+        "progress.local": "Подписавшие из страны «{country}»: {local}.",
     },
 }
 

@@ -25,6 +25,10 @@ class Addressee(Base):
     official_name: Mapped[str] = mapped_column(String(300), default="")
     person: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
+    # The office addressed (``high-representative``, ``foreign-secretary``, ``co-chairs`` …): the
+    # salutation comes from it. ``person``/``title`` are its holder, held since ``holder_since``.
+    office: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    holder_since: Mapped[date | None] = mapped_column(Date, default=None)
     category: Mapped[str] = mapped_column(String(40))
     country: Mapped[str] = mapped_column(String(2), default="")
     languages: Mapped[str] = mapped_column(String(100), default="en")
