@@ -38,6 +38,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("skipped, by reason")
         for reason, count in reasons.most_common():
             terminalreporter.write_line(f"{count:5d}  {reason.removeprefix('Skipped: ')}")
+
+
 POSTGRES_URL = os.environ.get("ADVOCACY_TEST_POSTGRES_URL", "")
 
 
