@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,6 +20,7 @@ import safecsv
 from errors import InputError, Problem
 from located import load_records, validate
 from recipients.export import export, stored_fields
+from recipients.failing import CHANNEL_OF, settle_checks
 from recipients.record import CONTACTS, FIELDS, REQUIRED, AddresseeRecord
 from storage import audit
 from storage.tables import Addressee
@@ -141,7 +141,7 @@ def import_records(
             )
             problems.append(Problem(source_name, line, "key", message))
         else:
-            _update(uow, row, record, changes, source_name=source_name, actor=actor, now=now)
+            _update(uow, row, record, changes, source_name=source_name, actor=actor, clock=clock)
             report.updated.append(record.key)
             report.changes[record.key] = changes
     if problems:
@@ -169,9 +169,11 @@ def _update(
     *,
     source_name: str,
     actor: str,
-    now: datetime,
+    clock: Clock,
 ) -> None:
-    """Change one stored addressee's fields and audit each before and after."""
+    """Change one stored addressee's fields and audit each before and after; a changed
+    contact's open channel checks (a bounce, a form gone) are cleared: it has been fixed."""
+    now = clock.now()
     values = record.model_dump()
     for name in changes:
         # A field the record does not give is a contact's provenance being cleared.
@@ -187,6 +189,8 @@ def _update(
         source=source_name,
         changes=changes,
     )
+    fixed = [c for c in CHANNEL_OF if c in changes]
+    settle_checks(uow, row.key, fixed, actor=actor, clock=clock, reason=f"changed ({source_name})")
 
 
 def list_addressees(
