@@ -171,10 +171,9 @@ def unconfirmed_deliveries(uow: Session, campaign_id: int, keys: Collection[str]
     for channel, row in uow.execute(query).all():
         contact = CONTACT_OF.get(channel)
         if contact and getattr(row, f"{contact}_verified_on") is None:
-            value = " / ".join(getattr(row, contact).split("\n"))
+            source = getattr(row, f"{contact}_source") or "no source given"
             warnings.append(
-                f"{row.key}: {contact} {value!r} is unconfirmed; check it at its source "
-                f"({getattr(row, f'{contact}_source') or 'no source given'}), then "
-                f"{verify_hint(row.key)}"
+                f"{row.key}: {contact} unconfirmed (source: {source}); "
+                f"once checked there: {verify_hint(row.key)}"
             )
     return warnings
