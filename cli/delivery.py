@@ -39,6 +39,7 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
     for key in report.no_channel:
         console.print(
             f"  {key}: [yellow]no contact channel[/yellow] (email, post, web form); not delivered"
+            f" (add one: advocacy recipients set {key} email=…)"
         )
     for flagged in report.flagged:
         console.print(

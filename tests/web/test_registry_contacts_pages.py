@@ -83,3 +83,17 @@ def test_review_page_names_unconfirmed_contacts(services: Services, client: Test
     log_in(services, client, "reviewer")
     page = client.get("/review/letters/1").text
     assert "goes to a contact nobody has confirmed" in page
+
+
+def test_import_dry_run_lists_each_changed_field(services: Services, client: TestClient) -> None:
+    """A key,email update file checked in the browser lists the email's old and new value."""
+    load_examples(services)
+    csrf = log_in(services, client, "campaigner")
+    old = addressee(services).email
+    page = client.post(
+        "/registry",
+        data={"csrf": csrf, "dry_run": "on", "update": "on"},
+        files={"file": ("u.csv", f"key,email\n{KEY},new@urm.example\n".encode(), "text/csv")},
+    ).text
+    assert f"email: <del>{old}</del> → <ins>new@urm.example</ins>" in page
+    assert addressee(services).email == old
