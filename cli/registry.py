@@ -23,19 +23,25 @@ BUNDLED = Path(__file__).resolve().parent.parent / "recipients" / "data"
 
 @main.group()
 def recipients() -> None:
-    """The addressee registry: import, list, export, groups, history."""
+    """The addressee registry: import, list, export, set, verify, flag, history, groups."""
 
 
 @recipients.command("import")
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @click.option("--bundled", is_flag=True, help="Import the shipped registry and its groups.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
-@click.option("--update", is_flag=True, help="Change existing addressees (history is kept).")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Change existing addressees: only the columns the file has (history is kept).",
+)
 @handled
 def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: bool) -> None:
     """Import addressees from a CSV (comma or semicolon), YAML or JSON file, all or nothing.
 
     Any invalid row rejects the whole file; every problem is listed as FILE:LINE: field: problem.
+    A file of `key` plus any columns updates just those fields (with --update); an empty cell
+    clears a field, an absent column keeps it. Changes are printed field by field.
     """
     from recipients import registry, selection
 

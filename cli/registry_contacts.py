@@ -30,7 +30,7 @@ def _assignments(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--dry-run", is_flag=True, help="Show the changes field by field; write nothing.")
 @handled
 def recipients_set(key: str, assignments: tuple[str, ...], dry_run: bool) -> None:
-    """Change fields of one addressee, e.g. `set mfa-japan email=… email_source=…`.
+    """Change the named fields of one addressee: `set mfa-japan email=… email_source=…`
 
     Only the named fields change (an empty value clears one); a changed contact drops the old
     one's source and confirmation unless given. Validated and audited like an import.
