@@ -99,7 +99,7 @@ def verify(
         actor=actor,
         action="addressee.verify",
         subject=f"addressee:{key}",
-        source=f"confirmed by {by}",
+        source=f"confirmed by {by}" + (f": {note}" if note else ""),
         by=by,
         note=note,
         contacts={c: getattr(row, c) for c in wanted},
