@@ -214,6 +214,13 @@ def review_rerender(letter_ids: tuple[int, ...]) -> None:
     fix); each gets a new revision that needs approving again. `review show` then shows
     what changed since the last approved version."""
     s = services()
+    failed = []
     for letter_id in letter_ids:
         summary = s.rerender(letter_id)
-        click.echo(f"letter {letter_id}: {summary.rendered} re-rendered, awaiting review")
+        failed += summary.failed
+        if summary.rendered:
+            click.echo(f"letter {letter_id}: {summary.rendered} re-rendered, awaiting review")
+    for failure in failed:
+        click.echo(f"{failure} (still pending)", err=True)
+    if failed:
+        raise SystemExit(1)

@@ -112,6 +112,7 @@ class ComposedLetter:
     addressee_key: str
     addressee_name: str
     addressee_lines: tuple[str, ...]
+    addressee_official: str
     recipient_email: str
     salutation: str
     body_markdown: str
@@ -220,6 +221,7 @@ def compose(
         addressee_key=addressee.key,
         addressee_name=addressee.name,
         addressee_lines=addressee_lines(addressee),
+        addressee_official=addressee.official_name,
         recipient_email=addressee.email,
         salutation=main.salutation,
         body_markdown=main.body_markdown,

@@ -46,6 +46,9 @@ class Letter(Base):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     reply_token: Mapped[str] = mapped_column(String(120), unique=True)
     rendered_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Why the last render of this letter failed ("" when it did not): the letter stays pending,
+    # the rest of its batch renders (letters.service), and staff see the reason in review.
+    render_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Document(Base):

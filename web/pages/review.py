@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from errors import Conflict, TemplateError
 from review import queue
+from review.render_failures import failed_letters
 from review.stale import current_revision, stale_marks
 from review.view import LetterView, letter_view, record_shown, verified_pdf
 from storage.tables import Letter
@@ -61,6 +62,7 @@ def review_queue(
         after = s.settings.stale_after_signatures
         stale = stale_marks(uow, [row.letter_id for row in letters], after_signatures=after)
         rejected = rejected_letters(uow)
+        failed = failed_letters(uow)
     return pages_of(request).render(
         request,
         "review.html.j2",
@@ -70,6 +72,7 @@ def review_queue(
         letters=letters,
         stale=stale,
         rejected=rejected,
+        failed=failed,
         page=page,
         pages=-(-chosen.waiting // PAGE_SIZE) if chosen else 0,
     )

@@ -20,6 +20,12 @@ EN: dict[str, str] = {
     "review.bulk_confirm_stale": "{stale} of these letters are stale (an older appeal version or "
     "an overtaken signature count). Approve all {n} letters of this batch anyway?",
     "review.rejected_heading": "Rejected letters",
+    "review.failed_heading": "Letters that could not be rendered",
+    "review.failed_hint": "Each stays pending until the cause is fixed (the registry entry, "
+    "the appeal or the template); then render it again. The other letters of its batch "
+    "rendered.",
+    "review.col_reason": "Why",
+    "letter.render_failed": "The last render of this letter failed:",
     "review.rejected_hint": "Each waits for a fix (the registry entry or the appeal) and a "
     "new render: open the letter and render it again.",
     "review.rejected_by": "{who}, {when}",
