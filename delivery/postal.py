@@ -172,7 +172,12 @@ def form_task(uow: Session, delivery_id: int, *, documents_dir: Path) -> FormTas
         raise NotFound(f"no manual delivery {delivery_id}")
     content = approved_content(uow, delivery, documents_dir)
     letter = uow.get_one(Letter, delivery.letter_id)
-    annex = uow.scalar(select(BatchAnnex.pages).where(BatchAnnex.batch_id == letter.batch_id))
+    annex = uow.scalar(
+        select(BatchAnnex.pages)
+        .where(BatchAnnex.batch_id == letter.batch_id)
+        .order_by((BatchAnnex.language == letter.language).desc())  # the letter's own first
+        .limit(1)
+    )
     document = uow.get_one(Document, delivery.document_id)
     reviewed = text_of(uow, letter.id, document.revision)
     sections = reviewed.sections.values() if reviewed else []

@@ -2,8 +2,8 @@
 
 Durable steps, and what a crash between them leaves:
 1. read the pending letters (one short read transaction);
-2. render the batch's signatory annex once, if it has none yet (file, then its row: a crash
-   between them leaves an orphan file the next render overwrites);
+2. render the batch's signatory annex once per language of its letters, if it has none yet
+   (file, then its row: a crash between them leaves an orphan file the next render overwrites);
 3. render each letter's PDF (cover + annex, signed last), DOCX and email in memory (slow; no
    transaction open; on several processes for a big batch);
 4. write the files atomically (temp file + rename) — a crash here leaves at most orphan files,
@@ -124,20 +124,24 @@ def render_batch(
     campaign, letters, failed = _compose_pending(db, batch_id, identities, letter_ids)
     for failure in failed:
         record_failure(db, campaign.id, failure, actor=actor, clock=clock)
-    annex = None
-    if letters and finishing.annexes is not None:
-        annex = batch_annex(
-            db,
-            batch_id,
-            annexes=finishing.annexes,
-            documents_dir=documents_dir,
-            actor=actor,
-            clock=clock,
-        )
+    annexes = {}
+    if finishing.annexes is not None:
+        for language in sorted({letter.language for letter in letters}):
+            annex = batch_annex(
+                db,
+                batch_id,
+                annexes=finishing.annexes,
+                documents_dir=documents_dir,
+                actor=actor,
+                clock=clock,
+                language=language,
+            )
+            if annex is not None:
+                annexes[language] = annex
     written: list[Path] = []
     stored = 0
     made = render_many(
-        renderers, letters, annex=annex, signer=finishing.signer, workers=finishing.workers
+        renderers, letters, annex=annexes, signer=finishing.signer, workers=finishing.workers
     )
     # closing(): if storing fails, the worker pool (if any) is shut down now, not at GC.
     with closing(made):

@@ -104,8 +104,12 @@ class BatchAnnex(Base):
     the batch is its cover followed by these pages."""
 
     __tablename__ = "batch_annexes"
+    # One annex per language of the batch's letters: its heading, intro and country names are
+    # in the letter's language (a letter is never mixed).
+    __table_args__ = (UniqueConstraint("batch_id", "language"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+    language: Mapped[str] = mapped_column(String(16), default="", server_default="")
     path: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]

@@ -82,7 +82,7 @@ def test_verify_reports_a_rendered_letter_intact_and_valid(run: CliRunner, tmp_p
 def test_verify_an_unsigned_pdf_says_not_signed(run: CliRunner, tmp_path: Path) -> None:
     """A PDF without a signature (the batch's annex) is reported as 'not signed', status 1."""
     run.invoke(main, ["render", CAMPAIGN, "--recipient", "uk-fcdo"])
-    annex = next((tmp_path / "var").rglob("annex.pdf"))
+    annex = next((tmp_path / "var").rglob("annex-en.pdf"))
     result = run.invoke(main, ["verify", str(annex)])
     assert result.exit_code == 1
     assert "not signed" in result.output
