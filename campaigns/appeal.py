@@ -25,9 +25,8 @@ from pydantic import (
 
 from campaigns.moments import Relative, Zone, resolve
 from errors import InputError, Problem
-from letters.wording import is_language_tag
 from located import load_document, validate
-from recipients.record import Line80, Line200, Line300, language_codes
+from recipients.record import Line80, Line200, Line300, is_language_tag
 from recipients.selection import Selection
 
 # BCP 47 as letters use it: a language, then optionally a script and a region (be-Latn, pt-BR).
@@ -117,7 +116,7 @@ TRIGGERS = ("signatures", "at", "before", "after")
 
 
 def _known_language(code: str) -> str:
-    if not is_language_tag(code) or code.split("-")[0] not in language_codes():
+    if not is_language_tag(code):
         raise ValueError(f"{code!r} is not a language tag (ISO 639-1, optionally -Script/-RG)")
     return code
 

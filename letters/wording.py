@@ -12,7 +12,6 @@ office, then from its category; they are never guessed from a name. Languages ar
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -187,11 +186,3 @@ def long_date(value: date, language: str) -> str:
 def number(value: int, language: str) -> str:
     """'13,154' / '13 154'"""
     return str(format_decimal(value, locale=_babel(language)[0])).translate(_SPACES)
-
-
-_WORD_KEY = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
-
-
-def is_language_tag(tag: str) -> bool:
-    """A BCP 47 tag of the shape we use: language, optional script, optional region."""
-    return _WORD_KEY.match(tag) is not None
