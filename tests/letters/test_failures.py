@@ -36,7 +36,8 @@ def test_a_broken_letter_fails_alone_and_the_others_render(services: Services) -
     summary = render(services, batch)
     (failure,) = summary.failed
     assert failure.addressee_key == BROKEN
-    assert "address line" in failure.reason and "U+6771" in failure.reason
+    assert "address line" in failure.reason
+    assert "U+6771" in failure.reason
     with services.db.unit_of_work(write=False) as uow:
         letters = uow.scalars(select(Letter).where(Letter.batch_id == batch)).all()
     assert summary.rendered == len(letters) - 1
@@ -52,7 +53,8 @@ def test_the_failure_is_audited_once_and_listed_for_review(services: Services) -
         entries = uow.scalars(select(AuditEntry).where(AuditEntry.action == ACTION)).all()
         (listed,) = failed_letters(uow)
     assert len(entries) == 1
-    assert listed.addressee_key == BROKEN and "U+6771" in listed.reason
+    assert listed.addressee_key == BROKEN
+    assert "U+6771" in listed.reason
 
 
 def test_after_the_fix_the_letter_renders_and_its_reason_is_cleared(services: Services) -> None:

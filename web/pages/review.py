@@ -63,6 +63,7 @@ def review_queue(
         stale = stale_marks(uow, [row.letter_id for row in letters], after_signatures=after)
         rejected = rejected_letters(uow)
         failed = failed_letters(uow)
+        findings = queue.batch_findings(uow, chosen.id) if chosen else []
     return pages_of(request).render(
         request,
         "review.html.j2",
@@ -73,6 +74,7 @@ def review_queue(
         stale=stale,
         rejected=rejected,
         failed=failed,
+        findings=findings,
         page=page,
         pages=-(-chosen.waiting // PAGE_SIZE) if chosen else 0,
     )
@@ -206,6 +208,7 @@ def approve_batch(
     batch_id: int,
     me: Annotated[Staff, Depends(staff("review"))],
     comment: Annotated[str, Form(max_length=2000)] = "",
+    despite_findings: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     s = services_of(request)
     with s.db.unit_of_work() as uow:
@@ -216,5 +219,6 @@ def approve_batch(
             clock=s.clock,
             comment=comment,
             four_eyes=s.settings.four_eyes,
+            despite_findings=despite_findings == "yes",  # the form's second confirmation
         )
     return see_other("/review", notice="batch_approved", n=len(approved))

@@ -25,6 +25,9 @@ EN: dict[str, str] = {
     "the appeal or the template); then render it again. The other letters of its batch "
     "rendered.",
     "review.col_reason": "Why",
+    "review.findings_note": "The campaign check has {n} finding(s) for this batch's campaign "
+    "(advocacy campaign check):",
+    "review.despite_findings": "I have read the findings and approve the batch despite them",
     "letter.render_failed": "The last render of this letter failed:",
     "review.rejected_hint": "Each waits for a fix (the registry entry or the appeal) and a "
     "new render: open the letter and render it again.",
