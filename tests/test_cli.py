@@ -61,7 +61,7 @@ def test_demo_twice_duplicates_nothing(env: dict[str, str], tmp_path: Path) -> N
     second = subprocess.run(command, env=full_env, cwd=tmp_path, capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
     assert len(list(outbox.iterdir())) == 7
-    assert len(sorted((tmp_path / "var" / "documents").rglob("*.pdf"))) == 9
+    assert len(sorted((tmp_path / "var" / "documents").rglob("*.pdf"))) == 10
     assert "reply from uk-fcdo: duplicate" in second.stdout
 
 
