@@ -73,6 +73,7 @@ def render(
         if summary.rendered:
             folder = s.settings.documents_dir / campaign_key / f"batch-{bid}"
             console.print(f"batch {bid}: rendered {summary.rendered} letter(s) into {folder}")
+        _warn_undrawable(s, bid)
     if failed:
         _report_failures(failed)
     if not ids:
@@ -82,6 +83,19 @@ def render(
         console.print(f"nothing to render: no pending letters{to} (see advocacy review list)")
     if failed:
         raise SystemExit(1)
+
+
+def _warn_undrawable(s: Services, batch_id: int) -> None:
+    from letters.signatories import undrawable_signers
+
+    with s.db.unit_of_work(write=False) as uow:
+        refs = undrawable_signers(uow, batch_id)
+    if refs:
+        click.echo(
+            f"warning: batch {batch_id}: the annex shows '?' for characters no bundled font "
+            f"has in {len(refs)} signer(s): {', '.join(refs[:20])}{' …' if len(refs) > 20 else ''}",
+            err=True,
+        )
 
 
 def _report_failures(failed: list[RenderFailure]) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -55,6 +56,7 @@ class _FastDeflate:
 
 pydyf.zlib = _FastDeflate
 _LOGGER = logging.getLogger("weasyprint")
+_FONT_URL = re.compile(r"""url\(\s*["']?([^"')]+\.(?:ttf|otf))["']?\s*\)""", re.IGNORECASE)
 _OPTIONS = {**weasyprint.DEFAULT_OPTIONS, "pdf_variant": "pdf/a-3u", "uncompressed_pdf": False}
 
 
@@ -119,7 +121,10 @@ def _template_set(folder: Path) -> _TemplateSet:
         raise TemplateError(f"{folder}/letter.css: {exc}") from None
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in {".ttf", ".otf"})
     bundled = frozenset(hashlib.sha256(path.read_bytes()).hexdigest() for path in files)
-    drawable = frozenset(code for path in files for code in TTFont(path).getBestCmap())
+    # Only the fonts letter.css declares draw a letter (the annex has fonts of its own).
+    declared = set(_FONT_URL.findall((folder / "letter.css").read_text(encoding="utf-8")))
+    used = [path for path in files if path.relative_to(folder).as_posix() in declared]
+    drawable = frozenset(code for path in used for code in TTFont(path).getBestCmap())
     return _TemplateSet(folder, fetcher, fonts, stylesheet, bundled, drawable)
 
 

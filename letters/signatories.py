@@ -26,7 +26,7 @@ from letters.attach import ParsedAnnex
 from letters.documents import write_atomically
 from storage import audit
 from storage.db import Database
-from storage.tables import Batch, BatchAnnex, Campaign, Signer
+from storage.tables import AuditEntry, Batch, BatchAnnex, Campaign, Signer
 from timeutil import Clock
 
 
@@ -39,7 +39,7 @@ def public_signers(
 ) -> list[AnnexEntry]:
     """The annex's entries, in order of signing: consented, not purged, signed by ``as_of``."""
     rows = uow.execute(
-        select(Signer.name, Signer.city, Signer.country)
+        select(Signer.id, Signer.name, Signer.city, Signer.country)
         .where(
             Signer.campaign_id == campaign_id,
             Signer.public.is_(True),
@@ -56,8 +56,9 @@ def public_signers(
             ", ".join(
                 p for p in (city, wording.country_name(country, locale) if country else "") if p
             ),
+            f"signer {signer_id}",
         )
-        for name, city, country in rows
+        for signer_id, name, city, country in rows
     ]
 
 
@@ -134,6 +135,7 @@ def batch_annex(
             sha256=document.sha256,
             names=document.names,
             altered=document.altered,
+            undrawable=list(document.undrawable),
             language=language,
         )
     return ParsedAnnex(document.content)
@@ -147,3 +149,14 @@ def _load(documents_dir: Path, stored: BatchAnnex) -> ParsedAnnex:
             f"(sha256 {stored.sha256[:12]}…); letters of batch {stored.batch_id} will not use it"
         )
     return ParsedAnnex(content)
+
+
+def undrawable_signers(uow: Session, batch_id: int) -> list[str]:
+    """Signers whose name (or place) no bundled font can draw, by the batch's annex renders:
+    "signer 1234" each, printed with "?" in the annex; shown before approval."""
+    entries = uow.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "annex.render", AuditEntry.subject == f"batch:{batch_id}"
+        )
+    )
+    return sorted({ref for entry in entries for ref in entry.details.get("undrawable", [])})

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from errors import Conflict, TemplateError
+from letters.signatories import undrawable_signers
 from review import queue
 from review.render_failures import failed_letters
 from review.stale import current_revision, stale_marks
@@ -64,6 +65,7 @@ def review_queue(
         rejected = rejected_letters(uow)
         failed = failed_letters(uow)
         findings = queue.batch_findings(uow, chosen.id) if chosen else []
+        undrawable = undrawable_signers(uow, chosen.id) if chosen else []
     return pages_of(request).render(
         request,
         "review.html.j2",
@@ -75,6 +77,7 @@ def review_queue(
         rejected=rejected,
         failed=failed,
         findings=findings,
+        undrawable=undrawable,
         page=page,
         pages=-(-chosen.waiting // PAGE_SIZE) if chosen else 0,
     )

@@ -25,6 +25,8 @@ EN: dict[str, str] = {
     "the appeal or the template); then render it again. The other letters of its batch "
     "rendered.",
     "review.col_reason": "Why",
+    "review.undrawable_note": "The signatory annex shows “?” for characters no bundled font "
+    "has, in the names of {n} signer(s):",
     "review.findings_note": "The campaign check has {n} finding(s) for this batch's campaign "
     "(advocacy campaign check):",
     "review.despite_findings": "I have read the findings and approve the batch despite them",
