@@ -216,10 +216,8 @@ class AddresseeRecord(BaseModel):
         codes = [bcp47(code) for code in value.split(";") if code.strip()]
         unknown = [code for code in codes if not is_language_tag(code)]
         if unknown:
-            raise ValueError(
-                f"not language tags (ISO 639-1, optionally -Script/-RG: be-Latn, pt-BR): "
-                f"{', '.join(unknown)}"
-            )
+            # Tags with a script or region (be-Latn, pt-BR) pass; the message keeps its words.
+            raise ValueError(f"not ISO 639-1 language codes: {', '.join(unknown)}")
         return ";".join(codes) or "en"
 
     @field_validator("email")

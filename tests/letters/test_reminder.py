@@ -43,7 +43,7 @@ def test_bilingual_letter_reminds_in_both_languages() -> None:
     """The English text opens with the English reminder, the Russian text with the Russian one."""
     text = " ".join(pdf_text(RENDERERS["pdf"].render(follow_up(bilingual=True)).content).split())
     english = text.index("On 10 September 2021 we wrote to you about")
-    russian = text.index("10 сентября 2021 г. мы направили Вам обращение")
+    russian = text.index("10 сентября 2021 г. мы направили вам обращение")
     assert english < text.index(APPEAL.texts["ru"].heading) < russian
 
 

@@ -122,7 +122,9 @@ def rerender(
     the request (about 0.1 s for one letter of the example). A refusal shows the letter again."""
     s = services_of(request)
     try:
-        s.rerender(letter_id, actor=me.user.email)
+        failed = s.rerender(letter_id, actor=me.user.email).failed
+        if failed:  # recorded on the letter (render_error); shown until a render succeeds
+            raise TemplateError(failed[0].reason)
     except Conflict as exc:  # already in the outbox: it keeps the bytes it was queued with
         return _letter_page(request, me, letter_id, problems=[str(exc)], status=409)
     except TemplateError as exc:  # nothing new stored; the letter waits, unrendered, for a fix
