@@ -247,19 +247,20 @@ class Appeal(_Strict):
         return self.language_choice(preferred, key=key)[0]
 
     def language_choice(self, preferred: list[str], *, key: str = "") -> tuple[str, str]:
-        """``language_for`` and why, in words, for ``campaign targets``."""
+        """``language_for`` and why, for ``campaign targets``: "registry #2 (el: no text)" (the
+        addressee's second language), "pinned #1" (``languages_for``) or "default (…)"."""
         pinned = self.languages_for.get(key)
         if pinned is not None:
             preferred = [pinned] if isinstance(pinned, str) else list(pinned)
-        where = "pinned by the appeal" if pinned is not None else "the addressee's"
+        where = "pinned" if pinned is not None else "registry"
         usable = self.layout.languages if self.layout.style == "bilingual" else self.texts
         for position, code in enumerate(preferred):
             if code in usable:
                 skipped = f" ({', '.join(preferred[:position])}: no text)" if position else ""
-                return code, f"{where} language no. {position + 1}{skipped}"
+                return code, f"{where} #{position + 1}{skipped}"
         fallback = self.layout.languages[0] if self.layout.style == "bilingual" else None
         chosen = fallback or self.default_language
-        return chosen, f"no text in {', '.join(preferred) or 'any language'}: the default"
+        return chosen, f"default (no text in {', '.join(preferred) or 'any language'})"
 
 
 def load_appeal(path: Path) -> Appeal:

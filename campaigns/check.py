@@ -69,7 +69,7 @@ def _addressee_findings(appeal: Appeal, addressee: Addressee) -> list[Finding]:
     found = []
     languages = addressee.languages.split(";")
     language, why = appeal.language_choice(languages, key=addressee.key)
-    if "the default" in why:
+    if why.startswith("default"):
         found.append(Finding(subject, f"no text in {', '.join(languages)}; gets {language}"))
     if not (addressee.email or addressee.postal_address or addressee.web_form):
         found.append(Finding(subject, "no channel: no email, postal address or web form"))
