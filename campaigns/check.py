@@ -8,7 +8,8 @@ recorded in the audit. What is looked for:
   the appeal (sender, co-signers, petition URL — and so the QR code);
 - a targeted addressee with no text in any of its languages (it would get the default one);
 - a targeted addressee without a channel (no email, postal address or web form);
-- an addressee with an office named for a person (``title``) but no holder recorded.
+- an addressee with an office (``office`` or ``title``) but no holder recorded, or an office
+  key the wording does not know (its letter would fall back to "Dear Sir or Madam,").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from campaigns.appeal import Appeal
+from letters.wording import OFFICES
 from recipients.selection import resolve
 from storage.tables import Addressee
 
@@ -73,8 +75,13 @@ def _addressee_findings(appeal: Appeal, addressee: Addressee) -> list[Finding]:
         found.append(Finding(subject, f"no text in {', '.join(languages)}; gets {language}"))
     if not (addressee.email or addressee.postal_address or addressee.web_form):
         found.append(Finding(subject, "no channel: no email, postal address or web form"))
-    if addressee.title and not addressee.person:
-        found.append(Finding(subject, f"office {addressee.title!r} has no holder recorded"))
+    office = addressee.office or ""
+    if office and office not in OFFICES:
+        known = ", ".join(OFFICES)
+        found.append(Finding(subject, f"unknown office {office!r} (known: {known})"))
+    if (addressee.title or office) and not addressee.person:
+        named = addressee.title or office
+        found.append(Finding(subject, f"office {named!r} has no holder recorded"))
     if addressee.email and _PLACEHOLDER_DOMAIN.search(addressee.email):
         found.append(Finding(subject, f"placeholder email address {addressee.email!r}"))
     return found

@@ -110,9 +110,14 @@ def _translations(language: str) -> NullTranslations:
     return Translations.load(str(CATALOGS), [catalog_dir(language)], DOMAIN)
 
 
-@cache
 def labels(language: str) -> dict[str, str]:
-    """Every fixed phrase in ``language`` by key (English for a language without a catalog)."""
+    """Every fixed phrase in ``language`` by key (English for a language without a catalog);
+    a fresh dict each call, so a caller's change never reaches another letter."""
+    return dict(_labels(language))
+
+
+@cache
+def _labels(language: str) -> dict[str, str]:
     translations = _translations(language)
     return {key: str(translations.pgettext(key, english)) for key, english in MESSAGES.items()}
 
@@ -129,7 +134,7 @@ def fill(template: str, **values: str) -> str:
 def salutation(language: str, *, office: str, category: str) -> str:
     """The greeting for an office ("Dear High Representative,"), else for the category's usual
     office, else the general one; never from a person's name."""
-    words = labels(language)
+    words = _labels(language)
     chosen = office or CATEGORY_OFFICE.get(category, "")
     return words.get(f"salutation.{chosen}", words["salutation.default"])
 

@@ -83,3 +83,23 @@ def test_campaign_check_finds_placeholders(services: Services) -> None:
         findings = [str(f) for f in check_campaign(uow, APPEAL)]
     assert any("placeholder text '(example)'" in f for f in findings)
     assert any("appeal: petition_url: placeholder domain" in f for f in findings)
+
+
+def test_campaign_check_finds_an_unknown_office_and_a_missing_holder(services: Services) -> None:
+    """An office key the wording lacks, and an office without its holder, are findings."""
+    from sqlalchemy import update
+
+    from storage.tables import Addressee
+
+    load_examples(services)
+    with services.db.unit_of_work() as uow:
+        uow.execute(update(Addressee).where(Addressee.key == "uk-fcdo").values(office="duke"))
+        uow.execute(
+            update(Addressee)
+            .where(Addressee.key == "mfa-poland")
+            .values(office="minister", person="")
+        )
+    with services.db.unit_of_work(write=False) as uow:
+        findings = [str(f) for f in check_campaign(uow, APPEAL)]
+    assert any(f.startswith("addressee uk-fcdo: unknown office 'duke'") for f in findings)
+    assert "addressee mfa-poland: office 'minister' has no holder recorded" in findings
