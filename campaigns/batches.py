@@ -58,7 +58,7 @@ def create_batch(
     targeted = resolve(uow, appeal.targets)
     for addressee in targeted.addressees:
         identity = identities.new_identity()
-        language = appeal.language_for(addressee.languages.split(";"))
+        language = appeal.language_for(addressee.languages.split(";"), key=addressee.key)
         uow.add(
             Letter(
                 batch_id=batch.id,

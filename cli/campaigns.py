@@ -39,6 +39,7 @@ def campaign_create(file: Path) -> None:
         row, created = create_campaign(uow, appeal, actor=s.actor, clock=s.clock)
         console.print(f"{'created' if created else 'unchanged'}: campaign {row.key} v{row.version}")
         _warn_past_dated(uow, row, s)
+        _print_findings(uow, row)
 
 
 @campaign.command("update")
@@ -55,6 +56,7 @@ def campaign_update(file: Path) -> None:
         row = update_campaign(uow, appeal, actor=s.actor, clock=s.clock)
         console.print(f"campaign {row.key} is at version {row.version}")
         _warn_past_dated(uow, row, s)
+        _print_findings(uow, row)
 
 
 def _warn_past_dated(uow: Session, campaign: Campaign, s: Services) -> None:
@@ -78,14 +80,43 @@ def campaign_targets(campaign_key: str) -> None:
     from recipients.selection import resolve
 
     with services().db.unit_of_work(write=False) as uow:
-        targeted = resolve(uow, appeal_of(get_campaign(uow, campaign_key)).targets)
-        table = Table("key", "name", "category", "country", "languages")
+        appeal = appeal_of(get_campaign(uow, campaign_key))
+        targeted = resolve(uow, appeal.targets)
+        table = Table("key", "name", "category", "country", "languages", "letter in", "why")
         for a in targeted.addressees:
-            table.add_row(a.key, a.name, a.category, a.country, a.languages)
+            language, why = appeal.language_choice(a.languages.split(";"), key=a.key)
+            table.add_row(a.key, a.name, a.category, a.country, a.languages, language, why)
     console.print(table)
     console.print(f"{len(targeted.addressees)} addressees")
     for warning in targeted.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+@campaign.command("check")
+@click.argument("campaign_key", metavar="CAMPAIGN")
+@handled
+def campaign_check(campaign_key: str) -> None:
+    """Look for what would make letters wrong: placeholder domains and "(example)" strings,
+    targeted addressees without a text in any of their languages or without a channel, an
+    office without its holder. Exit status 1 when there are findings; approving a batch of the
+    campaign then needs --despite-findings."""
+    from campaigns.store import get_campaign
+
+    with services().db.unit_of_work(write=False) as uow:
+        count = _print_findings(uow, get_campaign(uow, campaign_key))
+    if count:
+        raise SystemExit(1)
+    console.print("no findings")
+
+
+def _print_findings(uow: Session, campaign: Campaign) -> int:
+    from campaigns.check import check_campaign
+    from campaigns.store import appeal_of
+
+    findings = check_campaign(uow, appeal_of(campaign))
+    for finding in findings:
+        console.print(f"[yellow]finding:[/yellow] {finding}", highlight=False)
+    return len(findings)
 
 
 @campaign.command("secret")

@@ -88,6 +88,24 @@ def language_codes() -> frozenset[str]:
     return frozenset(str(code) for code in Locale("en").languages if len(str(code)) == 2)
 
 
+_TAG = re.compile(r"^([a-z]{2})(?:-([A-Z][a-z]{3}))?(?:-([A-Z]{2}))?$")
+
+
+def bcp47(code: str) -> str:
+    """A language tag in its usual case: ``BE-latn`` → ``be-Latn``, ``pt-br`` → ``pt-BR``."""
+    parts = code.strip().replace("_", "-").split("-")
+    fixed = [parts[0].lower()]
+    for part in parts[1:]:
+        fixed.append(part.title() if len(part) == 4 else part.upper())
+    return "-".join(fixed)
+
+
+def is_language_tag(code: str) -> bool:
+    """ISO 639-1 language, then optionally a script and a region (BCP 47, as letters use it)."""
+    match = _TAG.match(code)
+    return match is not None and match[1] in language_codes()
+
+
 def _single_line(value: object) -> object:
     if not isinstance(value, str):
         return value  # the str schema behind this says what is wrong with it
@@ -215,9 +233,10 @@ class AddresseeRecord(BaseModel):
     @field_validator("languages")
     @classmethod
     def _languages_known(cls, value: str) -> str:
-        codes = [code.strip().lower() for code in value.split(";") if code.strip()]
-        unknown = [code for code in codes if code not in language_codes()]
+        codes = [bcp47(code) for code in value.split(";") if code.strip()]
+        unknown = [code for code in codes if not is_language_tag(code)]
         if unknown:
+            # Tags with a script or region (be-Latn, pt-BR) pass; the message keeps its words.
             raise ValueError(f"not ISO 639-1 language codes: {', '.join(unknown)}")
         return ";".join(codes) or "en"
 

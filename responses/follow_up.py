@@ -75,7 +75,7 @@ def _batch_for(
             Letter(
                 batch_id=batch.id,
                 addressee_id=addressee.id,
-                language=appeal.language_for(addressee.languages.split(";")),
+                language=appeal.language_for(addressee.languages.split(";"), key=addressee.key),
                 status="pending",
                 message_id=identity.message_id,
                 reply_token=identity.reply_token,
