@@ -2,7 +2,8 @@
 
 Rule: ``create_app`` takes the ``bootstrap.Services`` it serves (the CLI builds them, tests pass
 their own) and builds nothing else; every response carries security headers, and staff pages
-are never cached (``no-store``) while public pages say their own cache policy.
+are never cached (``no-store``) while public pages say their own cache policy. Errors, even
+unexpected ones, answer in one shape (``web.failures``) with the same headers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import bootstrap
 from web import api, failures
@@ -76,10 +78,15 @@ def create_app(services: bootstrap.Services) -> FastAPI:
         services.clock,
         attempts=settings.login_attempts,
         window=timedelta(seconds=settings.login_window_seconds),
+        max_delay=timedelta(seconds=settings.login_max_delay_seconds),
     )
     for router in ROUTERS:
         app.include_router(router, include_in_schema=router is api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.middleware("http")(_security_headers)
-    failures.install(app)
+    failures.install(app, headers=HEADERS)
+    if settings.trusted_proxies.strip():
+        # Only these proxies may say who the client is (X-Forwarded-For); anyone else could
+        # rotate the header to escape the per-client login delays.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
