@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
 # The shipped key: fine on a laptop, refused by `advocacy serve` for https or production.
-DEFAULT_SECRET_KEY = "dev-only-secret-change-me"
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105  (the known-bad value we refuse)
 
 
 class Settings(BaseSettings):

@@ -114,7 +114,7 @@ def campaign_list() -> None:
 
     with services().db.unit_of_work(write=False) as uow:
         query = select(Batch.campaign_id, func.count(Batch.id)).group_by(Batch.campaign_id)
-        batches = {campaign_id: n for campaign_id, n in uow.execute(query)}
+        batches: dict[int, int] = dict(uow.execute(query).tuples().all())
         table = Table("key", "title", "version", "signatures", "batches", "public page")
         for c in uow.scalars(select(Campaign).order_by(Campaign.key)):
             snapshot = latest_count(uow, c.id)
