@@ -114,7 +114,7 @@ def campaign_list() -> None:
 
     with services().db.unit_of_work(write=False) as uow:
         query = select(Batch.campaign_id, func.count(Batch.id)).group_by(Batch.campaign_id)
-        batches: dict[int, int] = dict(uow.execute(query).tuples().all())
+        batches = {int(row[0]): int(row[1]) for row in uow.execute(query)}
         table = Table("key", "title", "version", "signatures", "batches", "public page")
         for c in uow.scalars(select(Campaign).order_by(Campaign.key)):
             snapshot = latest_count(uow, c.id)
