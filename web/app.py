@@ -20,6 +20,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 import bootstrap
 from web import api, failures
 from web.pages import (
+    admin,
+    appeals,
     campaigns,
     handwork,
     home,
@@ -42,7 +44,8 @@ CSP = (
 )
 # Every router of the app; the access tests walk this table to check each route's guard.
 PAGES = (home, campaigns, review, outbox, handwork, pen, responses, registry, reports, public)
-ROUTERS = (*(module.router for module in PAGES), api.router)
+PAGES_19 = (admin, appeals)  # issue 19: staff administration, campaigns from an uploaded appeal
+ROUTERS = (*(module.router for module in (*PAGES, *PAGES_19)), api.router)
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
