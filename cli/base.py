@@ -80,6 +80,8 @@ def database_problem(exc: BaseException) -> str | None:
     if not isinstance(exc, OperationalError | ProgrammingError):
         return None
     said = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if re.search(r"database is (locked|busy)", said, re.I):
+        return "the database is busy (another process holds its write lock); try again shortly"
     if _NO_SCHEMA.search(said):
         return (
             f"the database is not set up for this version ({said}); run 'advocacy init' "
