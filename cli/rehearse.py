@@ -107,6 +107,11 @@ def _print(campaign: str, plan: Plan, events: list[Event]) -> None:
         "(simulated clock; nothing sent or changed)",
         soft_wrap=True,
     )
+    console.print(
+        "assumed: each letter delivered the day its batch is made and never answered, so "
+        "the deadlines and reminders shown are the latest there can be",
+        soft_wrap=True,
+    )
     for event in events:
         style = _STYLE.get(event.kind, "")
         when = "" if event.kind == "letter" else f"{event.at:%Y-%m-%d %H:%M} UTC  "
