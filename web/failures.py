@@ -9,6 +9,7 @@ busy database 503, an id too large for the database 404, all with the security h
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -137,6 +138,21 @@ async def on_out_of_range(request: Request, exc: Exception) -> Response:
     return _page(request, 404, message)
 
 
+# The machine, not the request: the disk is full or read-only (ENOSPC, EDQUOT, EROFS).
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+async def on_os_error(request: Request, exc: Exception) -> Response:
+    """A full or read-only disk is 503 with one clear sentence; any other OSError is a bug."""
+    if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:
+        LOG.error("%s %s: the disk refused a write: %s", request.method, request.url.path, exc)
+        message = "the server's disk is full or read-only; nothing was saved, try again later"
+        if _is_api(request):
+            return JSONResponse(error_body("storage_unavailable", message), 503)
+        return _page(request, 503, message)
+    return await on_unexpected(request, exc)
+
+
 async def on_data(request: Request, exc: Exception) -> Response:
     """PostgreSQL's 'integer out of range' for an id is the same 404 as SQLite's overflow."""
     if "out of range" in str(getattr(exc, "orig", exc)):
@@ -183,4 +199,5 @@ def install(app: FastAPI, *, headers: Mapping[str, str]) -> None:
     app.add_exception_handler(OverflowError, on_out_of_range)
     app.add_exception_handler(OperationalError, on_database)
     app.add_exception_handler(DataError, on_data)
+    app.add_exception_handler(OSError, on_os_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -3,13 +3,13 @@ elsewhere) and the security headers; counts are bounded; a busy database is 503.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import sqlite3
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
@@ -20,7 +20,7 @@ from campaigns.webhook import new_webhook_secret, sign
 from tests.helpers import load_examples
 from tests.web.steps import CAMPAIGN, add_staff, api_token, log_in
 from timeutil import FixedClock
-from web.app import HEADERS, create_app
+from web.app import HEADERS, ROUTERS, create_app
 
 HUGE = str(2**70)
 
@@ -43,12 +43,15 @@ def _filled(path: str) -> str:
     return re.sub(r"\{\w+\}", "no-such-key", path)
 
 
-def _get_routes(app: FastAPI) -> list[str]:
-    return sorted(
-        r.path
-        for r in app.routes
-        if isinstance(r, APIRoute) and "GET" in r.methods and "{" in r.path
-    )
+def _routes() -> list[APIRoute]:
+    """Every route of the app (walked through ``ROUTERS``: the app keeps included routers)."""
+    return [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+
+
+def _get_routes() -> list[str]:
+    paths = sorted(r.path for r in _routes() if "GET" in r.methods and "{" in r.path)
+    assert len(paths) > 10  # the walk must not be vacuous
+    return paths
 
 
 def test_every_get_route_with_a_bad_id_answers_in_the_shape(
@@ -58,7 +61,7 @@ def test_every_get_route_with_a_bad_id_answers_in_the_shape(
     the headers: JSON under /api, the error page for pages (never a 500)."""
     token = api_token(services, "admin")
     log_in(services, client, "admin")
-    for path in _get_routes(client.app):  # type: ignore[arg-type]
+    for path in _get_routes():
         url = _filled(path)
         response = client.get(url, headers=token, follow_redirects=False)
         assert 400 <= response.status_code < 500, (url, response.status_code, response.text)
@@ -91,6 +94,10 @@ def failing(services: Services) -> Iterator[TestClient]:
     def page_boom() -> None:
         raise RuntimeError("a bug")
 
+    @app.get("/api/full")
+    def disk_full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/var/documents/x.pdf")
+
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -111,6 +118,46 @@ def test_an_unexpected_page_failure_is_the_error_page(failing: TestClient) -> No
     response = failing.get("/boom")
     assert response.status_code == 500
     assert "text/html" in response.headers["content-type"]
+    _assert_headers(response)
+
+
+def test_a_full_disk_is_503_in_the_shape(failing: TestClient) -> None:
+    """A write refused by a full disk answers 503 ``storage_unavailable`` with the headers."""
+    response = failing.get("/api/full")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "storage_unavailable"
+    _assert_headers(response)
+
+
+def _api_routes() -> list[tuple[str, str]]:
+    return sorted(
+        (method, r.path)
+        for r in _routes()
+        if r.path.startswith("/api/campaigns/{key}")
+        for method in r.methods
+    )
+
+
+def test_every_api_route_refuses_in_the_shape(services: Services, client: TestClient) -> None:
+    """Every API route and method, called without a token or for an unknown campaign, answers
+    4xx in the JSON shape with the security headers."""
+    token = api_token(services, "admin")
+    routes = _api_routes()
+    assert len(routes) >= 5
+    for method, path in routes:
+        url = _filled(path)
+        for headers in ({}, token):
+            response = client.request(method, url, headers=headers, content=b"{}")
+            assert 400 <= response.status_code < 500, (method, url, response.status_code)
+            _assert_api_shape(response)
+            _assert_headers(response)
+
+
+def test_a_wrong_method_is_405_in_the_shape(client: TestClient) -> None:
+    """DELETE on a read-only API route is 405 in the JSON shape with the headers."""
+    response = client.delete("/api/campaigns")
+    assert response.status_code == 405
+    _assert_api_shape(response)
     _assert_headers(response)
 
 
