@@ -18,6 +18,8 @@ from datetime import timedelta
 
 from timeutil import Clock
 
+MAX_KEYS = 10_000  # past this many remembered keys, forgotten ones are dropped
+
 
 class LoginLimiter:
     """Counts failed logins per key; thread-safe (uvicorn may serve from several threads)."""
@@ -57,6 +59,14 @@ class LoginLimiter:
         with self._lock:
             for key in keys:
                 self._recent(key, now).append(now)
+            if len(self._failures) > MAX_KEYS:
+                self._forget_old(now)
+
+    def _forget_old(self, now: float) -> None:
+        """Drop keys with no failure inside the window, so guessing at many made-up emails
+        cannot grow the table without bound."""
+        for key in [k for k, times in self._failures.items() if not self._recent(k, now)]:
+            del self._failures[key]
 
     def succeeded(self, key: str) -> None:
         """A correct password clears that account's failures (not the client's)."""

@@ -146,6 +146,17 @@ def test_doctor_reports_what_to_fix(run: CliRunner) -> None:
     assert "fail imap: 127.0.0.1:1 cannot be reached" in result.output
 
 
+def test_doctor_fails_the_default_key_in_production(run: CliRunner) -> None:
+    """With ADVOCACY_ENV=production and the shipped secret key, doctor fails the secret key."""
+    result = run.invoke(
+        main,
+        ["doctor"],
+        env={"ADVOCACY_ENV": "production", "ADVOCACY_SECRET_KEY": "dev-only-secret-change-me"},
+    )
+    assert result.exit_code == 1
+    assert "fail secret key: ADVOCACY_SECRET_KEY is the shipped default" in result.output
+
+
 def test_rehearse_prints_the_seed_003_firing(run: CliRunner) -> None:
     """Rehearsing the civil-society appeal file prints the 25 August 2020 07:00 UTC firing."""
     run.invoke(main, ["recipients", "import", "--bundled"])

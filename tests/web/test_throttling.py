@@ -74,3 +74,17 @@ def test_forwarded_for_counts_from_a_trusted_proxy(services: Services) -> None:
             headers = {"X-Forwarded-For": f"203.0.113.{n}"}
             seen.add(client.post("/login", data=data, headers=headers).status_code)
     assert seen == {401}
+
+
+def test_forgotten_keys_are_dropped(clock: FixedClock) -> None:
+    """Failures for many made-up emails older than the window do not pile up."""
+    from web import ratelimit
+
+    limiter = LoginLimiter(
+        clock, attempts=3, window=timedelta(minutes=1), max_delay=timedelta(seconds=5)
+    )
+    for n in range(ratelimit.MAX_KEYS):
+        limiter.failed(f"email:{n}")
+    clock.advance(timedelta(minutes=2))
+    limiter.failed("email:new")
+    assert len(limiter._failures) == 1
