@@ -29,8 +29,8 @@ from campaigns.signatures import CountOutcome, set_count
 from campaigns.store import appeal_of, create_campaign, get_campaign, update_campaign
 from responses.status import due_on
 from responses.tokens import ReplyAddresses
-from storage.tables import Addressee, Campaign, Letter
-from timeutil import FixedClock
+from storage.tables import Addressee, Campaign, Letter, MilestoneFiring
+from timeutil import FixedClock, as_utc
 
 ACTOR = "rehearsal"
 
@@ -38,7 +38,7 @@ ACTOR = "rehearsal"
 @dataclass(frozen=True)
 class Event:
     at: datetime
-    kind: str  # count, fire, batch, letter, due, reminder, note
+    kind: str  # count, fire, missed, batch, letter, due, reminder
     text: str
 
 
@@ -118,7 +118,28 @@ def rehearse(
             events.append(Event(at, "count", f"count {outcome.previous:,} → {count:,}"))
         if outcome.batch is not None:
             events += _batch_events(session, outcome, at=at, plan=plan)
+    events += _missed(session, campaign, plan)
     return sorted((e for e in events if e.at <= plan.end), key=lambda e: e.at)
+
+
+def _missed(session: Session, key: str, plan: Plan) -> list[Event]:
+    """Dated milestones the ``report`` policy settled as missed during the rehearsal."""
+    campaign = get_campaign(session, key)
+    rows = session.scalars(
+        select(MilestoneFiring).where(
+            MilestoneFiring.campaign_id == campaign.id, MilestoneFiring.outcome == "missed"
+        )
+    )
+    return [
+        Event(
+            as_utc(f.fired_at),
+            "missed",
+            f"milestone {f.milestone_key} recorded as missed: its moment had passed "
+            "(ADVOCACY_MISSED_MILESTONES=report); it never fires",
+        )
+        for f in rows
+        if plan.start <= as_utc(f.fired_at) <= plan.end
+    ]
 
 
 def _step(

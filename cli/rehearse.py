@@ -20,7 +20,13 @@ from cli.base import console, handled, main, services
 if TYPE_CHECKING:
     from campaigns.rehearsal import Event, Plan
 
-_STYLE = {"fire": "bold green", "batch": "bold", "due": "yellow", "reminder": "magenta"}
+_STYLE = {
+    "fire": "bold green",
+    "missed": "red",
+    "batch": "bold",
+    "due": "yellow",
+    "reminder": "magenta",
+}
 
 
 def _moment(text: str) -> datetime:

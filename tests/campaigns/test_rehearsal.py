@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bootstrap import Services
 from campaigns.appeal import load_appeal
+from campaigns.milestones import MissedPolicy
 from campaigns.rehearsal import Plan, rehearse, throwaway
 from recipients import registry, selection
 from settings import ROOT
@@ -72,3 +73,15 @@ def test_a_rehearsal_changes_nothing(services: Services) -> None:
     with services.db.unit_of_work(write=False) as uow:
         assert uow.scalar(select(func.count(Batch.id))) == 0
         assert uow.scalar(select(func.count(SignatureCount.id))) == 0
+
+
+def test_the_report_policy_shows_a_missed_milestone(services: Services) -> None:
+    """Starting after the Council date with the ``report`` policy, the dated milestone is shown
+    as missed, not fired."""
+    load_examples(services)
+    policy = MissedPolicy("report", timedelta(minutes=15))
+    plan = Plan(_at(2021, 11, 20), _at(2021, 12, 31), policy=policy)
+    with throwaway(services.db.engine) as session:
+        events = rehearse(session, "derecognise-lukashenka", plan, identities=services.identities)
+    assert [e.kind for e in events] == ["missed"]
+    assert "before-fac-november" in events[0].text
