@@ -132,3 +132,70 @@ def campaign_secret(campaign_key: str) -> None:
         secret = new_webhook_secret(uow, campaign_key, actor=s.actor, clock=s.clock)
     click.echo(secret)
     click.echo("shown once: store it in the petition platform's webhook settings", err=True)
+
+
+@campaign.command("list")
+@handled
+def campaign_list() -> None:
+    """Every campaign: key, title, version, latest signature count, batches, public page."""
+    from sqlalchemy import func, select
+
+    from campaigns.batches import latest_count
+    from storage.tables import Batch, Campaign
+
+    with services().db.unit_of_work(write=False) as uow:
+        query = select(Batch.campaign_id, func.count(Batch.id)).group_by(Batch.campaign_id)
+        batches = {int(row[0]): int(row[1]) for row in uow.execute(query)}
+        table = Table("key", "title", "version", "signatures", "batches", "public page")
+        for c in uow.scalars(select(Campaign).order_by(Campaign.key)):
+            snapshot = latest_count(uow, c.id)
+            table.add_row(
+                c.key,
+                c.title,
+                str(c.version),
+                f"{snapshot.count:,}" if snapshot else "0",
+                str(batches.get(c.id, 0)),
+                "on" if c.public_page else "off",
+            )
+    console.print(table)
+    console.print(f"{table.row_count} campaigns")
+
+
+@campaign.command("show")
+@click.argument("campaign_key", metavar="CAMPAIGN")
+@handled
+def campaign_show(campaign_key: str) -> None:
+    """One campaign: its appeal (languages, targets, sender), milestones and batches."""
+    from campaigns.batches import batches_of
+    from campaigns.goals import standing
+    from campaigns.store import appeal_of, get_campaign
+
+    s = services()
+    with s.db.unit_of_work(write=False) as uow:
+        row = get_campaign(uow, campaign_key)
+        appeal = appeal_of(row)
+        state = standing(uow, campaign_key, clock=s.clock)
+        batches = batches_of(uow, row.id)
+        console.print(f"[bold]{row.key}[/bold] v{row.version}: {row.title}", soft_wrap=True)
+        console.print(
+            f"created {row.created_at:%Y-%m-%d %H:%M} UTC; petition {appeal.petition_url}"
+        )
+        console.print(
+            f"languages: {', '.join(appeal.languages)} (default {appeal.default_language}); "
+            f"sender: {appeal.sender.organisation}; public page: "
+            f"{'on' if row.public_page else 'off'}; webhook: "
+            f"{'on' if row.webhook_secret else 'off'}"
+        )
+        console.print(f"signatures: {state.count:,}")
+        table = Table("milestone", "trigger", "status", "batch")
+        for view in state.milestones:
+            table.add_row(
+                view.milestone.key, view.milestone.describe(), view.status, str(view.batch_id or "")
+            )
+        console.print(table)
+        listing = Table("batch", "reason", "signatures", "created (UTC)")
+        for b in batches:
+            listing.add_row(
+                str(b.id), b.reason, f"{b.signature_count:,}", f"{b.created_at:%Y-%m-%d %H:%M}"
+            )
+        console.print(listing)

@@ -89,10 +89,9 @@ def _letter_page(
     s = services_of(request)
     view = _view(request, letter_id)
     pdf = verified_pdf(view, s.settings.documents_dir) if "pdf" in view.documents else b""
-    shown = me.may("review") and view.letter.status == "review"
-    with s.db.unit_of_work(write=shown) as uow:
-        if shown:  # bulk approval reports which letters the reviewer looked at
-            record_shown(uow, view, reviewer=me.user.email, clock=s.clock)
+    # Reading a letter writes nothing (no side effects on GET, which a cross-site link could
+    # trigger); the reviewer records a sample with the explicit "mark sampled" POST below.
+    with s.db.unit_of_work(write=False) as uow:
         made = provenance(uow, view)
     return pages_of(request).render(
         request,
@@ -112,6 +111,19 @@ def review_letter(
     request: Request, letter_id: int, me: Annotated[Staff, Depends(staff("read"))]
 ) -> Response:
     return _letter_page(request, me, letter_id, problems=[])
+
+
+@router.post("/review/letters/{letter_id}/sampled")
+def mark_sampled(
+    request: Request, letter_id: int, me: Annotated[Staff, Depends(staff("review"))]
+) -> Response:
+    """Record that the reviewer has read this revision (``letter.shown``): bulk approval
+    reports these letters as the sample checked before approving the rest."""
+    s = services_of(request)
+    view = _view(request, letter_id)
+    with s.db.unit_of_work() as uow:
+        record_shown(uow, view, reviewer=me.user.email, clock=s.clock)
+    return see_other(f"/review/letters/{letter_id}", notice="sampled")
 
 
 @router.post("/review/letters/{letter_id}/rerender")

@@ -66,6 +66,9 @@ EN: dict[str, str] = {
     "letter.no_pdf": "This letter has no rendered PDF yet.",
     "letter.decide": "Decision",
     "letter.approve": "Approve these exact bytes",
+    "letter.mark_sampled": "Mark as sampled (I have read this letter)",
+    "notice.sampled": "Marked as sampled: approving the whole batch will report this letter as "
+    "checked.",
     "letter.reject": "Reject",
     "letter.reject_comment": "What must change (required to reject)",
     "letter.documents": "Documents",
