@@ -57,8 +57,11 @@ def _drain(s: bootstrap.Services) -> None:
 @main.command()
 @handled
 def worker() -> None:
-    """Deliver every due outbox row once (retries that are not yet due wait)."""
-    _drain(services())
+    """Deliver every due outbox row once (retries that are not yet due wait); first say how
+    many rows are held for staff or under a lease."""
+    s = services()
+    console.print(f"outbox: {s.worker().status().describe()}")
+    _drain(s)
 
 
 @main.command()

@@ -59,6 +59,8 @@ def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: b
         f"{len(report.unchanged)} unchanged"
         + (f"; {len(changed_groups)} groups saved" if changed_groups else "")
     )
+    for warning in report.warnings:
+        console.print(f"  [yellow]warning[/yellow] {warning}")
 
 
 def _channel(a: Addressee) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from errors import InputError, Problem, UnknownFormat
 from located import load_records, validate
+from recipients.addresses import import_warning
 from recipients.record import FIELDS, AddresseeRecord
 from storage import audit
 from storage.tables import Addressee
@@ -37,6 +38,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "key: why" (recipients.addresses)
 
 
 def read_file(path: Path) -> list[AddresseeRecord]:
@@ -96,6 +98,8 @@ def import_records(
     report, conflicts, now = ImportReport(), [], clock.now()
     new_rows: list[dict[str, Any]] = []
     for record in records:
+        if record.email and (warning := import_warning(record.email)):
+            report.warnings.append(f"{record.key}: {warning}")
         row = existing.get(record.key)
         if row is None:
             new_rows.append({**record.model_dump(), "updated_at": now})
