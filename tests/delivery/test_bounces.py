@@ -146,9 +146,7 @@ def test_qmail_style_bounce_is_recognised(services: Services) -> None:
         "--- Below this line is a copy of the message.\r\n"
     ).encode()
     with services.db.unit_of_work() as uow:
-        outcome = handle_bounce(
-            uow, raw, identities=services.identities, clock=services.clock
-        )
+        outcome = handle_bounce(uow, raw, identities=services.identities, clock=services.clock)
     assert outcome is not None
     assert outcome.permanent
 
@@ -162,8 +160,6 @@ def test_out_of_office_is_not_a_bounce(services: Services) -> None:
         "I am away until Monday and will not be able to deliver your request.\r\n"
     ).encode()
     with services.db.unit_of_work() as uow:
-        outcome = handle_bounce(
-            uow, raw, identities=services.identities, clock=services.clock
-        )
+        outcome = handle_bounce(uow, raw, identities=services.identities, clock=services.clock)
     assert outcome is None
     assert deliveries(services)[0].state == "sent"
