@@ -27,16 +27,24 @@ def email_bytes(recipient: str, message_id: str) -> bytes:
     utf8 = not recipient.partition("@")[0].isascii()
     message = EmailMessage(policy=SMTPUTF8 if utf8 else SMTP)
     message["From"] = "Office <office@org.example>"
-    message["To"] = header_address("Foreign Affairs Desk", recipient)
+    message["To"] = header_address("Foreign Affairs Desk", recipient or "desk@mfa.example")
     message["Subject"] = "Appeal: recognise the elections as not free and fair"
     message["Message-ID"] = message_id
     message.set_content("Please read the attached appeal.\n")
     return message.as_bytes()
 
 
-def email_rows(s: bootstrap.Services, recipients: Sequence[str], *, key: str = "row") -> list[int]:
+def email_rows(
+    s: bootstrap.Services,
+    recipients: Sequence[str],
+    *,
+    key: str = "row",
+    queue: bool = True,
+    web_form: str = "",
+) -> list[int]:
     """One queued, approved email delivery per recipient (addressee keys ``<key>-<n>``);
-    return the delivery ids in order."""
+    return the delivery ids in order. ``queue=False``: the approved letters only (for
+    ``enqueue``), their addressees with ``web_form`` and the recipient as email (if any)."""
     if not _has_batch(s):
         load_examples(s)
         reach_milestone(s)
@@ -56,7 +64,7 @@ def email_rows(s: bootstrap.Services, recipients: Sequence[str], *, key: str = "
             insert(Addressee),
             [
                 {"key": k, "name": f"Desk {k}", "category": "government", "email": r}
-                | {"updated_at": now}
+                | {"updated_at": now, "web_form": web_form}
                 for k, r in zip(keys, recipients, strict=True)
             ],
         )
@@ -92,6 +100,8 @@ def email_rows(s: bootstrap.Services, recipients: Sequence[str], *, key: str = "
                 for p, h in zip(paths, hashes, strict=True)
             ],
         )
+        if not queue:
+            return []
         uow.execute(
             insert(Delivery),
             [
