@@ -22,6 +22,7 @@ from delivery.pacing import DomainLimits
 from delivery.postal import POSTAL, WEB_FORM
 from delivery.retry import RetryPolicy
 from delivery.smtp import SmtpConfig, SmtpTransport
+from delivery.windows import SendWindow
 from delivery.worker import Transport, Worker
 from errors import AdvocacyError
 from letters.annex import AnnexRenderer
@@ -107,7 +108,13 @@ class Services:
             max_claims=self.settings.max_claims,
             policy=RetryPolicy(horizon=timedelta(hours=self.settings.retry_horizon_hours)),
             transports=self._transports,
+            window=self.send_window,
         )
+
+    @property
+    def send_window(self) -> SendWindow | None:
+        """``ADVOCACY_SEND_WINDOW`` (None: any time); a bad value is an error naming it."""
+        return SendWindow.parse(self.settings.send_window)
 
     def render(
         self,

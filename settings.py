@@ -84,6 +84,11 @@ class Settings(BaseSettings):
         description="Claims of an outbox row without an outcome (its worker died or hung each "
         "time) before it is held for staff",
     )
+    send_window: str = Field(
+        "",
+        description="Office hours HH:MM-HH:MM (weekdays, the addressee's time zone) when email "
+        "may go out; empty → any time",
+    )
     retry_horizon_hours: float = Field(
         120,
         gt=0,

@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from delivery.checks import open_check
 from delivery.retry import RetryPolicy
 from delivery.states import State, move
+from delivery.windows import SendWindow
 from storage import audit
-from storage.tables import Batch, Delivery, Letter
+from storage.tables import Addressee, Batch, Delivery, Letter
 from timeutil import Clock
 
 RETRY = "retry"
@@ -52,28 +53,33 @@ def finish_batch(
     clock: Clock,
     transport: str,
     policy: RetryPolicy | None = None,
+    window: SendWindow | None = None,
 ) -> dict[int, str]:
     """Record the outcomes of a claimed batch in one transaction; return each row's new state.
 
     Temporary failures wait by ``policy`` (backoff with jitter) until its horizon, then fail
-    with their history. A row no longer ``sending`` under the same claim is skipped.
+    with their history (a sending ``window`` moves a retry to the office's next opening). A
+    row no longer ``sending`` under the same claim is skipped.
     """
     policy, now = policy or RetryPolicy(), clock.now()
     wanted = {o.delivery_id: o for o in outcomes}
     rows = uow.execute(
-        select(Delivery, Letter.addressee_id, Batch.campaign_id)
+        select(Delivery, Letter.addressee_id, Batch.campaign_id, Addressee.country)
         .join(Letter, Delivery.letter_id == Letter.id)
         .join(Batch, Letter.batch_id == Batch.id)
+        .join(Addressee, Letter.addressee_id == Addressee.id)
         .where(Delivery.id.in_(sorted(wanted)))
         .order_by(Delivery.id)
     ).all()
     states = {}
-    for delivery, addressee_id, campaign_id in rows:
+    for delivery, addressee_id, campaign_id, country in rows:
         outcome = wanted[delivery.id]
         if delivery.state != State.SENDING or delivery.attempts != outcome.attempts:
             continue
         used = outcome.transport or transport
         _apply(delivery, outcome, now=now, transport=used, policy=policy)
+        if window is not None and delivery.state == State.RETRY_WAIT:
+            delivery.next_attempt_at = window.next_open(delivery.next_attempt_at, country)
         if outcome.check_channel:
             open_check(uow, delivery, addressee_id=addressee_id, reason=outcome.error, at=now)
         states[delivery.id] = delivery.state

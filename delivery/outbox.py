@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from delivery.channels import REGISTRY, Channels
 from delivery.states import State
+from delivery.windows import SendWindow
 from review.queue import current_documents, is_approved
 from storage import audit
 from storage.tables import Addressee, Batch, Campaign, ChannelCheck, Delivery, Document, Letter
@@ -48,11 +49,13 @@ def enqueue(
     clock: Clock,
     channels: Collection[str] = ("email",),
     registry: Channels = REGISTRY,
+    window: SendWindow | None = None,
 ) -> EnqueueReport:
     """Put every approved letter of the campaign into the outbox, on the first of ``channels``
     (in the order of ``choose_channel``) that its addressee and documents allow. A channel
     flagged by a permanent bounce and not yet cleared by staff (``delivery.checks``) is
-    skipped — the next channel is used, if any — and named in ``report.flagged``."""
+    skipped — the next channel is used, if any — and named in ``report.flagged``. With a
+    sending ``window``, a row becomes due when its addressee's office next opens."""
     report = EnqueueReport()
     flagged = _flagged_channels(uow)
     pending: list[Delivery] = []
@@ -88,7 +91,9 @@ def enqueue(
                 channel=channel,
                 recipient=recipient,
                 state=State.QUEUED.value,
-                next_attempt_at=clock.now(),
+                next_attempt_at=(
+                    window.next_open(clock.now(), addressee.country) if window else clock.now()
+                ),
                 message_id=letter.message_id,
                 sha256=document.sha256,
                 created_at=clock.now(),

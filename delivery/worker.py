@@ -26,6 +26,7 @@ from delivery.integrity import approved_contents
 from delivery.recording import GroupRecorder
 from delivery.retry import RetryPolicy
 from delivery.states import State
+from delivery.windows import SendWindow
 from errors import IntegrityRefused
 from responses.tokens import ReplyAddresses
 from storage.db import Database
@@ -119,6 +120,7 @@ class Worker:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     # Transports of the other automatic channels (``delivery.channels``); email: ``transport``.
     transports: Mapping[str, Transport] = field(default_factory=dict)
+    window: SendWindow | None = None  # retries wait for the addressee's office hours
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -191,7 +193,12 @@ class Worker:
     def _finish(self, outcomes: list[Outcome]) -> dict[int, str]:
         with self.db.unit_of_work() as uow:
             return finish_batch(
-                uow, outcomes, clock=self.clock, transport=self.transport.name, policy=self.policy
+                uow,
+                outcomes,
+                clock=self.clock,
+                transport=self.transport.name,
+                policy=self.policy,
+                window=self.window,
             )
 
     def _next_due(self) -> datetime | None:
