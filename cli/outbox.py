@@ -56,11 +56,13 @@ def outbox_list(state: str | None, campaign_key: str | None, limit: int) -> None
 
 def _when(row: OutboxRow, now: datetime) -> str:
     """When a waiting row is next due, or when a sending row's lease ends (or ended)."""
-    if row.state == "retry_wait" and row.next_attempt_at is not None:
+    from delivery.states import State
+
+    if row.state == State.RETRY_WAIT and row.next_attempt_at is not None:
         return f" next {row.next_attempt_at:%Y-%m-%d %H:%M}"
-    if row.state == "queued" and row.next_attempt_at is not None and row.next_attempt_at > now:
+    if row.state == State.QUEUED and row.next_attempt_at is not None and row.next_attempt_at > now:
         return f" from {row.next_attempt_at:%Y-%m-%d %H:%M} (sending window)"
-    if row.state == "sending" and row.lease_until is not None:
+    if row.state == State.SENDING and row.lease_until is not None:
         if row.lease_until < now:
             return f" lease expired {row.lease_until:%Y-%m-%d %H:%M:%S} (its worker died)"
         return f" lease until {row.lease_until:%Y-%m-%d %H:%M:%S}"
