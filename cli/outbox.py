@@ -19,8 +19,8 @@ from cli.lazy import LazyChoice, constant
 
 if TYPE_CHECKING:  # service modules load inside the commands (cli.lazy)
     import bootstrap
+    from delivery.drain_report import DrainReport
     from delivery.queries import OutboxRow
-    from delivery.worker import DrainReport
 
 
 @main.group()

@@ -20,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import func, select
 
 from delivery.claims import claim_due, next_due
+from delivery.drain_report import DrainReport, OutboxStatus
 from delivery.envelope import DeliveryResult, Envelope
 from delivery.finish import RETRY, Outcome, finish_batch
 from delivery.integrity import approved_contents
@@ -34,12 +35,6 @@ from storage.tables import Delivery
 from timeutil import Clock
 
 log = logging.getLogger("advocacy.worker")
-STATE_WORDS = {
-    "sent": "sent",
-    "written": "written to outbox",
-    "retry_wait": "will retry",
-    "failed": "failed",
-}
 
 
 class Transport(Protocol):
@@ -56,40 +51,6 @@ class Pooling(Protocol):
     """A transport holding connections that must be closed before its event loop ends."""
 
     async def aclose(self) -> None: ...
-
-
-@dataclass
-class DrainReport:
-    done: dict[str, int] = field(default_factory=dict)
-    next_due: datetime | None = None
-
-    def count(self, state: str) -> None:
-        self.done[state] = self.done.get(state, 0) + 1
-
-    def describe(self) -> str:
-        """'7 written to outbox, 1 will retry' — a Maildir write is never called 'sent'."""
-        parts = [f"{n} {STATE_WORDS.get(state, state)}" for state, n in self.done.items()]
-        if parts:
-            return ", ".join(parts)
-        if self.next_due is None:
-            return "nothing due"
-        return f"nothing due — next at {self.next_due:%Y-%m-%d %H:%M} UTC"
-
-
-@dataclass(frozen=True)
-class OutboxStatus:
-    """What a starting worker reports: rows held for staff, and rows under a lease."""
-
-    held: int
-    leased: int  # sending, lease still running (another worker, or one that died recently)
-    expired: int  # sending, lease over: the worker died; claimed again now
-
-    def describe(self) -> str:
-        return (
-            f"{self.held} held for staff (advocacy outbox list --state held), "
-            f"{self.leased} sending under a lease, {self.expired} with an expired lease "
-            "(claimed again now, same Message-ID)"
-        )
 
 
 @dataclass(frozen=True)
