@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from click.testing import CliRunner
 
 import bootstrap
 from campaigns.store import get_campaign
-from cli import main
+from cli.lazy import constant
 from delivery.channels import REGISTRY
 from delivery.outbox import enqueue
 from errors import UnknownFormat
@@ -60,6 +59,5 @@ def test_a_registered_channel_is_enqueued_and_sent_by_the_worker(
 
 
 def test_the_cli_offers_a_registered_channel(form_api: None) -> None:
-    """`outbox checks clear --channel` lists the new channel among its choices."""
-    result = CliRunner().invoke(main, ["outbox", "checks", "clear", "--help"])
-    assert "form-api" in result.output
+    """The choices of `outbox checks clear --channel` are read from the registry."""
+    assert "form-api" in constant("bootstrap:CHANNELS")()
