@@ -37,6 +37,7 @@ def deliver(
     from campaigns.store import get_campaign
     from delivery.outbox import CHANNELS, enqueue
     from delivery.windows import SendWindow
+    from recipients.provenance import unconfirmed_deliveries
 
     s = services()
     if proof_to is not None:
@@ -54,6 +55,7 @@ def deliver(
             channels=CHANNELS,
             window=window,
         )
+        unconfirmed = unconfirmed_deliveries(uow, get_campaign(uow, campaign_key).id, report.queued)
         if dry_run:
             uow.rollback()
     console.print(
@@ -64,12 +66,17 @@ def deliver(
     for key in report.no_channel:
         console.print(
             f"  {key}: [yellow]no contact channel[/yellow] (email, post, web form); not delivered"
+            f" (add one: advocacy recipients set {key} email=…)"
         )
     for flagged in report.flagged:
         console.print(
             f"  {flagged} [yellow]flagged after a bounce[/yellow], skipped until cleared "
             "(advocacy outbox checks)"
         )
+    if unconfirmed:  # issue 18: contacts nobody has confirmed at their source
+        console.print(f"[yellow]{len(unconfirmed)} going to unconfirmed contacts:[/yellow]")
+        for line in unconfirmed:
+            console.print(f"  {line}", markup=False, highlight=False)
     if not dry_run:
         _drain(s)
 

@@ -1,9 +1,10 @@
 """Channel checks: addressee channels flagged after a permanent bounce, for staff to look at.
 
-Rule: a check is opened only by ``open_check`` (a verified permanent bounce, or a 5xx refusal
-of the recipient at RCPT) and closed only by staff with ``clear_check``, once they have fixed
-or confirmed the address; clearing is audited
-with who, when and why, and the check row itself is kept (``cleared_at``) as history.
+Rule: a check is opened by ``open_check`` (a verified permanent bounce, or a 5xx refusal of
+the recipient at RCPT) or by staff flagging a contact by hand (``recipients.failing``), and
+closed only by staff with ``clear_check``, once they have fixed or confirmed the address;
+clearing is audited with who, when and why, and the check row itself is kept
+(``cleared_at``) as history.
 """
 
 from __future__ import annotations
