@@ -15,10 +15,14 @@ from campaigns.milestones import MissedPolicy
 from campaigns.signatures import Recorder
 from campaigns.signers import EmailKeys
 from delivery.bounces import handle_bounce
+from delivery.channels import REGISTRY, Channels, ChannelSpec
 from delivery.dkim_sign import DkimSigner
 from delivery.maildir import MaildirTransport
 from delivery.pacing import DomainLimits
+from delivery.postal import POSTAL, WEB_FORM
+from delivery.retry import RetryPolicy
 from delivery.smtp import SmtpConfig, SmtpTransport
+from delivery.windows import SendWindow
 from delivery.worker import Transport, Worker
 from errors import AdvocacyError
 from letters.annex import AnnexRenderer
@@ -49,6 +53,7 @@ class Services:
     transport: Transport
     renderers: dict[str, Renderer] = field(default_factory=dict)
     finishing: Finishing = field(default_factory=Finishing)
+    _transports: dict[str, Transport] | None = None
 
     @property
     def actor(self) -> str:
@@ -78,7 +83,19 @@ class Services:
         if problem is not None:
             raise AdvocacyError(problem)
 
+    @property
+    def channels(self) -> Channels:
+        return CHANNELS
+
     def worker(self) -> Worker:
+        # One transport per automatic channel: email's is ``transport``, the others' from
+        # their spec (built once per Services, so pooled connections are shared).
+        if self._transports is None:
+            self._transports = {
+                name: spec.transport(self.settings)
+                for name in CHANNELS.automatic()
+                if name != "email" and (spec := CHANNELS.spec(name)).transport is not None
+            }
         return Worker(
             self.db,
             self.transport,
@@ -88,7 +105,16 @@ class Services:
             batch_size=self.settings.worker_batch_size,
             concurrency=self.settings.worker_concurrency,
             lease=timedelta(seconds=self.settings.lease_seconds),
+            max_claims=self.settings.max_claims,
+            policy=RetryPolicy(horizon=timedelta(hours=self.settings.retry_horizon_hours)),
+            transports=self._transports,
+            window=self.send_window,
         )
+
+    @property
+    def send_window(self) -> SendWindow | None:
+        """``ADVOCACY_SEND_WINDOW`` (None: any time); a bad value is an error naming it."""
+        return SendWindow.parse(self.settings.send_window)
 
     def render(
         self,
@@ -135,8 +161,8 @@ class Services:
         engine first); the outcome word: stored, duplicate, unmatched or bounce."""
 
         def bounces(uow: Session, raw: bytes) -> bool:
-            domain = self.settings.reply_domain
-            return handle_bounce(uow, raw, domain=domain, clock=self.clock) is not None
+            # False (unverified: no genuine signed VERP address) leaves it to the holding pen.
+            return handle_bounce(uow, raw, identities=self.identities, clock=self.clock) is not None
 
         with self.db.unit_of_work() as uow:
             return import_message(
@@ -171,6 +197,27 @@ def make_transport(settings: Settings) -> Transport:
         else None
     )
     return SmtpTransport(config, pool_size=settings.smtp_pool_size, limits=limits, dkim=dkim)
+
+
+EMAIL = ChannelSpec(
+    name="email",
+    document="email",
+    recipient=lambda a: a.email or "",
+    automatic=True,
+    sent_means="accepted by the receiving mail server (Maildir: written to the outbox, not sent)",
+    transport=make_transport,
+)
+
+
+def register_channels(channels: Channels) -> Channels:
+    """The delivery channels, in fallback order: one line per channel (``delivery.channels``)."""
+    channels.register(EMAIL)
+    channels.register(POSTAL)
+    channels.register(WEB_FORM)
+    return channels
+
+
+CHANNELS = register_channels(REGISTRY)
 
 
 def make_finishing(settings: Settings) -> Finishing:

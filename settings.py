@@ -80,6 +80,22 @@ class Settings(BaseSettings):
         8, ge=1, le=256, description="Deliveries one worker attempts at once"
     )
     lease_seconds: int = Field(300, ge=10, description="How long a claimed outbox row is held")
+    max_claims: int = Field(
+        3,
+        ge=1,
+        description="Claims of an outbox row without an outcome (its worker died or hung each "
+        "time) before it is held for staff",
+    )
+    send_window: str = Field(
+        "",
+        description="Office hours HH:MM-HH:MM (weekdays, the addressee's time zone) when email "
+        "may go out; empty → any time",
+    )
+    retry_horizon_hours: float = Field(
+        120,
+        gt=0,
+        description="How long temporary failures are retried (backoff with jitter) before failing",
+    )
     four_eyes: bool = Field(
         False, description="The person who created a batch may not approve its letters"
     )

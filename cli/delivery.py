@@ -16,17 +16,44 @@ if TYPE_CHECKING:  # service modules load inside the commands (cli.lazy)
 @main.command()
 @click.argument("campaign_key", metavar="CAMPAIGN")
 @click.option("--dry-run", is_flag=True, help="Show what would be queued; send nothing.")
+@click.option(
+    "--send-window",
+    metavar="HH:MM-HH:MM|any",
+    help="Office hours (weekdays, addressee's time zone) for this run; default "
+    "ADVOCACY_SEND_WINDOW.",
+)
+@click.option(
+    "--proof-to",
+    metavar="EMAIL",
+    help="Only send a sample of the exact approved emails to this staff address, with "
+    "[PROOF] in the subject; nothing is queued or recorded as a delivery.",
+)
+@click.option("--sample", default=3, show_default=True, help="How many proofs (--proof-to).")
 @handled
-def deliver(campaign_key: str, dry_run: bool) -> None:
+def deliver(
+    campaign_key: str, dry_run: bool, send_window: str | None, proof_to: str | None, sample: int
+) -> None:
     """Queue the campaign's approved letters and deliver everything due."""
     from campaigns.store import get_campaign
     from delivery.outbox import CHANNELS, enqueue
+    from delivery.windows import SendWindow
     from recipients.provenance import unconfirmed_deliveries
 
     s = services()
+    if proof_to is not None:
+        _proofs(s, campaign_key, to=proof_to, sample=sample)
+        return
+    window = (
+        s.send_window if send_window is None else SendWindow.parse(send_window.replace("any", ""))
+    )
     with s.db.unit_of_work() as uow:
         report = enqueue(
-            uow, get_campaign(uow, campaign_key), actor=s.actor, clock=s.clock, channels=CHANNELS
+            uow,
+            get_campaign(uow, campaign_key),
+            actor=s.actor,
+            clock=s.clock,
+            channels=CHANNELS,
+            window=window,
         )
         unconfirmed = unconfirmed_deliveries(uow, get_campaign(uow, campaign_key).id, report.queued)
         if dry_run:
@@ -54,6 +81,35 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
         _drain(s)
 
 
+def _proofs(s: bootstrap.Services, campaign_key: str, *, to: str, sample: int) -> None:
+    """Send the proofs and say, for each, whether the transport took it."""
+    import asyncio
+
+    from campaigns.store import get_campaign
+    from delivery.proof import pick_proofs, send_proofs
+    from recipients.addresses import check_address
+
+    check_address(to)  # a typo must not send proofs somewhere else
+    with s.db.unit_of_work(write=False) as uow:
+        proofs = pick_proofs(
+            uow,
+            get_campaign(uow, campaign_key),
+            documents_dir=s.settings.documents_dir,
+            sample=sample,
+        )
+    sender = f"proof@{s.settings.reply_domain}"  # no delivery's bounce address: changes nothing
+    results = asyncio.run(send_proofs(s.transport, proofs, to=to, sender=sender))
+    for proof, result in results:
+        verdict = (
+            "sent"
+            if result.ok
+            else f"[red]not sent[/red]: {(result.permanent or result.temporary)[0][1]}"
+        )
+        console.print(f"  proof of {proof.addressee} ({proof.language}) to {to}: {verdict}")
+    if s.transport.name == "maildir":
+        console.print(f"proofs written to the Maildir outbox (not sent): {s.settings.outbox_dir}")
+
+
 def _drain(s: bootstrap.Services) -> None:
     outcome = drain_with_progress(s)
     console.print(f"delivery: {outcome.describe()}")
@@ -64,8 +120,11 @@ def _drain(s: bootstrap.Services) -> None:
 @main.command()
 @handled
 def worker() -> None:
-    """Deliver every due outbox row once (retries that are not yet due wait)."""
-    _drain(services())
+    """Deliver every due outbox row once (retries that are not yet due wait); first say how
+    many rows are held for staff or under a lease."""
+    s = services()
+    console.print(f"outbox: {s.worker().status().describe()}")
+    _drain(s)
 
 
 @main.command()

@@ -19,7 +19,8 @@ from cli.lazy import LazyChoice, constant
 
 if TYPE_CHECKING:  # service modules load inside the commands (cli.lazy)
     import bootstrap
-    from delivery.worker import DrainReport
+    from delivery.drain_report import DrainReport
+    from delivery.queries import OutboxRow
 
 
 @main.group()
@@ -41,8 +42,9 @@ def outbox_list(state: str | None, campaign_key: str | None, limit: int) -> None
     s = services()
     with s.db.unit_of_work(write=False) as uow:
         rows = outbox_rows(uow, state=state, campaign_key=campaign_key, limit=limit)
+    now = s.clock.now()
     for r in rows:
-        due = f" next {r.next_attempt_at:%Y-%m-%d %H:%M}" if r.state == "retry_wait" else ""
+        due = _when(r, now)
         error = f"  {r.last_error}" if r.last_error else ""
         click.echo(
             f"{r.id}\t{r.campaign}\t{r.addressee}\t{r.channel}\t{r.recipient}\t"
@@ -52,12 +54,28 @@ def outbox_list(state: str | None, campaign_key: str | None, limit: int) -> None
         click.echo("no outbox rows match")
 
 
+def _when(row: OutboxRow, now: datetime) -> str:
+    """When a waiting row is next due, or when a sending row's lease ends (or ended)."""
+    from delivery.states import State
+
+    if row.state == State.RETRY_WAIT and row.next_attempt_at is not None:
+        return f" next {row.next_attempt_at:%Y-%m-%d %H:%M}"
+    if row.state == State.QUEUED and row.next_attempt_at is not None and row.next_attempt_at > now:
+        return f" from {row.next_attempt_at:%Y-%m-%d %H:%M} (sending window)"
+    if row.state == State.SENDING and row.lease_until is not None:
+        if row.lease_until < now:
+            return f" lease expired {row.lease_until:%Y-%m-%d %H:%M:%S} (its worker died)"
+        return f" lease until {row.lease_until:%Y-%m-%d %H:%M:%S}"
+    return ""
+
+
 @outbox.command("retry")
 @click.argument("ids", nargs=-1, type=int, required=True, metavar="ID…")
 @click.option("--reason", default="", help="Recorded in the audit log.")
 @handled
 def outbox_retry(ids: tuple[int, ...], reason: str) -> None:
-    """Queue waiting, failed or cancelled deliveries now (same Message-ID, same bytes)."""
+    """Queue waiting, failed, cancelled or held deliveries, or ones whose worker died (lease
+    expired), now (same Message-ID, same bytes)."""
     from delivery.intervene import retry_now
 
     s = services()
@@ -72,7 +90,8 @@ def outbox_retry(ids: tuple[int, ...], reason: str) -> None:
 @click.option("--reason", required=True, help="Why; recorded in the audit log.")
 @handled
 def outbox_cancel(ids: tuple[int, ...], reason: str) -> None:
-    """Cancel deliveries that have not gone out (all or none; audited with --reason)."""
+    """Cancel deliveries that have not gone out, held ones and ones whose lease expired
+    (all or none; audited with --reason)."""
     from delivery.intervene import cancel
 
     s = services()
@@ -180,7 +199,7 @@ def outbox_checks(ctx: click.Context, include_cleared: bool) -> None:
 @click.argument("addressee_key", metavar="ADDRESSEE")
 @click.option(
     "--channel",
-    type=LazyChoice(constant("delivery.outbox:CHANNELS")),
+    type=LazyChoice(constant("bootstrap:CHANNELS")),
     default="email",
     show_default=True,
     help="The flagged channel.",
@@ -207,7 +226,7 @@ def drain_with_progress(s: bootstrap.Services) -> DrainReport:
     from delivery.queries import count_due
 
     with s.db.unit_of_work(write=False) as uow:
-        total = count_due(uow, s.clock.now())
+        total = count_due(uow, s.clock.now(), s.channels.automatic())
     columns = (TextColumn("delivering"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True, disable=total == 0) as bar:
         task = bar.add_task("deliver", total=total)

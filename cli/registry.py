@@ -73,6 +73,8 @@ def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: b
     )
     for key, changes in report.changes.items():
         print_changes(key, changes)
+    for warning in report.warnings:
+        console.print(f"  [yellow]warning[/yellow] {warning}")
 
 
 def print_changes(key: str, changes: dict[str, list[object]]) -> None:

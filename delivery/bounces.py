@@ -1,10 +1,14 @@
 """Inbound bounces: map a delivery status notification back to its delivery and record it.
 
-Rule: the VERP envelope sender ``bounce+<delivery id>@<reply domain>`` is the primary signal;
-the returned original's Message-ID is the fallback. A permanent failure (DSN ``5.x.x``, or
-flufl.bounce's permanent set) makes the delivery ``bounced`` and flags the addressee's channel
-for checking; a temporary one (``4.x.x``, ``Action: delayed``) puts a sent delivery back to
-``retry_wait``. Auto-replies (out of office) are not bounces: ``handle_bounce`` returns None.
+Rule: only a bounce to a *signed* VERP address (``bounce+<delivery id>-<hmac>@<reply domain>``,
+``ReplyAddresses.delivery_for_bounce``) can change a delivery, and when the report quotes the
+returned original's Message-ID it must be that delivery's. Anything else (no address, a bare
+or wrong MAC, another message's Message-ID) is unverified: ``handle_bounce`` returns None,
+changes nothing, and the caller keeps the message in the holding pen. A verified permanent
+failure (DSN ``5.x.x``, or flufl.bounce's permanent set) makes a ``sent`` delivery
+``bounced`` and flags the addressee's channel for checking; a temporary one (``4.x.x``,
+``Action: delayed``) is only noted: the receiving systems are still trying, and ``sent``
+never goes back (``delivery.states``). Auto-replies (out of office) are not bounces.
 """
 
 from __future__ import annotations
@@ -17,13 +21,17 @@ from email.message import Message
 from email.policy import compat32
 
 from flufl.bounce import all_failures
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from delivery.outbox import BACKOFF
+from delivery.checks import open_check
+from delivery.states import State, may_move, move
+from responses.tokens import ReplyAddresses
 from storage import audit
-from storage.tables import Batch, ChannelCheck, Delivery, Letter
+from storage.tables import Batch, Delivery, Letter
 from timeutil import Clock
+
+VERP_HEADERS = ("To", "Delivered-To", "X-Original-To", "Envelope-To")
+MESSAGE_IDS = re.compile(rb"^Message-ID:\s*(<[^>\s]+>)", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -75,20 +83,27 @@ def _heuristic_verdict(message: Message, recipient: str) -> tuple[bool, str] | N
     return None
 
 
-def _delivery(uow: Session, message: Message, raw: bytes, domain: str) -> Delivery | None:
-    verp = re.compile(rb"bounce\+(\d+)@" + re.escape(domain.encode()), re.IGNORECASE)
-    for header in ("To", "Delivered-To", "X-Original-To", "Envelope-To"):
-        found = verp.search(str(message.get(header, "")).encode())
-        if found:
-            return uow.get(Delivery, int(found.group(1)))
+def verified_delivery(
+    uow: Session, message: Message, raw: bytes, identities: ReplyAddresses
+) -> Delivery | None:
+    """The delivery a bounce is provably about, or None (unverified: leave it to the pen).
+
+    The signed VERP address is looked for in the envelope headers, then anywhere in the
+    message (some systems quote it only in the body); when the report quotes Message-IDs
+    besides its own, one of them must be the delivery's.
+    """
+    headers = " ".join(str(message.get(h, "")) for h in VERP_HEADERS)
+    delivery_id = identities.delivery_for_bounce(headers)
+    if delivery_id is None:
+        delivery_id = identities.delivery_for_bounce(raw.decode("ascii", "replace"))
+    delivery = uow.get(Delivery, delivery_id) if delivery_id is not None else None
+    if delivery is None:
+        return None
     own = str(message.get("Message-ID", "")).strip().encode()
-    ids = re.findall(rb"^Message-ID:\s*(<[^>\s]+>)", raw, re.IGNORECASE | re.MULTILINE)
-    for message_id in (i for i in ids if i != own):  # the returned original's
-        row = uow.scalar(select(Delivery).where(Delivery.message_id == message_id.decode()))
-        if row is not None:
-            return row
-    found = verp.search(raw)
-    return uow.get(Delivery, int(found.group(1))) if found else None
+    quoted = {i.decode() for i in MESSAGE_IDS.findall(raw) if i != own}
+    if quoted and delivery.message_id not in quoted:
+        return None  # a genuine address with another message's report: not this delivery's
+    return delivery
 
 
 def _is_auto_reply(message: Message) -> bool:
@@ -96,12 +111,15 @@ def _is_auto_reply(message: Message) -> bool:
     return auto.startswith("auto-replied") or "X-Autoreply" in message
 
 
-def handle_bounce(uow: Session, raw: bytes, *, domain: str, clock: Clock) -> BounceOutcome | None:
-    """Record a bounce of one of our deliveries; None when ``raw`` is not one (or not ours)."""
+def handle_bounce(
+    uow: Session, raw: bytes, *, identities: ReplyAddresses, clock: Clock
+) -> BounceOutcome | None:
+    """Record a verified bounce of one of our deliveries; None when ``raw`` is not a bounce,
+    not ours or not verified (``verified_delivery``): then nothing has changed."""
     message = message_from_bytes(raw, policy=compat32)
     if not _is_dsn(message) and _is_auto_reply(message):
         return None  # an out-of-office answer is not a bounce, whatever it says
-    delivery = _delivery(uow, message, raw, domain)
+    delivery = verified_delivery(uow, message, raw, identities)
     if delivery is None:
         return None
     verdict = _dsn_verdict(message, delivery.recipient) if _is_dsn(message) else None
@@ -117,22 +135,12 @@ def _record(
     uow: Session, delivery: Delivery, *, permanent: bool, reason: str, clock: Clock
 ) -> None:
     letter = uow.get_one(Letter, delivery.letter_id)
-    now = clock.now()
+    now, before = clock.now(), delivery.state
     if permanent:
-        delivery.state, delivery.finished_at = "bounced", now
-        uow.add(
-            ChannelCheck(
-                addressee_id=letter.addressee_id,
-                channel=delivery.channel,
-                delivery_id=delivery.id,
-                reason=reason,
-                flagged_at=now,
-            )
-        )
-    elif delivery.state in {"sent", "written"}:
-        # The receiving system gave up for now after accepting from our server: try again.
-        delivery.state, delivery.finished_at = "retry_wait", None
-        delivery.next_attempt_at = now + BACKOFF[min(max(delivery.attempts, 1), len(BACKOFF)) - 1]
+        open_check(uow, delivery, addressee_id=letter.addressee_id, reason=reason, at=now)
+        if may_move(delivery.state, State.BOUNCED):
+            move(delivery, State.BOUNCED, at=now)
+    # A delay notice changes no state: the receiving systems keep trying on their own.
     delivery.last_error = f"bounce: {reason}"
     audit.record(
         uow,
@@ -143,13 +151,16 @@ def _record(
         campaign_id=uow.get_one(Batch, letter.batch_id).campaign_id,
         recipient=delivery.recipient,
         reason=reason,
+        state_before=before,
+        state_after=delivery.state,
     )
 
 
-def bounce_handler(*, domain: str, clock: Clock) -> Callable[[Session, bytes], bool]:
-    """``handle_bounce`` shaped as the responses importer's ``BounceHandler`` (True: taken)."""
+def bounce_handler(*, identities: ReplyAddresses, clock: Clock) -> Callable[[Session, bytes], bool]:
+    """``handle_bounce`` shaped as the responses importer's ``BounceHandler`` (True: taken;
+    False: unverified or not ours, for the holding pen)."""
 
     def handler(uow: Session, raw: bytes) -> bool:
-        return handle_bounce(uow, raw, domain=domain, clock=clock) is not None
+        return handle_bounce(uow, raw, identities=identities, clock=clock) is not None
 
     return handler

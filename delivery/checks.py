@@ -1,8 +1,10 @@
 """Channel checks: addressee channels flagged after a permanent bounce, for staff to look at.
 
-Rule: a check is opened only by ``delivery.bounces`` (a permanent bounce) and closed only by
-staff with ``clear_check``, once they have fixed or confirmed the address; clearing is audited
-with who, when and why, and the check row itself is kept (``cleared_at``) as history.
+Rule: a check is opened by ``open_check`` (a verified permanent bounce, or a 5xx refusal of
+the recipient at RCPT) or by staff flagging a contact by hand (``recipients.failing``), and
+closed only by staff with ``clear_check``, once they have fixed or confirmed the address;
+clearing is audited with who, when and why, and the check row itself is kept
+(``cleared_at``) as history.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from errors import NotFound
 from storage import audit
-from storage.tables import Addressee, ChannelCheck
+from storage.tables import Addressee, ChannelCheck, Delivery
 from timeutil import Clock
 
 
@@ -30,6 +32,30 @@ class CheckRow:
     flagged_at: datetime
     delivery_id: int | None
     cleared_at: datetime | None
+
+
+def open_check(
+    uow: Session, delivery: Delivery, *, addressee_id: int, reason: str, at: datetime
+) -> None:
+    """Flag the delivery's channel of its addressee for staff, naming why (one open check per
+    addressee and channel is enough: a second refusal adds nothing to look at)."""
+    already = uow.scalar(
+        select(ChannelCheck.id).where(
+            ChannelCheck.addressee_id == addressee_id,
+            ChannelCheck.channel == delivery.channel,
+            ChannelCheck.cleared_at.is_(None),
+        )
+    )
+    if already is None:
+        uow.add(
+            ChannelCheck(
+                addressee_id=addressee_id,
+                channel=delivery.channel,
+                delivery_id=delivery.id,
+                reason=reason,
+                flagged_at=at,
+            )
+        )
 
 
 def channel_checks(uow: Session, *, include_cleared: bool = False) -> list[CheckRow]:

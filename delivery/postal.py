@@ -21,8 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import safecsv
+from delivery.channels import ChannelSpec
 from delivery.form_text import form_text, words_of
 from delivery.integrity import approved_content
+from delivery.states import State, move
 from errors import Conflict, NotFound
 from letters.wording import labels
 from review.texts import text_of
@@ -30,6 +32,20 @@ from storage import audit
 from storage.tables import Addressee, Batch, BatchAnnex, Delivery, Document, Letter
 from timeutil import Clock
 
+POSTAL = ChannelSpec(
+    name="postal",
+    document="pdf",
+    recipient=lambda a: a.name if a.postal_address.strip() else "",
+    automatic=False,
+    sent_means="posted by staff (the date and tracking number are recorded)",
+)
+WEB_FORM = ChannelSpec(
+    name="manual",
+    document="pdf",
+    recipient=lambda a: a.web_form or "",
+    automatic=False,
+    sent_means="submitted through the addressee's web form by staff",
+)
 MANIFEST = ("item", "delivery", "addressee", "name", "postal_address", "first_page", "pages")
 
 
@@ -51,7 +67,7 @@ def _postal_rows(uow: Session, batch_id: int) -> list[tuple[Delivery, Addressee]
         .where(
             Letter.batch_id == batch_id,
             Delivery.channel == "postal",
-            Delivery.state.in_(("queued", "printed")),
+            Delivery.state.in_((State.QUEUED, State.PRINTED)),
         )
         .order_by(Addressee.country, Addressee.key)
     ).all()
@@ -87,7 +103,7 @@ def print_batch(
         manifest.writerow(
             (item, delivery.id, addressee.key, addressee.name, address, first, len(reader.pages))
         )
-        delivery.state = "printed"
+        move(delivery, State.PRINTED, at=clock.now())
     out_dir.mkdir(parents=True, exist_ok=True)
     pdf, csv_path = print_file(out_dir, batch_id, "pdf"), print_file(out_dir, batch_id, "csv")
     with pdf.open("wb") as handle:
@@ -108,7 +124,7 @@ def print_batch(
 
 
 def _mark_sent(
-    uow: Session, delivery_id: int, *, channel: str, states: tuple[str, ...], at: datetime
+    uow: Session, delivery_id: int, *, channel: str, states: tuple[State, ...], at: datetime
 ) -> Delivery:
     delivery = uow.get(Delivery, delivery_id)
     if delivery is None or delivery.channel != channel:
@@ -117,7 +133,7 @@ def _mark_sent(
         raise Conflict(
             f"delivery {delivery_id} is {delivery.state}; only {' or '.join(states)} can be marked"
         )
-    delivery.state, delivery.finished_at, delivery.last_error = "sent", at, ""
+    move(delivery, State.SENT, at=at, error="")
     return delivery
 
 
@@ -141,7 +157,7 @@ def mark_posted(
 ) -> Delivery:
     """A printed letter went into the post on ``posted_on``, with this tracking number."""
     at = datetime.combine(posted_on, time(12), tzinfo=UTC)
-    delivery = _mark_sent(uow, delivery_id, channel="postal", states=("printed",), at=at)
+    delivery = _mark_sent(uow, delivery_id, channel="postal", states=(State.PRINTED,), at=at)
     delivery.reference, delivery.transport = tracking, "post"
     _audit_sent(uow, delivery, actor=actor, clock=clock)
     return delivery
@@ -151,7 +167,9 @@ def mark_done(
     uow: Session, delivery_id: int, *, receipt: str, actor: str, clock: Clock
 ) -> Delivery:
     """Staff submitted the web form by hand (``receipt``: its confirmation, if any)."""
-    delivery = _mark_sent(uow, delivery_id, channel="manual", states=("queued",), at=clock.now())
+    delivery = _mark_sent(
+        uow, delivery_id, channel="manual", states=(State.QUEUED,), at=clock.now()
+    )
     delivery.reference, delivery.transport = receipt, "web-form"
     _audit_sent(uow, delivery, actor=actor, clock=clock)
     return delivery

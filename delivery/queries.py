@@ -13,20 +13,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from delivery.outbox import due_condition
+from delivery.claims import due_condition
+from delivery.states import NAMES
 from storage.tables import Addressee, Batch, Campaign, Delivery, Letter
 
-STATES = (
-    "queued",
-    "sending",
-    "retry_wait",
-    "printed",
-    "sent",
-    "written",
-    "failed",
-    "cancelled",
-    "bounced",
-)
+STATES = NAMES
 
 
 @dataclass(frozen=True)
@@ -40,6 +31,7 @@ class OutboxRow:
     attempts: int
     next_attempt_at: datetime | None
     last_error: str
+    lease_until: datetime | None = None
 
 
 def with_context(*columns: Any) -> Select[Any]:
@@ -74,12 +66,13 @@ def outbox_rows(
             d.attempts,
             d.next_attempt_at,
             d.last_error,
+            d.lease_until,
         )
         for d, campaign, addressee in uow.execute(query).all()
     ]
 
 
-def count_due(uow: Session, now: datetime) -> int:
+def count_due(uow: Session, now: datetime, channels: tuple[str, ...] = ("email",)) -> int:
     """How many rows ``claim_due`` would hand out now (the same conditions, uncapped)."""
-    due = due_condition(now) & (Delivery.channel == "email")
+    due = due_condition(now) & Delivery.channel.in_(channels)
     return int(uow.scalar(select(func.count(Delivery.id)).where(due)) or 0)

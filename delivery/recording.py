@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from delivery.outbox import Outcome
+from delivery.finish import Outcome
 
 
 class GroupRecorder:

@@ -1,9 +1,11 @@
 """The SMTP transport (aiosmtplib): pooled connections, STARTTLS or implicit TLS, auth,
 per-recipient outcomes, per-domain limits and an overall timeout per send.
 
-Rule: 4xx replies and lost connections are temporary (retried later); 5xx are permanent.
-The exact approved bytes are sent with ``sendmail``; the envelope sender carries the delivery
-id (VERP) so a bounce names the delivery it belongs to.
+Rule: 4xx replies and lost connections are temporary (retried later); 5xx are permanent, and
+a 5xx at RCPT also flags the addressee's channel. A connection lost after DATA was sent is an
+unknown outcome: retried after the backoff with the same Message-ID, never again within the
+same attempt. The exact approved bytes are sent (MAIL, RCPT, DATA step by step, so the worker
+knows which step failed); the envelope sender is the signed VERP address of the delivery.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from delivery.envelope import DeliveryResult, Envelope
 from delivery.pacing import DomainLimits
 from delivery.smtp_pool import SmtpPool
 from errors import AdvocacyError
+from recipients.addresses import BadAddress, CheckedAddress, check_address
 
 
 @dataclass(frozen=True)
@@ -86,45 +89,76 @@ class SmtpTransport:
     async def send(self, envelope: Envelope) -> DeliveryResult:
         if self.dkim is not None:
             envelope = replace(envelope, content=self.dkim.sign(envelope.content))
-        async with self.limits.slot(envelope.recipients[0]):
+        try:
+            recipients = [check_address(r) for r in envelope.recipients]
+        except BadAddress as exc:
+            return DeliveryResult(permanent=[(r, str(exc)) for r in envelope.recipients])
+        progress = _Progress()
+        async with self.limits.slot(recipients[0].ascii_domain):
             try:
                 async with asyncio.timeout(self.config.timeout):
-                    return await self._send(envelope)
+                    return await self._send(envelope, recipients, progress)
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                # Connection lost or never made before DATA: every recipient is temporary.
-                return DeliveryResult(
-                    temporary=[(r, f"{type(exc).__name__}: {exc}") for r in envelope.recipients]
-                )
+                why = f"{type(exc).__name__}: {exc}".rstrip(": ")
+                if progress.data_sent:
+                    # The server may have taken the message: the outcome is unknown. Never
+                    # again in this attempt; after the backoff, with the same Message-ID.
+                    why = f"outcome unknown, connection lost after DATA ({why})"
+                # Lost before DATA: every recipient is temporary.
+                return DeliveryResult(temporary=[(r, why) for r in envelope.recipients])
 
     async def aclose(self) -> None:
         """QUIT the pooled connections (end of a drain; the next one connects again)."""
         await self.pool.close()
 
-    async def _send(self, envelope: Envelope) -> DeliveryResult:
+    async def _send(
+        self, envelope: Envelope, recipients: list[CheckedAddress], progress: _Progress
+    ) -> DeliveryResult:
         for last_try in (False, True):
             reused = False
             try:
                 async with self.pool.client() as (client, reused):
-                    return await _transaction(client, envelope)
+                    return await _transaction(client, envelope, recipients, progress)
             except aiosmtplib.SMTPServerDisconnected:
-                # A pooled connection the server closed while it sat idle: once more, fresh.
-                if last_try or not reused:
+                # A pooled connection the server closed while it sat idle: once more, fresh —
+                # but only if DATA was not yet sent (else the message may be there already).
+                if last_try or not reused or progress.data_sent:
                     raise
         raise AssertionError("unreachable")
 
 
-async def _transaction(client: aiosmtplib.SMTP, envelope: Envelope) -> DeliveryResult:
-    """One MAIL/RCPT/DATA of the exact bytes; server answers become per-recipient outcomes."""
+@dataclass
+class _Progress:
+    data_sent: bool = False
+
+
+async def _transaction(
+    client: aiosmtplib.SMTP,
+    envelope: Envelope,
+    recipients: list[CheckedAddress],
+    progress: _Progress,
+) -> DeliveryResult:
+    """One MAIL/RCPT/DATA of the exact bytes; server answers become per-recipient outcomes.
+
+    Domains go out IDNA-encoded; a non-ASCII local part only with SMTPUTF8, and to a server
+    that does not offer it the row fails permanently, saying so.
+    """
+    await client.ehlo() if client.is_ehlo_or_helo_needed else None
+    utf8 = any(r.smtputf8 for r in recipients)
+    if utf8 and not client.supports_extension("smtputf8"):
+        why = "the address's local part is not ASCII and the mail server does not offer SMTPUTF8"
+        return DeliveryResult(permanent=[(r, why) for r in envelope.recipients])
+    options, encoding = (["SMTPUTF8"], "utf-8") if utf8 else ([], "ascii")
     try:
-        refused, _ = await client.sendmail(
-            envelope.sender, list(envelope.recipients), envelope.content
-        )
-    except aiosmtplib.SMTPRecipientsRefused as exc:
-        # Raised only when every recipient was refused; classify each by its code.
-        return _classify({e.recipient: (e.code, e.message) for e in exc.recipients})
+        await client.mail(envelope.sender, options=options, encoding=encoding)
+        answers = await _recipients(client, envelope, recipients, encoding)
+        if len(answers) == len(recipients):
+            await _reset(client)
+            return _classify(answers, refused_at_rcpt=True)
+        progress.data_sent = True
+        await client.data(envelope.content)
     except aiosmtplib.SMTPResponseException as exc:
-        if exc.code == 421:
-            client.close()  # the server is closing the channel; reconnect next time
+        await _reset(client) if exc.code != 421 else client.close()
         reason = f"{exc.code} {exc.message}"
         failed = [(r, reason) for r in envelope.recipients]
         return (
@@ -132,17 +166,38 @@ async def _transaction(client: aiosmtplib.SMTP, envelope: Envelope) -> DeliveryR
             if exc.code >= 500
             else DeliveryResult(temporary=failed)
         )
-    return _classify(refused)
+    return _classify(answers, refused_at_rcpt=True)
 
 
-def _classify(refused: Mapping[str, object]) -> DeliveryResult:
+async def _recipients(
+    client: aiosmtplib.SMTP,
+    envelope: Envelope,
+    recipients: list[CheckedAddress],
+    encoding: str,
+) -> dict[str, tuple[int, str]]:
+    """RCPT each recipient; the refused ones with the server's code and text."""
+    refused = {}
+    for given, checked in zip(envelope.recipients, recipients, strict=True):
+        try:
+            await client.rcpt(checked.wire, encoding=encoding)
+        except aiosmtplib.SMTPRecipientRefused as exc:
+            refused[given] = (exc.code, exc.message)
+    return refused
+
+
+async def _reset(client: aiosmtplib.SMTP) -> None:
+    """End a refused transaction so the pooled connection can carry the next one."""
+    try:
+        await client.rset()
+    except (aiosmtplib.SMTPException, OSError):
+        client.close()
+
+
+def _classify(refused: Mapping[str, tuple[int, str]], *, refused_at_rcpt: bool) -> DeliveryResult:
     result = DeliveryResult()
-    for recipient, response in refused.items():
-        code, message = (
-            response
-            if isinstance(response, tuple)
-            else (getattr(response, "code", 450), getattr(response, "message", str(response)))
-        )
+    for recipient, (code, message) in refused.items():
         target = result.permanent if int(code) >= 500 else result.temporary
         target.append((recipient, f"{code} {message}"))
+        if int(code) >= 500 and refused_at_rcpt:
+            result.refused.append(recipient)  # the address itself: its channel gets a check
     return result

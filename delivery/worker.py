@@ -2,36 +2,39 @@
 
 Rule: the worker sends only bytes whose sha256 equals both the delivery's recorded hash and
 an approval of that document. Anything else is refused and the delivery fails with the reason;
-it never sends "nearly" the approved letter.
+it never sends "nearly" the approved letter. One row never stops the pass: whatever its send
+raises is recorded on that row (class and message) and the others go on; a row whose send
+kills the whole process is held after ``max_claims`` claims (``delivery.claims``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from delivery.claims import claim_due, next_due
+from delivery.drain_report import DrainReport, OutboxStatus
 from delivery.envelope import DeliveryResult, Envelope
+from delivery.finish import RETRY, Outcome, finish_batch
 from delivery.integrity import approved_contents
-from delivery.outbox import Outcome, claim_due, finish_batch
 from delivery.recording import GroupRecorder
+from delivery.retry import RetryPolicy
+from delivery.states import State
+from delivery.windows import SendWindow
 from errors import IntegrityRefused
 from responses.tokens import ReplyAddresses
 from storage.db import Database
 from storage.tables import Delivery
 from timeutil import Clock
 
-STATE_WORDS = {
-    "sent": "sent",
-    "written": "written to outbox",
-    "retry_wait": "will retry",
-    "failed": "failed",
-}
+log = logging.getLogger("advocacy.worker")
 
 
 class Transport(Protocol):
@@ -48,19 +51,6 @@ class Pooling(Protocol):
     """A transport holding connections that must be closed before its event loop ends."""
 
     async def aclose(self) -> None: ...
-
-
-@dataclass
-class DrainReport:
-    done: dict[str, int] = field(default_factory=dict)
-
-    def count(self, state: str) -> None:
-        self.done[state] = self.done.get(state, 0) + 1
-
-    def describe(self) -> str:
-        """'7 written to outbox, 1 will retry' — a Maildir write is never called 'sent'."""
-        parts = [f"{n} {STATE_WORDS.get(state, state)}" for state, n in self.done.items()]
-        return ", ".join(parts) or "nothing due"
 
 
 @dataclass(frozen=True)
@@ -87,6 +77,32 @@ class Worker:
     lease: timedelta = timedelta(minutes=5)
     concurrency: int = 1
     record_within: float = 1.0  # seconds an outcome may wait for its group commit
+    max_claims: int = 3  # claims without an outcome before a row is held
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    # Transports of the other automatic channels (``delivery.channels``); email: ``transport``.
+    transports: Mapping[str, Transport] = field(default_factory=dict)
+    window: SendWindow | None = None  # retries wait for the addressee's office hours
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return ("email", *(c for c in self.transports if c != "email"))
+
+    def transport_for(self, channel: str) -> Transport:
+        return self.transports.get(channel, self.transport)
+
+    def status(self) -> OutboxStatus:
+        """Held and leased rows now (a starting worker says so: ``advocacy worker``, serve)."""
+        now, leased = self.clock.now(), Delivery.state == State.SENDING
+        with self.db.unit_of_work(write=False) as uow:
+
+            def count(*where: Any) -> int:
+                return int(uow.scalar(select(func.count(Delivery.id)).where(*where)) or 0)
+
+            return OutboxStatus(
+                count(Delivery.state == State.HELD),
+                count(leased, Delivery.lease_until >= now),
+                count(leased, Delivery.lease_until < now),
+            )
 
     def _claim(self, size: int) -> list[Claimed]:
         """Claim up to ``size`` due rows, then check the whole batch's approvals and files once.
@@ -95,7 +111,14 @@ class Worker:
         while files are read and hashed.
         """
         now = self.clock.now()
-        ids = claim_due(self.db, limit=size, now=now, lease=self.lease)
+        ids = claim_due(
+            self.db,
+            limit=size,
+            now=now,
+            lease=self.lease,
+            max_claims=self.max_claims,
+            channels=self.channels,
+        )
         if not ids:
             return []
         with self.db.unit_of_work(write=False) as uow:
@@ -112,6 +135,7 @@ class Worker:
             # Another worker may hold the row by now: sending could make a second copy, so it
             # is left for whoever claims it next (same Message-ID either way).
             return None
+        transport = self.transport_for(delivery.channel)
         envelope = Envelope(
             delivery.id,
             self.identities.bounce_address(delivery.id),
@@ -119,18 +143,28 @@ class Worker:
             claimed.content,
             delivery.message_id,
         )
-        result = await self.transport.send(envelope)
-        if result.permanent:
-            error, state = "; ".join(f"{r}: {why}" for r, why in result.permanent), "failed"
-        elif result.temporary:
-            error, state = "; ".join(f"{r}: {why}" for r, why in result.temporary), "retry"
-        else:
-            error, state = "", self.transport.final_state
-        return Outcome(delivery.id, delivery.attempts, state, error)
+        try:
+            result = await transport.send(envelope)
+        except Exception as exc:
+            log.exception("delivery %s: the %s transport raised", delivery.id, transport.name)
+            why = f"the {transport.name} transport raised {type(exc).__name__}: {exc}"
+            return Outcome(delivery.id, delivery.attempts, "failed", why, transport=transport.name)
+        return _outcome(delivery, result, transport)
 
     def _finish(self, outcomes: list[Outcome]) -> dict[int, str]:
         with self.db.unit_of_work() as uow:
-            return finish_batch(uow, outcomes, clock=self.clock, transport=self.transport.name)
+            return finish_batch(
+                uow,
+                outcomes,
+                clock=self.clock,
+                transport=self.transport.name,
+                policy=self.policy,
+                window=self.window,
+            )
+
+    def _next_due(self) -> datetime | None:
+        with self.db.unit_of_work(write=False) as uow:
+            return next_due(uow, self.clock.now(), self.channels)
 
     async def drain(
         self, *, limit: int | None = None, progress: Callable[[str], None] | None = None
@@ -187,6 +221,8 @@ class Worker:
             await asyncio.gather(*(tasks - {recording}))
             recorder.close()
             await recording
+            if not report.done:
+                report.next_due = await asyncio.to_thread(self._next_due)
         except BaseException:
             # Stop sending, but still record what was sent: fewer rows to send again later.
             others: list[asyncio.Future[Any]] = [*(tasks - {recording})]
@@ -209,3 +245,16 @@ class Worker:
                     await self.transport.aclose()
 
         return asyncio.run(run())
+
+
+def _outcome(delivery: Delivery, result: DeliveryResult, transport: Transport) -> Outcome:
+    """The row's outcome from the transport's answer (a permanent failure first)."""
+    if result.permanent:
+        error = "; ".join(f"{r}: {why}" for r, why in result.permanent)
+        state, check = "failed", bool(result.refused)
+    elif result.temporary:
+        error = "; ".join(f"{r}: {why}" for r, why in result.temporary)
+        state, check = RETRY, False
+    else:
+        error, state, check = "", transport.final_state, False
+    return Outcome(delivery.id, delivery.attempts, state, error, check, transport.name)

@@ -19,7 +19,7 @@ import binascii
 import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -27,11 +27,12 @@ from errors import TemplateError
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
 from letters.sandbox import render_template, template_folder
+from recipients.addresses import header_address
 
 
 def _address(display_name: str, addr_spec: str) -> Address:
     try:
-        return Address(display_name=display_name, addr_spec=addr_spec)
+        return header_address(display_name, addr_spec)  # IDN domains as xn--, not RFC 2047
     except (ValueError, IndexError) as exc:
         raise TemplateError(f"bad email address {display_name!r} <{addr_spec}>: {exc}") from exc
 
@@ -45,7 +46,9 @@ class EmailRenderer:
     def render(self, letter: ComposedLetter) -> RenderedDocument:
         folder = template_folder(self.templates_dir, letter.template)
         context = {"letter": letter, "labels": letter.labels}
-        message = EmailMessage(policy=SMTP)
+        # A non-ASCII local part has no ASCII form: such a message is SMTPUTF8 (RFC 6532).
+        utf8 = not letter.recipient_email.partition("@")[0].isascii()
+        message = EmailMessage(policy=SMTPUTF8 if utf8 else SMTP)
         try:
             message["From"] = _address(letter.sender.name, letter.sender.email)
             message["To"] = _address(letter.addressee_name, letter.recipient_email)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 import safecsv
 from errors import InputError, Problem
 from located import load_records, validate
+from recipients.addresses import import_warning
 from recipients.export import export, stored_fields
 from recipients.failing import CHANNEL_OF, settle_checks
 from recipients.record import CONTACTS, FIELDS, REQUIRED, AddresseeRecord
@@ -38,6 +39,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "key: why" (recipients.addresses)
     changes: dict[str, Changes] = field(default_factory=dict)
 
 
@@ -120,6 +122,8 @@ def import_records(
     report, problems, now = ImportReport(), [], clock.now()
     new_rows: list[dict[str, Any]] = []
     for record in records:
+        if record.email and (warning := import_warning(record.email)):
+            report.warnings.append(f"{record.key}: {warning}")
         line = (lines or {}).get(record.key)
         row = existing.get(record.key)
         if row is None:

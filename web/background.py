@@ -1,9 +1,11 @@
 """The work ``advocacy serve`` runs beside the web app: the delivery worker and the scheduler.
 
-Rule: both are threads that stop when ``stopping`` is set. The worker drains the outbox every
-``ADVOCACY_WORKER_POLL_SECONDS`` (claims are leased, so a second worker elsewhere is safe);
-the scheduler runs only while this process holds the leadership lock (``storage.leadership``),
-so several ``serve`` processes on one database never run its jobs twice.
+Rule: both are threads that stop when ``stopping`` is set. The worker thread is the one drain
+loop of ``serve``: it drains the outbox every ``ADVOCACY_WORKER_POLL_SECONDS`` (claims are
+leased, so a second worker elsewhere is safe), and the scheduler's own drain job is paused
+here so the outbox is not drained twice. The scheduler runs only while this process holds
+the leadership lock (``storage.leadership``), so several ``serve`` processes on one database
+never run its jobs twice.
 """
 
 from __future__ import annotations
@@ -17,12 +19,18 @@ import bootstrap
 from scheduler import build_scheduler
 from storage.leadership import lead, lock_for
 
+DRAIN_JOB = "drain-outbox"
+
 log = logging.getLogger("advocacy.serve")
 
 
 def worker_loop(services: bootstrap.Services, stopping: threading.Event, poll: float) -> None:
     """Deliver what is due, then wait ``poll`` seconds (or until told to stop)."""
     worker = services.worker()
+    try:
+        log.info("delivery worker starting: %s", worker.status().describe())
+    except SQLAlchemyError:
+        log.exception("delivery worker: could not read the outbox")
     while not stopping.is_set():
         try:
             report = worker.drain_sync()
@@ -40,6 +48,7 @@ def worker_loop(services: bootstrap.Services, stopping: threading.Event, poll: f
 def scheduler_loop(services: bootstrap.Services, stopping: threading.Event) -> None:
     """Run the scheduler's job table while this process leads (see ``scheduler.py``)."""
     scheduler = build_scheduler(services.settings, services.db.engine)
+    scheduler.pause_job(DRAIN_JOB)  # the worker thread drains the outbox: one drain loop
 
     def start() -> None:
         if scheduler.state == 0:  # STATE_STOPPED: the first time

@@ -20,14 +20,18 @@ def delivery_states(uow: Session) -> dict[str, int]:
 
 
 def outbox_rows(
-    uow: Session, states: tuple[str, ...], *, limit: int
+    uow: Session,
+    states: tuple[str, ...],
+    *,
+    channels: tuple[str, ...] = ("email",),
+    limit: int,
 ) -> list[tuple[Delivery, str, str]]:
-    """Email deliveries (the channel the worker sends) in these states with campaign key and
-    addressee name, most urgent first. Postal and web-form rows wait for staff, not the
-    worker: ``hand_rows`` lists them."""
+    """Deliveries the worker sends (the registry's automatic ``channels``) in these states
+    with campaign key and addressee name, most urgent first. Postal and web-form rows wait for
+    staff, not the worker: ``hand_rows`` lists them."""
     query = (
         with_context(Delivery, Campaign.key, Addressee.name)
-        .where(Delivery.channel == "email", Delivery.state.in_(states))
+        .where(Delivery.channel.in_(channels), Delivery.state.in_(states))
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from delivery.states import CHECK_SQL
 from storage.tables.base import Base
 
 
@@ -23,6 +24,8 @@ class Delivery(Base):
         Index("ix_deliveries_due", "state", "next_attempt_at"),
         # Delivered-before-a-date scans (overdue answers) read only this index and the letters.
         Index("ix_deliveries_delivered", "state", "finished_at", "letter_id"),
+        # The names of delivery.states.State; every move goes through delivery.states.move.
+        CheckConstraint(CHECK_SQL, name="state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
@@ -40,6 +43,10 @@ class Delivery(Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     reference: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime]
+    # Claims since the last recorded outcome; at ADVOCACY_MAX_CLAIMS the row is held.
+    unsettled_claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_attempt_at: Mapped[datetime | None] = mapped_column(default=None)  # retry horizon
+    history: Mapped[str] = mapped_column(Text, default="", server_default="")  # one line/attempt
 
 
 class ChannelCheck(Base):

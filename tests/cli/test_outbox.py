@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import select
 import bootstrap
 from cli import main
 from delivery.bounces import handle_bounce
+from delivery.claims import claim_due
 from storage.tables import Addressee, AuditEntry, ChannelCheck, Delivery, Letter
 from tests.delivery.steps import queued_batch
 from tests.delivery.test_bounces import dsn
@@ -70,7 +72,7 @@ def test_cancel_refuses_what_went_out(run: CliRunner, installed: bootstrap.Servi
     written = ids(installed, "written")[0]
     result = run.invoke(main, ["outbox", "cancel", str(written), "--reason", "late"])
     assert result.exit_code == 1
-    assert "only queued, waiting, failed or printed" in result.output
+    assert "only queued, waiting," in result.output
     assert ids(installed, "cancelled") == []
 
 
@@ -132,7 +134,7 @@ def bounce_first(run: CliRunner, s: bootstrap.Services) -> Delivery:
         row = uow.scalars(select(Delivery).order_by(Delivery.id)).first()
         assert row is not None
         raw = dsn(s, row, status="5.1.1", action="failed")
-        assert handle_bounce(uow, raw, domain=s.settings.reply_domain, clock=s.clock)
+        assert handle_bounce(uow, raw, identities=s.identities, clock=s.clock)
     return row
 
 
@@ -185,3 +187,48 @@ def addressee_key(s: bootstrap.Services, row: Delivery) -> str:
     with s.db.unit_of_work(write=False) as uow:
         letter = uow.get_one(Letter, row.letter_id)
         return uow.get_one(Addressee, letter.addressee_id).key
+
+
+def expire_leases(s: bootstrap.Services, n: int) -> None:
+    """The first ``n`` sending rows' worker died: their leases ended a minute ago."""
+    with s.db.unit_of_work() as uow:
+        rows = uow.scalars(
+            select(Delivery).where(Delivery.state == "sending").order_by(Delivery.id)
+        )
+        for row in list(rows)[:n]:
+            row.lease_until = datetime.now(UTC) - timedelta(minutes=1)
+
+
+def test_list_shows_when_a_lease_ends(run: CliRunner, installed: bootstrap.Services) -> None:
+    """A sending row shows its lease's end; one whose lease is over says its worker died."""
+    now = datetime.now(UTC)
+    claim_due(installed.db, limit=2, now=now, lease=timedelta(minutes=5))
+    expire_leases(installed, 1)
+    lines = run.invoke(main, ["outbox", "list", "--state", "sending"]).output.splitlines()
+    assert len(lines) == 2
+    assert "lease expired" in lines[0]
+    assert "(its worker died)" in lines[0]
+    assert f"lease until {now + timedelta(minutes=5):%Y-%m-%d %H:%M}" in lines[1]
+
+
+def test_worker_reports_leased_rows_at_start(run: CliRunner, installed: bootstrap.Services) -> None:
+    """`advocacy worker` first says how many rows are held, leased and expired."""
+    claim_due(installed.db, limit=2, now=datetime.now(UTC), lease=timedelta(minutes=5))
+    expire_leases(installed, 2)
+    output = run.invoke(main, ["worker"]).output
+    assert "outbox: 0 held for staff" in output
+    assert "2 with an expired lease" in output
+
+
+def test_worker_with_nothing_due_names_the_next_due_time(
+    run: CliRunner, installed: bootstrap.Services
+) -> None:
+    """When only a later retry waits, the worker says "nothing due — next at" its time."""
+    assert run.invoke(main, ["worker"]).exit_code == 0
+    later = datetime.now(UTC) + timedelta(hours=2)
+    with installed.db.unit_of_work() as uow:
+        row = uow.scalars(select(Delivery).order_by(Delivery.id)).first()
+        assert row is not None
+        row.state, row.next_attempt_at, row.finished_at = "retry_wait", later, None
+    output = run.invoke(main, ["worker"]).output
+    assert f"delivery: nothing due — next at {later:%Y-%m-%d %H:%M} UTC" in output

@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bootstrap import Services
+from delivery.claims import claim_due
 from delivery.envelope import DeliveryResult, Envelope
+from delivery.finish import Outcome, finish_batch
 from delivery.memory import MemoryTransport
-from delivery.outbox import Outcome, claim_due, finish_batch
 from tests.delivery.steps import deliveries, queued_batch
 from timeutil import FixedClock
 

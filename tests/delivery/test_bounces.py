@@ -1,5 +1,6 @@
-"""Bounces to the VERP address: permanent → bounced and channel flagged; temporary → retry;
-out-of-office answers are not bounces."""
+"""Bounces to the signed VERP address: permanent → bounced and channel flagged; temporary →
+noted only (sent stays sent); forged or unverifiable ones change nothing; out-of-office answers
+are not bounces."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_permanent_dsn_bounces_the_delivery(services: Services) -> None:
         outcome = handle_bounce(
             uow,
             dsn(services, row, status="5.1.1", action="failed"),
-            domain=services.settings.reply_domain,
+            identities=services.identities,
             clock=services.clock,
         )
     assert outcome is not None
@@ -58,43 +59,77 @@ def test_permanent_dsn_bounces_the_delivery(services: Services) -> None:
 def test_permanent_dsn_flags_the_channel(services: Services) -> None:
     """The addressee's email channel is flagged for checking, naming the delivery."""
     row = sent(services)
-    handler = bounce_handler(domain=services.settings.reply_domain, clock=services.clock)
+    handler = bounce_handler(identities=services.identities, clock=services.clock)
     with services.db.unit_of_work() as uow:
         assert handler(uow, dsn(services, row, status="5.1.1", action="failed"))
         check = uow.scalars(select(ChannelCheck)).one()
     assert (check.channel, check.delivery_id, check.cleared_at) == ("email", row.id, None)
 
 
-def test_delayed_dsn_puts_the_delivery_back_to_retry(services: Services, clock: FixedClock) -> None:
-    """A 4.x.x 'delayed' report sends the delivery back to retry_wait, no channel flagged."""
+def test_delayed_dsn_leaves_a_sent_delivery_sent(services: Services, clock: FixedClock) -> None:
+    """A 4.x.x 'delayed' report is noted on the row but never turns sent back into retry_wait."""
     row = sent(services)
     with services.db.unit_of_work() as uow:
         outcome = handle_bounce(
             uow,
             dsn(services, row, status="4.2.2", action="delayed"),
-            domain=services.settings.reply_domain,
+            identities=services.identities,
             clock=clock,
         )
         assert uow.scalars(select(ChannelCheck)).all() == []
     assert outcome is not None
     assert not outcome.permanent
     again = deliveries(services)[0]
-    assert again.state == "retry_wait"
-    assert again.next_attempt_at > clock.now()
+    assert (again.state, again.attempts) == ("sent", 1)
+    assert again.last_error.startswith("bounce: ")
 
 
-def test_found_by_message_id_without_verp(services: Services) -> None:
-    """A report sent to some other address still finds the delivery by the quoted Message-ID."""
+def forged(s: Services, raw: bytes, clock: FixedClock) -> None:
+    """Hand ``raw`` to the bounce handler and check it changed nothing at all."""
+    before = [(r.id, r.state, r.last_error, r.next_attempt_at) for r in deliveries(s)]
+    with s.db.unit_of_work() as uow:
+        assert handle_bounce(uow, raw, identities=s.identities, clock=clock) is None
+        assert uow.scalars(select(ChannelCheck)).all() == []
+    assert [(r.id, r.state, r.last_error, r.next_attempt_at) for r in deliveries(s)] == before
+
+
+def test_unsigned_verp_address_changes_nothing(services: Services, clock: FixedClock) -> None:
+    """A 5.1.1 report to the old unsigned bounce+<id>@ address is unverified: nothing changes."""
+    row = sent(services)
+    raw = dsn(services, row, status="5.1.1", action="failed").replace(
+        services.identities.bounce_address(row.id).encode(),
+        f"bounce+{row.id}@{services.settings.reply_domain}".encode(),
+    )
+    forged(services, raw, clock)
+
+
+def test_wrong_mac_changes_nothing(services: Services, clock: FixedClock) -> None:
+    """A delayed report to another delivery's MAC with this one's id is refused."""
+    rows = sent(services), deliveries(services)[1]
+    other = services.identities.bounce_address(rows[1].id)
+    raw = dsn(services, rows[0], status="4.2.2", action="delayed").replace(
+        services.identities.bounce_address(rows[0].id).encode(),
+        other.replace(f"+{rows[1].id}-", f"+{rows[0].id}-").encode(),
+    )
+    forged(services, raw, clock)
+
+
+def test_wrong_message_id_changes_nothing(services: Services, clock: FixedClock) -> None:
+    """A genuine bounce address with a report quoting another message's Message-ID is refused."""
+    row = sent(services)
+    raw = dsn(services, row, status="5.1.1", action="failed").replace(
+        row.message_id.encode(), b"<someone-else@elsewhere.example>"
+    )
+    forged(services, raw, clock)
+
+
+def test_message_id_alone_is_not_enough(services: Services, clock: FixedClock) -> None:
+    """A report quoting our Message-ID but sent to no signed bounce address stays unverified."""
     row = sent(services)
     raw = dsn(services, row, status="5.1.1", action="failed").replace(
         services.identities.bounce_address(row.id).encode(), b"postmaster@org.example"
     )
-    with services.db.unit_of_work() as uow:
-        outcome = handle_bounce(
-            uow, raw, domain=services.settings.reply_domain, clock=services.clock
-        )
-    assert outcome is not None
-    assert outcome.delivery_id == row.id
+    forged(services, raw, clock)
 
 
 def test_qmail_style_bounce_is_recognised(services: Services) -> None:
@@ -111,9 +146,7 @@ def test_qmail_style_bounce_is_recognised(services: Services) -> None:
         "--- Below this line is a copy of the message.\r\n"
     ).encode()
     with services.db.unit_of_work() as uow:
-        outcome = handle_bounce(
-            uow, raw, domain=services.settings.reply_domain, clock=services.clock
-        )
+        outcome = handle_bounce(uow, raw, identities=services.identities, clock=services.clock)
     assert outcome is not None
     assert outcome.permanent
 
@@ -127,8 +160,6 @@ def test_out_of_office_is_not_a_bounce(services: Services) -> None:
         "I am away until Monday and will not be able to deliver your request.\r\n"
     ).encode()
     with services.db.unit_of_work() as uow:
-        outcome = handle_bounce(
-            uow, raw, domain=services.settings.reply_domain, clock=services.clock
-        )
+        outcome = handle_bounce(uow, raw, identities=services.identities, clock=services.clock)
     assert outcome is None
     assert deliveries(services)[0].state == "sent"

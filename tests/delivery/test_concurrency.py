@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bootstrap import Services
+from delivery.claims import claim_due
 from delivery.memory import MemoryTransport
-from delivery.outbox import claim_due
 from settings import Settings
 from storage.tables import Delivery
 from tests.delivery.steps import deliveries, queued_batch

@@ -59,7 +59,7 @@ def test_message_lands_in_new_with_its_trace_headers(services: bootstrap.Service
     files = written(services)
     for row in deliveries(services):
         message = message_from_bytes(files[str(row.id)], policy=default)
-        assert message["Return-Path"] == f"<bounce+{row.id}@replies.advocacy.example>"
+        assert message["Return-Path"] == f"<{services.identities.bounce_address(row.id)}>"
         assert message["Message-ID"] == row.message_id
 
 

@@ -1,4 +1,5 @@
-"""The outbox worker: backoff on temporary failures, giving up, refusing unapproved bytes."""
+"""The outbox worker: backoff until the retry horizon, giving up with the history, refusing
+unapproved bytes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import timedelta
 
 from bootstrap import Services
 from delivery.memory import MemoryTransport
-from delivery.outbox import BACKOFF, GIVE_UP_AFTER
+from delivery.retry import RetryPolicy
 from review.queue import current_documents
 from storage.tables import Delivery
 from tests.delivery.steps import deliveries, queued_batch
@@ -35,23 +36,31 @@ def fail_until_given_up(s: Services, clock: FixedClock) -> list[timedelta]:
 def test_temporary_failures_back_off_longer_each_time(
     services: Services, transport: MemoryTransport, clock: FixedClock
 ) -> None:
-    """Each temporary failure waits for the next, longer step of the backoff table."""
+    """Each wait is about twice the one before (± jitter) until the cap, never past the horizon."""
     transport.fail_temporarily = {FCDO}
     queued_batch(services)
-    assert fail_until_given_up(services, clock) == list(BACKOFF)
+    waits = fail_until_given_up(services, clock)
+    policy = RetryPolicy()
+    assert timedelta(minutes=4) <= waits[0] <= timedelta(minutes=6)
+    assert waits[3] > waits[1] > waits[0]
+    assert max(waits) <= policy.cap * (1 + policy.jitter)
+    assert sum(waits, timedelta()) == policy.horizon
 
 
-def test_gives_up_after_the_last_backoff_step(
+def test_gives_up_at_the_horizon_with_the_whole_history(
     services: Services, transport: MemoryTransport, clock: FixedClock
 ) -> None:
-    """The attempt after the last backoff step fails the delivery and says why."""
+    """Temporary failures go on for 120 h from the first try; then failed, every attempt listed."""
     transport.fail_temporarily = {FCDO}
     queued_batch(services)
+    start = clock.now()
     fail_until_given_up(services, clock)
     row = fcdo(services)
-    assert (row.state, row.attempts) == ("failed", GIVE_UP_AFTER)
-    assert row.last_error.startswith(f"gave up after {GIVE_UP_AFTER} attempts: ")
-    assert "451 rehearsed temporary failure" in row.last_error
+    assert row.state == "failed"
+    assert clock.now() - start == timedelta(hours=120)
+    assert row.attempts > 20
+    assert row.last_error.startswith(f"gave up after 120 h and {row.attempts} attempts:")
+    assert row.last_error.count("451 rehearsed temporary failure") == row.attempts
     assert row.finished_at == clock.now()
 
 

@@ -68,8 +68,8 @@ class Faulty:
 
 
 def _delivery_id(envelope: Any) -> int:
-    """Keyed by the VERP sender (bounce+<delivery id>@…): the copies share one file's bytes."""
-    return int(envelope.mail_from.split("+")[1].split("@")[0])
+    """Keyed by the VERP sender (bounce+<id>-<mac>@…): the copies share one file's bytes."""
+    return int(envelope.mail_from.split("+")[1].split("-")[0])
 
 
 def serve(handler: Faulty) -> tuple[Controller, int]:

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 import bootstrap
 from cli import main
-from tests.delivery.steps import queued_batch
+from tests.delivery.steps import deliveries, queued_batch
 from tests.helpers import CAMPAIGN, cli_runner, cli_services
 from tests.responses.samples import dsn_bounce, person
 
@@ -104,8 +104,14 @@ def test_league_lists_every_delivered_addressee(run: CliRunner) -> None:
     assert "mfa-poland" in ok(run, "report", "--league").output
 
 
-def test_bounce_of_our_delivery_goes_to_the_delivery_engine(run: CliRunner, tmp_path: Path) -> None:
-    """A DSN naming one of our deliveries (VERP) is recorded by delivery.bounces, not penned."""
-    (tmp_path / "dsn.eml").write_bytes(dsn_bounce("mfa@poland-mfa.example", "<none@x>"))
+def test_bounce_of_our_delivery_goes_to_the_delivery_engine(
+    run: CliRunner, tmp_path: Path, installed: bootstrap.Services
+) -> None:
+    """A DSN naming one of our deliveries (signed VERP) is recorded by delivery.bounces."""
+    [row] = [d for d in deliveries(installed) if d.recipient == "mfa@poland-mfa.example"]
+    raw = dsn_bounce(row.recipient, row.message_id).replace(
+        b"bounce+1@replies.advocacy.example", installed.identities.bounce_address(row.id).encode()
+    )
+    (tmp_path / "dsn.eml").write_bytes(raw)
     assert "1 bounce" in ok(run, "responses", "import", str(tmp_path / "dsn.eml")).output
     assert ok(run, "responses", "pen", "--all").output == "the holding pen is empty\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from responses.tokens import ReplyAddresses
 
 IDENTITIES = ReplyAddresses("replies.example", b"test-secret")
@@ -47,9 +49,34 @@ def test_tokens_in_accepts_an_uppercased_address() -> None:
 
 
 def test_reply_to_and_bounce_addresses_use_the_reply_domain() -> None:
-    """Reply-To carries the token and the bounce address the delivery id, at the domain."""
+    """Reply-To carries the token and the bounce address the delivery id and its MAC."""
     assert IDENTITIES.reply_to("abc") == "reply+abc@replies.example"
-    assert IDENTITIES.bounce_address(42) == "bounce+42@replies.example"
+    assert re.fullmatch(r"bounce\+42-[0-9a-f]{16}@replies\.example", IDENTITIES.bounce_address(42))
+
+
+def test_a_signed_bounce_address_names_its_delivery() -> None:
+    """The bounce address leads back to its delivery, also upper-cased inside a header."""
+    address = IDENTITIES.bounce_address(9)
+    assert IDENTITIES.delivery_for_bounce(address) == 9
+    assert IDENTITIES.delivery_for_bounce(f"Postmaster <{address.upper()}>") == 9
+
+
+def test_a_forged_bounce_address_names_no_delivery() -> None:
+    """A bare id, another id's MAC, a truncated MAC or another domain lead nowhere."""
+    mac = IDENTITIES.bounce_address(8).split("-")[1].split("@")[0]
+    for forged in (
+        "bounce+8@replies.example",
+        f"bounce+9-{mac}@replies.example",
+        f"bounce+8-{mac[:8]}@replies.example",
+        f"bounce+8-{mac}@elsewhere.example",
+    ):
+        assert IDENTITIES.delivery_for_bounce(forged) is None, forged
+
+
+def test_bounce_macs_differ_from_reply_token_macs() -> None:
+    """Another secret makes other bounce addresses: the MAC is keyed by the secret."""
+    other = ReplyAddresses("replies.example", b"another-secret")
+    assert other.delivery_for_bounce(IDENTITIES.bounce_address(8)) is None
 
 
 def test_message_ids_are_unique_and_at_the_reply_domain() -> None:

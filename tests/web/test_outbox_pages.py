@@ -166,3 +166,23 @@ def test_a_web_form_task_is_cancelled_by_a_campaigner_only(
     assert f'action="/outbox/{task}/cancel"' in _section(client.get("/outbox").text, "forms")
     client.post(f"/outbox/{task}/cancel", data={"csrf": csrf})
     assert row(services, "manual").state == "cancelled"
+
+
+def test_a_held_row_is_listed_with_retry_and_cancel(services: Services, client: TestClient) -> None:
+    """A row held after repeated claims is in the "Held for staff" list, with both actions."""
+    from datetime import timedelta
+
+    from delivery.claims import claim_due
+    from tests.delivery.builders import email_rows
+
+    [delivery] = email_rows(services, ["desk@mfa.example"])
+    clock = services.clock
+    for _ in range(4):  # three claims whose worker died, then the one that holds it
+        claim_due(services.db, limit=5, now=clock.now(), lease=timedelta(minutes=5))
+        clock.advance(timedelta(minutes=6))  # type: ignore[attr-defined]
+    log_in(services, client, "campaigner")
+    page = client.get("/outbox").text
+    held = page.split('id="held-h"')[1].split("</section>")[0]
+    assert "claimed 3 times without an outcome" in held
+    assert f"/outbox/{delivery}/retry" in held
+    assert f"/outbox/{delivery}/cancel" in held

@@ -5,7 +5,8 @@ actions in ``web.pages.handwork``. A hand-carried row is listed only in its own 
 worker never sends it, so "Queued and sending" would only mislead.
 
 Rule: the page changes rows only through ``delivery.intervene`` (refusing rows a worker holds
-or that went out) and never sends anything itself: the worker does, on its next pass.
+under a running lease or that went out; held rows and rows whose lease expired may be retried
+or cancelled) and never sends anything itself: the worker does, on its next pass.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi.responses import Response
 from delivery.checks import channel_checks
 from delivery.intervene import cancel, retry_now
 from delivery.postal import print_file as postal_file
+from delivery.states import NAMES
 from settings import Settings
 from web.guard import Staff, services_of, staff
 from web.outbox_queries import delivery_states, hand_rows, outbox_rows
@@ -29,6 +31,7 @@ from web.rendering import pages_of, see_other
 router = APIRouter()
 LIMIT = 200
 SECTIONS = (
+    ("held", ("held",)),  # claimed too often without an outcome (delivery.claims)
     ("failed", ("failed",)),
     ("retrying", ("retry_wait",)),
     ("waiting", ("queued", "sending")),
@@ -64,7 +67,11 @@ def outbox_page(request: Request, me: Staff, *, problems: list[str], status: int
     """The outbox, with ``problems`` (a refused action) above everything else."""
     s = services_of(request)
     with s.db.unit_of_work(write=False) as uow:
-        sections = [(name, outbox_rows(uow, states, limit=LIMIT)) for name, states in SECTIONS]
+        automatic = s.channels.automatic()
+        sections = [
+            (name, outbox_rows(uow, states, channels=automatic, limit=LIMIT))
+            for name, states in SECTIONS
+        ]
         states = delivery_states(uow)
         postal = _postal(uow, s.settings)
         manual = hand_rows(uow, "manual", ("queued",), limit=LIMIT)
@@ -81,6 +88,8 @@ def outbox_page(request: Request, me: Staff, *, problems: list[str], status: int
         manual=manual,
         checks=checks,
         today=s.clock.now().date().isoformat(),
+        now=s.clock.now(),
+        tally=NAMES,
         limit=LIMIT,
     )
 

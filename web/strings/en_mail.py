@@ -6,8 +6,13 @@ EN: dict[str, str] = {
     "outbox.failed": "Failed",
     "outbox.retrying": "Waiting to retry",
     "outbox.waiting": "Queued and sending",
+    "outbox.held": "Held for staff",
+    "outbox.lease_until": "leased until {when}",
+    "outbox.lease_expired": "lease expired {when}: its worker died",
+    "state.held": "held",
+    "state.bounced": "bounced",
     "outbox.tally": "Every delivery by state, all channels",
-    "outbox.email_intro": "The three lists below are the email the worker sends. Letters by post "
+    "outbox.email_intro": "The lists below are the email the worker sends. Letters by post "
     "and web-form tasks are carried by hand: they follow, each with its own actions.",
     "outbox.none": "None.",
     "outbox.retry": "Retry now",
