@@ -108,4 +108,5 @@ def test_bounce_of_our_delivery_goes_to_the_delivery_engine(run: CliRunner, tmp_
     """A DSN naming one of our deliveries (VERP) is recorded by delivery.bounces, not penned."""
     (tmp_path / "dsn.eml").write_bytes(dsn_bounce("mfa@poland-mfa.example", "<none@x>"))
     assert "1 bounce" in ok(run, "responses", "import", str(tmp_path / "dsn.eml")).output
-    assert ok(run, "responses", "pen", "--all").output == "the holding pen is empty\n"
+    assert ok(run, "responses", "pen", "--view", "apart").output == "the holding pen is empty\n"
+    assert " bounced " in ok(run, "responses", "pen", "--view", "done").output
