@@ -103,8 +103,9 @@ def responses_pen(everything: bool, view: str) -> None:
         for m in held:
             when = m.received_at.strftime("%Y-%m-%d %H:%M")
             click.echo(f"{m.id:>5}  {m.status:<11}  {when}  {m.sender}  {m.subject}")
-            if m.reason or m.rule:
-                click.echo(f"       {m.reason or m.rule}")
+            why = m.reason if m.status == "quarantined" else m.rule
+            if why:
+                click.echo(f"       {why}")
     if not held:
         click.echo("the holding pen is empty")
 

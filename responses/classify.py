@@ -17,6 +17,7 @@ Bounces come first because mail daemons (Exim) mark their failure reports ``Auto
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,16 @@ from responses import patterns
 from responses.parse import Mail
 
 KINDS = ("bounce", "auto-reply", "holding", "answer")
+
+
+def _not_detector_noise(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Exception in detector")
+
+
+# flufl.bounce logs a traceback for each of its detectors that chokes on odd headers (8-bit
+# bytes), then goes on with the others; the verdict is still good, the traceback would only
+# reach a user's terminal.
+logging.getLogger("flufl.bounce").addFilter(_not_detector_noise)
 OPENING_WORDS = 60
 _DSN = "multipart/report"
 _RECIPIENT_HEADERS = ("To", "Delivered-To", "X-Original-To", "Envelope-To")

@@ -195,7 +195,10 @@ def _store(
         for letter in letters
     ]
     rule = "; ".join(filter(None, (matched_by, verdict.rule)))
-    held = hold(uow, mail, raw_path=raw_path, status="matched", clock=clock, rule=rule)
+    notes = "; ".join(mail.notes)
+    held = hold(
+        uow, mail, raw_path=raw_path, status="matched", clock=clock, rule=rule, reason=notes
+    )
     held.response_id = made[0].id
     for response in made:
         audit.record(
@@ -208,6 +211,7 @@ def _store(
             letter=response.letter_id,
             matched_by=matched_by,
             kind=response.kind,
+            notes=mail.notes,
         )
     keys = {
         a.id: a.key
@@ -275,5 +279,8 @@ def import_message(
             clock=clock,
         )
     status = "unmatched" if verdict.kind == "answer" else "auto-reply"
-    held = hold(uow, mail, raw_path=raw_path, status=status, clock=clock, rule=verdict.rule)
+    notes = "; ".join(mail.notes)
+    held = hold(
+        uow, mail, raw_path=raw_path, status=status, clock=clock, rule=verdict.rule, reason=notes
+    )
     return Inbound(status, kind=verdict.kind, reason=verdict.rule, held_id=held.id)

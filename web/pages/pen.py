@@ -47,7 +47,7 @@ def _held(m: InboundMessage, *, max_bytes: int) -> Held:
     """One row, with the start of the message's text so staff can tell whose answer it is."""
     mail = read_held(m, max_bytes=max_bytes)
     text = mail.text[:EXCERPT] + ("…" if len(mail.text) > EXCERPT else "")
-    reason = m.reason or m.rule
+    reason = m.reason if m.status == "quarantined" else m.rule
     return Held(m.id, m.sender, m.subject, m.received_at, m.status, text, reason, tuple(mail.notes))
 
 
