@@ -10,6 +10,7 @@ stored (same Message-ID and same raw sha256) is a duplicate and changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,8 +161,8 @@ def hold(
 
 def seen(uow: Session, mail: Mail) -> bool:
     """Whether these exact bytes under this Message-ID were imported before (older rows have
-    no sha256 column filled, but their raw file is named by it)."""
-    file_name = f"{mail.sha256}.eml"
+    no sha256 column filled, but their raw file is named by the sha256 of the bytes)."""
+    file_name = f"{hashlib.sha256(mail.raw).hexdigest()}.eml"
     held = select(InboundMessage.id).where(
         InboundMessage.message_id == mail.message_id,
         or_(
@@ -188,17 +189,27 @@ def _store(
     clock: Clock,
 ) -> Inbound:
     kind = "response" if verdict.kind == "answer" else "acknowledgement"
+    # Another copy of this Message-ID (other bytes: a second route, a re-export) may already
+    # have answered a letter; it is kept, but answers each letter once.
+    answered = set(
+        uow.scalars(select(Response.letter_id).where(Response.message_id == mail.message_id))
+    )
     made = [
         new_response(
             uow, mail, letter, kind=kind, matched_by=matched_by, raw_path=raw_path, clock=clock
         )
         for letter in letters
+        if letter.id not in answered
     ]
     rule = "; ".join(filter(None, (matched_by, verdict.rule)))
+    if not made:
+        rule = f"{rule}; another copy of this Message-ID already answers its letters"
     notes = "; ".join(mail.notes)
     held = hold(
         uow, mail, raw_path=raw_path, status="matched", clock=clock, rule=rule, reason=notes
     )
+    if not made:
+        return Inbound("duplicate", kind=verdict.kind, reason=rule, held_id=held.id)
     held.response_id = made[0].id
     for response in made:
         audit.record(

@@ -217,7 +217,7 @@ def _parse_into(mail: Mail, max_bytes: int) -> None:
 
 def read(raw: bytes, *, max_bytes: int) -> Mail:
     """Read one raw message; never raises on its content (see the module rule)."""
-    mail = Mail(raw=raw, sha256=hashlib.sha256(raw).hexdigest())
+    mail = Mail(raw=raw, sha256=identity_hash(raw))
     try:
         _parse_into(mail, max_bytes)
     except RecursionError:
@@ -227,6 +227,12 @@ def read(raw: bytes, *, max_bytes: int) -> Mail:
     if mail.quarantine and not mail._headers:
         mail._headers = _head_only(raw)
     return mail
+
+
+def identity_hash(raw: bytes) -> str:
+    """The sha256 that, with the Message-ID, names a message: of its bytes with CRLF line ends
+    read as LF, since IMAP servers hand back CRLF what a file or mbox held with LF."""
+    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def _head_only(raw: bytes) -> dict[str, list[str]]:

@@ -150,3 +150,23 @@ def test_rejected_guess_goes_back_to_the_pen(
         assert uow.get(Reply, response) is None
         assert [m.status for m in pen(uow)] == ["unmatched"]
     assert _count(services, InboundMessage) == 1
+
+
+def test_second_copy_by_another_route_answers_its_letter_once(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A copy with an extra Received line (other bytes, same Message-ID) is kept, not a
+    second answer."""
+    raw = reply(to=services.identities.reply_to(letters["mfa-poland"].reply_token))
+    copy = b"Received: from relay.mfa.example by mx; Mon, 13 Sep 2021\r\n" + raw
+    assert [import_reply(services, r).outcome for r in (raw, copy)] == ["stored", "duplicate"]
+    assert (_count(services, Reply), _count(services, InboundMessage)) == (1, 2)
+
+
+def test_crlf_copy_of_a_message_is_the_same_message(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """The same message with CRLF line ends (as IMAP returns it) is a duplicate."""
+    raw = reply().replace(b"\r\n", b"\n")
+    crlf = raw.replace(b"\n", b"\r\n")
+    assert [import_reply(services, r).outcome for r in (raw, crlf)] == ["unmatched", "duplicate"]
