@@ -20,7 +20,7 @@ from cli.lazy import LazyChoice, constant
 from errors import InputError, NotFound, Problem
 
 if TYPE_CHECKING:
-    from responses.inbound import Inbound
+    from responses.outcome import Inbound
 
 
 @main.group()

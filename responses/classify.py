@@ -39,6 +39,7 @@ def _not_detector_noise(record: logging.LogRecord) -> bool:
 logging.getLogger("flufl.bounce").addFilter(_not_detector_noise)
 OPENING_WORDS = 60
 _DSN = "multipart/report"
+_RETURNED = {"message/rfc822", "text/rfc822-headers", "message/delivery-status"}
 _RECIPIENT_HEADERS = ("To", "Delivered-To", "X-Original-To", "Envelope-To")
 
 
@@ -66,8 +67,24 @@ def _dsn(mail: Mail) -> bool:
     )
 
 
+def _mail_system_like(mail: Mail) -> bool:
+    """Whether the message could be a mail system's (a daemon-like or empty sender, a failure
+    subject, or a returned message inside): only then is flufl.bounce asked, since a person's
+    answer never is one, and its dozens of detectors cost more than the rest of the import."""
+    if mail.raw_header("Return-Path").strip() == "<>":
+        return True
+    if patterns.DAEMON_SENDER.search(mail.header("From")) or not mail.header("From"):
+        return True
+    if patterns.BOUNCE_SUBJECT.search(mail.header("Subject")):
+        return True
+    message = mail.message
+    return message is not None and any(
+        part.get_content_type() in _RETURNED for part in message.walk()
+    )
+
+
 def _flufl(mail: Mail) -> bool:
-    if mail.message is None:
+    if mail.message is None or not _mail_system_like(mail):
         return False
     try:
         temporary, permanent = all_failures(mail.message)

@@ -11,29 +11,27 @@ stored (same Message-ID and same raw sha256) is a duplicate and changes nothing.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, bindparam, insert, text
 from sqlalchemy.orm import Session
 
 from letters.service import write_atomically
 from responses.attachments import save_attachments
 from responses.classify import Verdict, classify
 from responses.matching import find_letters
+from responses.outcome import Inbound
 from responses.parse import Mail, read
 from responses.tokens import ReplyAddresses
 from storage import audit
-from storage.tables import Addressee, Batch, InboundMessage, Letter, Response
+from storage.tables import Batch, InboundMessage, Letter, Response
 from timeutil import Clock, as_utc
 
 DEFAULT_MAX_BYTES = 26_214_400
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # no terminal escapes from a message's text
-OUTCOMES = ("stored", "duplicate", "unmatched", "auto-reply", "bounce", "quarantined")
 
 
 class BounceHandler(Protocol):
@@ -43,38 +41,6 @@ class BounceHandler(Protocol):
     """
 
     def __call__(self, uow: Session, raw: bytes) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """What became of one message: ``outcome`` (one of OUTCOMES) and why."""
-
-    outcome: str
-    responses: tuple[Response, ...] = ()
-    matched_by: str = ""  # token, in-reply-to, guess, sender (stored responses only)
-    kind: str = ""  # the classification: bounce, auto-reply, holding, answer
-    reason: str = ""  # the classification rule, or why it was quarantined
-    held_id: int | None = None
-    addressees: tuple[str, ...] = ()  # the keys of the letters' addressees, in order
-
-    @property
-    def response(self) -> Response | None:
-        return self.responses[0] if self.responses else None
-
-    def describe(self) -> str:
-        """One line for people: where the message went and which rule sent it there."""
-        return _CONTROL.sub("", self._line())
-
-    def _line(self) -> str:
-        if self.outcome == "stored":
-            letters = ", ".join(
-                f"letter {r.letter_id} to {key}"
-                for r, key in zip(self.responses, self.addressees, strict=False)
-            )
-            why = f" ({self.reason})" if self.reason else ""
-            return f"stored as {self.responses[0].kind} on {letters} by {self.matched_by}{why}"
-        where = f" as pen #{self.held_id}" if self.held_id else ""
-        return f"{self.outcome}{where}" + (f": {self.reason}" if self.reason else "")
 
 
 def summary_of(mail: Mail) -> str:
@@ -110,7 +76,7 @@ def response_kind(mail: Mail, *, domain: str) -> str:
 
 
 def new_response(
-    uow: Session,
+    uow: Session | None,
     mail: Mail,
     letter: Letter,
     *,
@@ -119,10 +85,15 @@ def new_response(
     raw_path: Path,
     clock: Clock,
     message_id: str | None = None,
+    campaign_id: int | None = None,
 ) -> Response:
-    batch = uow.get_one(Batch, letter.batch_id)
+    """A response of ``mail`` on ``letter``, added to ``uow`` (not flushed); with no ``uow``
+    (and the ``campaign_id`` given) a row for ``_insert`` to write."""
+    if campaign_id is None:
+        assert uow is not None
+        campaign_id = uow.get_one(Batch, letter.batch_id).campaign_id
     response = Response(
-        campaign_id=batch.campaign_id,
+        campaign_id=campaign_id,
         addressee_id=letter.addressee_id,
         letter_id=letter.id,
         kind=kind,
@@ -134,47 +105,93 @@ def new_response(
         message_id=message_id or mail.message_id,
         raw_path=str(raw_path),
     )
-    uow.add(response)
-    uow.flush()
+    if uow is not None:
+        uow.add(response)
     return response
 
 
+# Table INSERTs, not ORM flushes: the import's time is mostly per-statement overhead.
+_RESPONSES = cast(Table, Response.__table__)
+_INSERT_RESPONSE = insert(_RESPONSES).returning(_RESPONSES.c.id)
+_HELD = cast(Table, InboundMessage.__table__)
+_INSERT_HELD = insert(_HELD).returning(_HELD.c.id)
+
+
+def _insert(uow: Session, responses: list[Response]) -> None:
+    """Write new responses with one plain INSERT (no ORM flush) and give each its id."""
+    columns = [c.key for c in Response.__table__.columns if c.key != "id"]
+    # Unset attributes are left out, so the columns' own defaults apply (public_summary "").
+    rows = [{c: v for c in columns if (v := getattr(r, c)) is not None} for r in responses]
+    for response, row in zip(responses, rows, strict=True):  # mostly one: a single INSERT
+        response.id = uow.execute(_INSERT_RESPONSE, row).scalar_one()
+
+
 def hold(
-    uow: Session, mail: Mail, *, raw_path: Path, status: str, clock: Clock, **why: str
-) -> InboundMessage:
-    """The message's row in ``inbound_messages`` (``why``: ``reason`` and/or ``rule``)."""
-    held = InboundMessage(
-        message_id=mail.message_id,
-        raw_sha256=mail.sha256,
-        raw_path=str(raw_path),
-        sender=mail.header("From")[:300],
-        subject=mail.header("Subject")[:500],
-        received_at=received_at(mail, clock),
-        status=status,
-        reason=why.get("reason", ""),
-        rule=why.get("rule", "")[:200],
-    )
-    uow.add(held)
-    uow.flush()
-    return held
+    uow: Session,
+    mail: Mail,
+    *,
+    raw_path: Path,
+    status: str,
+    clock: Clock,
+    response_id: int | None = None,
+    **why: str,
+) -> int:
+    """The message's row in ``inbound_messages`` (``why``: ``reason`` and/or ``rule``); its id."""
+    row = {
+        "message_id": mail.message_id,
+        "raw_sha256": mail.sha256,
+        "raw_path": str(raw_path),
+        "sender": mail.header("From")[:300],
+        "subject": mail.header("Subject")[:500],
+        "received_at": received_at(mail, clock),
+        "status": status,
+        "reason": why.get("reason", ""),
+        "rule": why.get("rule", "")[:200],
+        "response_id": response_id,
+    }
+    return int(uow.execute(_INSERT_HELD, row).scalar_one())
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What is stored already under a message's Message-ID."""
+
+    seen: bool  # these very bytes were imported before
+    answered: frozenset[int]  # letters a copy of it already answers
+
+
+# One round trip for both tables; plain SQL because building the expression each time cost
+# more than running it (the import's time is per-statement overhead, not the database's).
+_PRIOR = text(
+    "SELECT NULL AS letter_id, raw_sha256, raw_path FROM inbound_messages WHERE message_id = :m "
+    "UNION ALL SELECT letter_id, '', raw_path FROM responses WHERE message_id = :m"
+)
+
+
+def prior(uow: Session, mail: Mail) -> Prior:
+    """What is stored under the message's Message-ID (older rows have no sha256 filled in, but
+    their raw file is named by the sha256 of the bytes)."""
+    legacy = f"{hashlib.sha256(mail.raw).hexdigest()}.eml"
+    rows = uow.execute(_PRIOR, {"m": mail.message_id}).all()
+    seen = any(sha == mail.sha256 or Path(path).name == legacy for letter, sha, path in rows)
+    return Prior(seen, frozenset(letter for letter, _, _ in rows if letter is not None))
 
 
 def seen(uow: Session, mail: Mail) -> bool:
-    """Whether these exact bytes under this Message-ID were imported before (older rows have
-    no sha256 column filled, but their raw file is named by the sha256 of the bytes)."""
-    file_name = f"{hashlib.sha256(mail.raw).hexdigest()}.eml"
-    held = select(InboundMessage.id).where(
-        InboundMessage.message_id == mail.message_id,
-        or_(
-            InboundMessage.raw_sha256 == mail.sha256,
-            InboundMessage.raw_path.endswith(file_name, autoescape=True),
-        ),
-    )
-    answered = select(Response.id).where(
-        Response.message_id == mail.message_id,
-        Response.raw_path.endswith(file_name, autoescape=True),
-    )
-    return bool(uow.scalar(held.limit(1)) or uow.scalar(answered.limit(1)))
+    """Whether these exact bytes under this Message-ID were imported before."""
+    return prior(uow, mail).seen
+
+
+_CONTEXT = text(
+    "SELECT l.id, b.campaign_id, a.key FROM letters l JOIN batches b ON b.id = l.batch_id "
+    "JOIN addressees a ON a.id = l.addressee_id WHERE l.id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def _context(uow: Session, letters: list[Letter]) -> dict[int, tuple[int, str]]:
+    """Per letter id: its campaign and its addressee's key, in one query."""
+    rows = uow.execute(_CONTEXT, {"ids": [letter.id for letter in letters]}).all()
+    return {letter_id: (campaign_id, key) for letter_id, campaign_id, key in rows}
 
 
 def _store(
@@ -184,33 +201,36 @@ def _store(
     *,
     letters: list[Letter],
     matched_by: str,
+    answered: frozenset[int],
     raw_path: Path,
     actor: str,
     clock: Clock,
 ) -> Inbound:
     kind = "response" if verdict.kind == "answer" else "acknowledgement"
+    rule = "; ".join(filter(None, (matched_by, verdict.rule)))
     # Another copy of this Message-ID (other bytes: a second route, a re-export) may already
     # have answered a letter; it is kept, but answers each letter once.
-    answered = set(
-        uow.scalars(select(Response.letter_id).where(Response.message_id == mail.message_id))
-    )
+    letters = [letter for letter in letters if letter.id not in answered]
+    notes = "; ".join(mail.notes)
+    if not letters:
+        rule = f"{rule}; another copy of this Message-ID already answers its letters"
+        held = hold(uow, mail, raw_path=raw_path, status="matched", clock=clock, rule=rule)
+        return Inbound("duplicate", kind=verdict.kind, reason=rule, held_id=held)
+    context = _context(uow, letters)
     made = [
         new_response(
-            uow, mail, letter, kind=kind, matched_by=matched_by, raw_path=raw_path, clock=clock
+            None,
+            mail,
+            letter,
+            kind=kind,
+            matched_by=matched_by,
+            raw_path=raw_path,
+            clock=clock,
+            campaign_id=context[letter.id][0],
         )
         for letter in letters
-        if letter.id not in answered
     ]
-    rule = "; ".join(filter(None, (matched_by, verdict.rule)))
-    if not made:
-        rule = f"{rule}; another copy of this Message-ID already answers its letters"
-    notes = "; ".join(mail.notes)
-    held = hold(
-        uow, mail, raw_path=raw_path, status="matched", clock=clock, rule=rule, reason=notes
-    )
-    if not made:
-        return Inbound("duplicate", kind=verdict.kind, reason=rule, held_id=held.id)
-    held.response_id = made[0].id
+    _insert(uow, made)
     for response in made:
         audit.record(
             uow,
@@ -224,21 +244,18 @@ def _store(
             kind=response.kind,
             notes=mail.notes,
         )
-    keys = {
-        a.id: a.key
-        for a in uow.scalars(
-            select(Addressee).where(Addressee.id.in_({r.addressee_id for r in made}))
-        )
-    }
-    return Inbound(
-        "stored",
-        tuple(made),
-        matched_by,
-        verdict.kind,
-        verdict.rule,
-        held.id,
-        tuple(keys[r.addressee_id] for r in made),
+    held = hold(
+        uow,
+        mail,
+        raw_path=raw_path,
+        status="matched",
+        clock=clock,
+        response_id=made[0].id,
+        rule=rule,
+        reason=notes,
     )
+    keys = tuple(context[letter.id][1] for letter in letters)
+    return Inbound("stored", tuple(made), matched_by, verdict.kind, verdict.rule, held, keys)
 
 
 def import_message(
@@ -254,7 +271,8 @@ def import_message(
 ) -> Inbound:
     """Store one raw message where it belongs (see the module rule); never raises on content."""
     mail = read(raw, max_bytes=max_bytes)
-    if seen(uow, mail):
+    before = prior(uow, mail)
+    if before.seen:
         return Inbound("duplicate")
     raw_path = keep_raw(mail, raw_dir)
     if mail.quarantine:
@@ -266,17 +284,17 @@ def import_message(
             at=clock.now(),
             actor=actor,
             action="response.quarantine",
-            subject=f"inbound:{held.id}",
+            subject=f"inbound:{held}",
             reason=mail.quarantine,
         )
-        return Inbound("quarantined", reason=mail.quarantine, held_id=held.id)
+        return Inbound("quarantined", reason=mail.quarantine, held_id=held)
     verdict = classify(mail, domain=identities.domain)
     if verdict.kind == "bounce":
         taken = bounces is not None and bounces(uow, raw)
         status = "bounced" if taken else "bounce"
         held = hold(uow, mail, raw_path=raw_path, status=status, clock=clock, rule=verdict.rule)
         reason = verdict.rule + ("" if taken else "; no delivery of ours claims it")
-        return Inbound("bounce", kind="bounce", reason=reason, held_id=held.id)
+        return Inbound("bounce", kind="bounce", reason=reason, held_id=held)
     letters, matched_by = find_letters(uow, mail, identities)
     if letters:
         return _store(
@@ -285,6 +303,7 @@ def import_message(
             verdict,
             letters=letters,
             matched_by=matched_by,
+            answered=before.answered,
             raw_path=raw_path,
             actor=actor,
             clock=clock,
@@ -294,4 +313,4 @@ def import_message(
     held = hold(
         uow, mail, raw_path=raw_path, status=status, clock=clock, rule=verdict.rule, reason=notes
     )
-    return Inbound(status, kind=verdict.kind, reason=verdict.rule, held_id=held.id)
+    return Inbound(status, kind=verdict.kind, reason=verdict.rule, held_id=held)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from letters.service import write_atomically
-from responses.inbound import BounceHandler, Inbound, hold, import_message, seen
+from responses.inbound import BounceHandler, hold, import_message, seen
+from responses.outcome import Inbound
 from responses.parse import read
 from responses.tokens import ReplyAddresses
 from storage import audit
@@ -66,7 +67,7 @@ class Intake:
                 at=self.clock.now(),
                 actor=self.actor,
                 action="response.quarantine",
-                subject=f"inbound:{held.id}",
+                subject=f"inbound:{held}",
                 reason=reason,
             )
-            return Inbound("quarantined", reason=reason, held_id=held.id)
+            return Inbound("quarantined", reason=reason, held_id=held)

@@ -26,6 +26,7 @@ MAX_PARTS = 500
 HEADER_BYTES = 65_536  # of a message too large to parse, only this much is read for its headers
 _KNOWN = ("from", "to", "subject", "date", "message-id", "received", "content-type")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
 
 
@@ -70,7 +71,7 @@ class Mail:
 
 def _unsurrogate(value: str) -> str:
     """8-bit header bytes (smuggled through the parser as surrogates): UTF-8, else Latin-1."""
-    if not any("\udc80" <= c <= "\udcff" for c in value):
+    if not _SURROGATE.search(value):
         return value
     data = value.encode("ascii", "surrogateescape")
     try:

@@ -98,7 +98,7 @@ BOUNCE_BODY = re.compile(
     re.IGNORECASE,
 )
 DAEMON_SENDER = re.compile(
-    r"mailer-daemon|postmaster|mail delivery|webshield|lotus|domino|microsoftexchange"
-    r"|administrator|no-?reply.*(mx|mail)",
+    r"mailer-daemon|daemon@|postmaster|mail delivery|mail ?system|webshield|lotus|domino"
+    r"|microsoftexchange|administrator|smtp|mdaemon|no-?reply.*(mx|mail)",
     re.IGNORECASE,
 )

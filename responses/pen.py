@@ -130,6 +130,7 @@ def assign(
             clock=clock,
             message_id=held.message_id,
         )
+        uow.flush()
         made.append(response)
         audit.record(
             uow,

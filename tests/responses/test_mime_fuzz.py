@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bootstrap import Services
-from responses.inbound import OUTCOMES
+from responses.outcome import OUTCOMES
 from responses.parse import read
 from storage.tables import Letter
 from tests.responses.replies import import_reply
