@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from letters.service import write_atomically
-from responses.inbound import BounceHandler, hold, import_message, seen
+from responses.inbound import BounceHandler, import_message
 from responses.outcome import Inbound
 from responses.parse import read
+from responses.rows import hold, seen
 from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.db import Database

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from campaigns.store import get_campaign
 from errors import InputError, NotFound, Problem
-from responses.inbound import new_response, response_kind
+from responses.inbound import response_kind
 from responses.parse import Mail, read
+from responses.rows import new_response
 from storage import audit
 from storage.tables import Addressee, Batch, InboundMessage, Letter, Response
 from timeutil import Clock
