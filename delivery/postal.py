@@ -11,7 +11,6 @@ Manual rows: queued → sent.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -21,6 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import safecsv
 from delivery.form_text import form_text, words_of
 from delivery.integrity import approved_content
 from errors import Conflict, NotFound
@@ -74,7 +74,7 @@ def print_batch(
     if not rows:
         raise NotFound(f"batch {batch_id} has no postal deliveries waiting to be printed")
     writer, table = PdfWriter(), io.StringIO()
-    manifest = csv.writer(table)
+    manifest = safecsv.writer(table)
     manifest.writerow(MANIFEST)
     for item, (delivery, addressee) in enumerate(rows, start=1):
         reader = PdfReader(io.BytesIO(approved_content(uow, delivery, documents_dir)))

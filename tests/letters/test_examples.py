@@ -19,6 +19,7 @@ COUNTS = {
     "appeal-warsaw-2023.yaml": (1_000, "1,000"),
     "appeal-civil-society-2020.yaml": (140, "140"),
     "appeal-derecognition.yaml": (13_154, "13,154"),
+    "appeal-derecognition-2021.yaml": (13_154, "13,154"),
 }
 TO = addressee(
     key="uk-fcdo",
