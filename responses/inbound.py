@@ -94,7 +94,7 @@ def _store(
     ]
     insert_responses(uow, made)
     for response in made:
-        audit.record(
+        audit.record_at_once(
             uow,
             at=clock.now(),
             actor=actor,

@@ -49,11 +49,15 @@ class Mail:
     html: bool = False  # the text came from an HTML part (scripts and markup dropped)
     attachments: list[Attachment] = field(default_factory=list)
     _headers: dict[str, list[str]] = field(default_factory=dict)
+    _decoded: dict[str, str] = field(default_factory=dict)
 
     def header(self, name: str) -> str:
         """The first ``name`` header, decoded to one clean line ("" when absent)."""
-        values = self._headers.get(name.lower())
-        return header_text(values[0]) if values else ""
+        key = name.lower()
+        if key not in self._decoded:  # classification asks for the same few headers often
+            values = self._headers.get(key)
+            self._decoded[key] = header_text(values[0]) if values else ""
+        return self._decoded[key]
 
     def headers(self, name: str) -> list[str]:
         return [header_text(v) for v in self._headers.get(name.lower(), [])]

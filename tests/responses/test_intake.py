@@ -170,3 +170,22 @@ def test_crlf_copy_of_a_message_is_the_same_message(
     raw = reply().replace(b"\r\n", b"\n")
     crlf = raw.replace(b"\n", b"\r\n")
     assert [import_reply(services, r).outcome for r in (raw, crlf)] == ["unmatched", "duplicate"]
+
+
+def test_stored_reply_is_audited_with_its_rule(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """Each response an import makes has its audit entry: letter, rule and kind."""
+    result = import_reply(
+        services, reply(to=services.identities.reply_to(letters["mfa-poland"].reply_token))
+    )
+    with services.db.unit_of_work(write=False) as uow:
+        [entry] = uow.scalars(
+            select(AuditEntry).where(AuditEntry.subject == f"response:{result.responses[0].id}")
+        ).all()
+        assert (entry.action, entry.details["matched_by"], entry.details["kind"]) == (
+            "response.import",
+            "token",
+            "response",
+        )
+        assert entry.details["letter"] == letters["mfa-poland"].id
