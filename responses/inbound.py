@@ -117,7 +117,16 @@ def _store(
         reason=notes,
     )
     keys = tuple(context[letter.id][1] for letter in letters)
-    return Inbound("stored", tuple(made), matched_by, verdict.kind, verdict.rule, held, keys)
+    return Inbound(
+        "stored",
+        tuple(made),
+        matched_by,
+        verdict.kind,
+        verdict.rule,
+        held,
+        keys,
+        notes=tuple(mail.notes),
+    )
 
 
 def import_message(
@@ -175,4 +184,6 @@ def import_message(
     held = hold(
         uow, mail, raw_path=raw_path, status=status, clock=clock, rule=verdict.rule, reason=notes
     )
-    return Inbound(status, kind=verdict.kind, reason=verdict.rule, held_id=held)
+    return Inbound(
+        status, kind=verdict.kind, reason=verdict.rule, held_id=held, notes=tuple(mail.notes)
+    )

@@ -26,6 +26,7 @@ class Inbound:
     reason: str = ""  # the classification rule, or why it was quarantined
     held_id: int | None = None
     addressees: tuple[str, ...] = ()  # the keys of the letters' addressees, in order
+    notes: tuple[str, ...] = ()  # what the parse boundary decided (charset fallbacks …)
 
     @property
     def response(self) -> Response | None:
@@ -33,7 +34,8 @@ class Inbound:
 
     def describe(self) -> str:
         """One line for people: where the message went and which rule sent it there."""
-        return _CONTROL.sub("", self._line())
+        notes = f" [{'; '.join(self.notes)}]" if self.notes else ""
+        return _CONTROL.sub("", self._line() + notes)
 
     def _line(self) -> str:
         if self.outcome == "stored":
