@@ -34,7 +34,7 @@ from letters.pdf import PdfRenderer
 from letters.produce import Finishing, default_workers
 from letters.service import RenderSummary, render_batch, rerender_letter
 from letters.signing import PdfSigner
-from responses.inbound import import_message
+from responses.intake import Intake
 from responses.tokens import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
@@ -158,22 +158,26 @@ class Services:
 
     def import_reply(self, raw: bytes) -> str:
         """Import one raw inbound message in its own unit of work (bounces to the delivery
-        engine first); the outcome word: stored, duplicate, unmatched or bounce."""
+        engine first); the outcome word (``responses.inbound.OUTCOMES``)."""
+        return self.intake()(raw).outcome
+
+    def intake(self) -> Intake:
+        """The inbound importer with everything wired: one message, one transaction, a failed
+        import quarantined (``responses.intake``); it returns what became of the message."""
 
         def bounces(uow: Session, raw: bytes) -> bool:
             # False (unverified: no genuine signed VERP address) leaves it to the holding pen.
             return handle_bounce(uow, raw, identities=self.identities, clock=self.clock) is not None
 
-        with self.db.unit_of_work() as uow:
-            return import_message(
-                uow,
-                raw,
-                identities=self.identities,
-                raw_dir=self.settings.data_dir / "inbound",
-                actor=self.actor,
-                clock=self.clock,
-                bounces=bounces,
-            ).outcome
+        return Intake(
+            db=self.db,
+            identities=self.identities,
+            raw_dir=self.settings.data_dir / "inbound",
+            actor=self.actor,
+            clock=self.clock,
+            max_bytes=self.settings.inbound_max_bytes,
+            bounces=bounces,
+        )
 
     def close(self) -> None:
         self.db.dispose()

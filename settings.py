@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     imap_url: SecretStr | None = Field(
         None, description="imaps://user:pass@host[:993]/INBOX that advocacy responses fetch reads"
     )
+    inbound_max_bytes: int = Field(
+        26_214_400,
+        ge=1024,
+        description="Largest inbound message read (bytes); a larger one is kept raw, quarantined",
+    )
     fetch_every_minutes: int = Field(
         10,
         ge=0,

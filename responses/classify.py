@@ -1,113 +1,156 @@
-"""What kind of message came in, and its text: automatic reply, bounce, or a person's answer.
+"""What kind of message came in: a bounce, an auto-reply, a holding reply, or a person's answer.
 
-Rule: classification only reads the message; it never decides whom a message belongs to. HTML is
-turned into plain text by a parser that drops scripts and styles, so nothing from a message is
-ever shown as markup.
+Rule: classification only reads the message, never decides whom it belongs to, and tries the
+rules in this order, the first that fires wins and names itself in ``Verdict.rule``:
+
+1. bounces: our bounce address in To/Delivered-To (unless the headers say auto-reply: RFC 3834
+   answers go to the envelope sender), an RFC 3464 delivery-status report, flufl.bounce's
+   heuristics, then vendor formats (``X-Failed-Recipients``, Exchange/Lotus/WebShield notices);
+2. auto-replies by header (``Auto-Submitted``, ``X-Autoreply``, ``X-Auto-Response-Suppress``,
+   ``Precedence``, Exchange's ``OofTemplate`` message class), then by subject;
+3. holding replies ("your message has been received") by the opening of the text;
+4. out-of-office openings in a message with neither header nor subject;
+5. everything else is an answer.
+
+Bounces come first because mail daemons (Exim) mark their failure reports ``Auto-Submitted``.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from email.message import EmailMessage, Message
-from html.parser import HTMLParser
-from pathlib import Path
+from dataclasses import dataclass
 
-# Subjects of out-of-office answers (Outlook prefixes, Gmail's vacation responder is usually
-# the user's own subject, hence the headers first) in English, German, Russian and French.
-_AUTO_SUBJECT = re.compile(
-    r"out of (the )?office|automatic reply|auto[- ]?reply|autoresponse|"
-    r"abwesenheitsnotiz|automatische antwort|abwesend|"
-    r"автоматический ответ|автоответ|нет на месте|"
-    r"réponse automatique|(^|:\s*)(absence|absent)\b",
-    re.IGNORECASE,
-)
-# Openings of out-of-office bodies; only the first lines are read, so a person's answer that
-# mentions a holiday further down is not mistaken for one.
-_AUTO_BODY = re.compile(
-    r"i am (currently )?out of (the )?office|i('m| am) (currently )?away|"
-    r"ich bin (derzeit |zurzeit )?(nicht im büro|abwesend)|"
-    r"я (сейчас )?(в отпуске|нахожусь в отпуске|отсутствую)|"
-    r"je suis (actuellement )?absent",
-    re.IGNORECASE,
-)
-_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote", "table"}
+from flufl.bounce import all_failures
+
+from responses import patterns
+from responses.parse import Mail
+
+KINDS = ("bounce", "auto-reply", "holding", "answer")
 
 
-class _TextOnly(HTMLParser):
-    """Collects the text of an HTML document; script, style and head contents are dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style", "head", "title"}:
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style", "head", "title"}:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+def _not_detector_noise(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Exception in detector")
 
 
-def html_to_text(html: str) -> str:
-    """Plain text of an HTML body: tags and scripts gone, paragraphs kept as lines."""
-    parser = _TextOnly()
-    parser.feed(html)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
+# flufl.bounce logs a traceback for each of its detectors that chokes on odd headers (8-bit
+# bytes), then goes on with the others; the verdict is still good, the traceback would only
+# reach a user's terminal.
+logging.getLogger("flufl.bounce").addFilter(_not_detector_noise)
+OPENING_WORDS = 60
+_DSN = "multipart/report"
+_RETURNED = {"message/rfc822", "text/rfc822-headers", "message/delivery-status"}
+_RECIPIENT_HEADERS = ("To", "Delivered-To", "X-Original-To", "Envelope-To")
 
 
-def body_text(message: EmailMessage) -> str:
-    """The message's text: the plain part, else the HTML part converted to text."""
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
-    assert isinstance(part, EmailMessage)
-    content = str(part.get_content())
-    return html_to_text(content) if part.get_content_subtype() == "html" else content
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # one of KINDS
+    rule: str  # which rule decided, for people reading the outcome
 
 
-def is_automatic(message: EmailMessage) -> bool:
-    """RFC 3834 auto-replies, vendor headers, and out-of-office subjects or openings."""
-    auto = str(message.get("Auto-Submitted", "no")).strip().lower()
-    if auto != "no" or any(h in message for h in ("X-Autoreply", "X-Autorespond")):
+def _opening(mail: Mail) -> str:
+    return " ".join(mail.text.split()[:OPENING_WORDS])
+
+
+def _to_bounce_address(mail: Mail, domain: str) -> bool:
+    pattern = re.compile(r"bounce\+[^@\s]+@" + re.escape(domain), re.IGNORECASE)
+    return any(pattern.search(mail.raw_header(h)) for h in _RECIPIENT_HEADERS)
+
+
+def _dsn(mail: Mail) -> bool:
+    message = mail.message
+    return (
+        message is not None
+        and message.get_content_type() == _DSN
+        and str(message.get_param("report-type", "")).lower() == "delivery-status"
+    )
+
+
+def _mail_system_like(mail: Mail) -> bool:
+    """Whether the message could be a mail system's (a daemon-like or empty sender, a failure
+    subject, or a returned message inside): only then is flufl.bounce asked, since a person's
+    answer never is one, and its dozens of detectors cost more than the rest of the import."""
+    if mail.raw_header("Return-Path").strip() == "<>":
         return True
-    if str(message.get("Precedence", "")).strip().lower() == "auto_reply":
+    if patterns.DAEMON_SENDER.search(mail.header("From")) or not mail.header("From"):
         return True
-    if _AUTO_SUBJECT.search(str(message.get("Subject", ""))):
+    if patterns.BOUNCE_SUBJECT.search(mail.header("Subject")):
         return True
-    opening = " ".join(body_text(message).split()[:40])
-    return bool(_AUTO_BODY.search(opening))
+    message = mail.message
+    return message is not None and any(
+        part.get_content_type() in _RETURNED for part in message.walk()
+    )
 
 
-def is_bounce(message: Message) -> bool:
-    """A delivery status notification (RFC 3464) or a mailer daemon's failure report."""
-    if message.get_content_type() == "multipart/report":
-        return str(message.get_param("report-type", "")).lower() == "delivery-status"
-    sender = str(message.get("From", "")).lower()
-    return "mailer-daemon@" in sender or "postmaster@" in sender
+def _flufl(mail: Mail) -> bool:
+    if mail.message is None or not _mail_system_like(mail):
+        return False
+    try:
+        temporary, permanent = all_failures(mail.message)
+    except Exception:  # a heuristic scanner choking on odd mail is no reason to stop
+        return False
+    return bool(temporary or permanent)
 
 
-def save_attachments(message: EmailMessage, folder: Path) -> list[Path]:
-    """Write each attachment under ``folder`` with a safe name; return the paths written."""
-    written = []
-    for number, part in enumerate(message.iter_attachments(), start=1):
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        name = re.sub(r"[^\w.-]+", "_", Path(part.get_filename() or "").name).strip("._")
-        path = folder / f"{number:02d}-{name or 'attachment'}"
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(payload)
-        written.append(path)
-    return written
+def vendor_bounce(mail: Mail) -> str:
+    """The vendor format this failure notice is in, or "" (no RFC 3464 part needed)."""
+    if mail.header("X-Failed-Recipients"):
+        return "X-Failed-Recipients header"
+    if patterns.BOUNCE_SUBJECT.search(mail.header("Subject")):
+        return "failure-notice subject"
+    sender = mail.header("From")
+    if patterns.DAEMON_SENDER.search(sender) and patterns.BOUNCE_BODY.search(_opening(mail)):
+        return "mail-system failure notice"
+    return ""
+
+
+def bounce_rule(mail: Mail, *, domain: str) -> str:
+    """Why this message is a bounce, or "" when it is not one."""
+    if _to_bounce_address(mail, domain) and not auto_header(mail):
+        return "sent to our bounce address"
+    if _dsn(mail):
+        return "RFC 3464 delivery-status report"
+    if _flufl(mail):
+        return "flufl.bounce"
+    return vendor_bounce(mail)
+
+
+def auto_header(mail: Mail) -> str:
+    """The header that marks an automatic reply, or ""."""
+    auto = mail.header("Auto-Submitted").lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {auto}"
+    for name in ("X-Autoreply", "X-Autorespond", "X-Autogenerated"):
+        if mail.header(name):
+            return f"{name} header"
+    suppress = mail.header("X-Auto-Response-Suppress").lower()
+    if re.search(r"\b(all|oof|autoreply)\b", suppress):
+        return f"X-Auto-Response-Suppress: {suppress}"
+    if mail.header("Precedence").lower() in {"auto_reply", "bulk", "junk"}:
+        return f"Precedence: {mail.header('Precedence').lower()}"
+    for name in ("X-MessageClass", "X-MS-Exchange-MessageClass", "Content-Class"):
+        if "ooftemplate" in mail.header(name).lower():
+            return f"{name}: OofTemplate"
+    return ""
+
+
+def classify(mail: Mail, *, domain: str) -> Verdict:
+    """The kind of a readable message and the rule that said so (see the module rule)."""
+    rule = bounce_rule(mail, domain=domain)
+    if rule:
+        return Verdict("bounce", rule)
+    rule = auto_header(mail)
+    if rule:
+        return Verdict("auto-reply", rule)
+    subject = patterns.AUTO_SUBJECT.search(mail.header("Subject"))
+    if subject:
+        return Verdict("auto-reply", f"subject: {subject.group(0).strip()}")
+    opening = _opening(mail)
+    holding = patterns.HOLDING.search(opening)
+    if holding:
+        return Verdict("holding", f"text: {holding.group(0)}")
+    away = patterns.AUTO_BODY.search(opening)
+    if away:
+        return Verdict("auto-reply", f"text: {away.group(0)}")
+    return Verdict("answer", "")

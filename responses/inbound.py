@@ -1,37 +1,37 @@
-"""Inbound replies: parse a raw message, classify it, match it to its letter, store it.
+"""Inbound replies: read a raw message, classify it, match it to its letters, store it.
 
-Rule: a message becomes a response only when ``responses.matching`` finds its letter; otherwise
-it waits in the holding pen (``inbound_messages``) for staff, never attached to a guess. A bounce
-goes to the delivery engine's handler when one is wired, else to the pen as ``bounce``. A message
-already stored (same Message-ID, as a response or in the pen) is skipped, so importing twice
-changes nothing.
+Rule: every message is kept (its raw bytes on disk by sha256, one ``inbound_messages`` row) and
+lands in exactly one place: quarantined (unreadable, with the reason), a bounce (handed to the
+delivery engine's handler, or kept apart when no delivery claims it), responses on every letter
+a rule matched (``matched_by`` says which rule: a ``guess`` is shown to staff to confirm), or
+the holding pen (``unmatched`` for staff to sort, ``auto-reply`` kept apart). A message already
+stored (same Message-ID and same raw sha256) is a duplicate and changes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from datetime import datetime
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from letters.service import write_atomically
-from responses.classify import body_text, is_automatic, is_bounce, save_attachments
-from responses.matching import find_letter
+from responses.attachments import save_attachments
+from responses.classify import Verdict, classify
+from responses.matching import find_letters
+from responses.outcome import Inbound
+from responses.parse import Mail, read
+from responses.rows import hold, insert_responses, letter_context, new_response, prior
 from responses.tokens import ReplyAddresses
 from storage import audit
-from storage.tables import Batch, InboundMessage, Letter, Response
-from timeutil import Clock, as_utc
+from storage.tables import Letter
+from timeutil import Clock
+
+DEFAULT_MAX_BYTES = 26_214_400
 
 
 class BounceHandler(Protocol):
-    """The delivery engine's bounce handling (issue 6: ``delivery.bounces.handle_bounce``).
+    """The delivery engine's bounce handling (``delivery.bounces.handle_bounce``).
 
     Returns True when it recognised and recorded the bounce; False leaves it to the pen.
     """
@@ -39,101 +39,93 @@ class BounceHandler(Protocol):
     def __call__(self, uow: Session, raw: bytes) -> bool: ...
 
 
-@dataclass(frozen=True)
-class Inbound:
-    outcome: str  # "stored", "duplicate", "unmatched" (in the pen) or "bounce"
-    response: Response | None = None
-
-
-def parse(raw: bytes) -> EmailMessage:
-    message = message_from_bytes(raw, policy=default)
-    assert isinstance(message, EmailMessage)
-    return message
-
-
-def message_id_of(message: EmailMessage, raw: bytes) -> str:
-    return (
-        str(message.get("Message-ID", "")).strip()
-        or f"<sha256-{hashlib.sha256(raw).hexdigest()}@inbound>"
-    )
-
-
-def summary_of(message: EmailMessage) -> str:
-    quoted = [line for line in body_text(message).splitlines() if not line.startswith(">")]
-    return " ".join(" ".join(quoted).split())[:500]
-
-
-def received_at(message: EmailMessage, clock: Clock) -> datetime:
-    # The parsed Date header; None when missing or unreadable (a broken mailer must not stop
-    # the import), and then the message is dated when it was imported.
-    sent_at = getattr(message.get("Date"), "datetime", None)
-    return as_utc(sent_at) if sent_at else clock.now()
-
-
-def keep_raw(raw: bytes, message: EmailMessage, raw_dir: Path) -> Path:
+def keep_raw(mail: Mail, raw_dir: Path) -> Path:
     """Store the raw bytes by their sha256, and the attachments in a folder beside them."""
-    digest = hashlib.sha256(raw).hexdigest()
-    path = raw_dir / f"{digest}.eml"
-    write_atomically(path, raw)
-    save_attachments(message, raw_dir / f"{digest}.parts")
+    path = raw_dir / f"{mail.sha256}.eml"
+    if not path.exists():
+        write_atomically(path, mail.raw)
+    save_attachments(mail.attachments, raw_dir / f"{mail.sha256}.parts")
     return path
 
 
-def new_response(
+def response_kind(mail: Mail, *, domain: str) -> str:
+    """``response`` for a person's answer, ``acknowledgement`` for automatic or holding ones."""
+    if mail.quarantine:
+        return "response"  # unreadable, so staff assigning it have read it themselves
+    verdict = classify(mail, domain=domain)
+    return "response" if verdict.kind == "answer" else "acknowledgement"
+
+
+def _store(
     uow: Session,
-    message: EmailMessage,
-    letter: Letter,
+    mail: Mail,
+    verdict: Verdict,
     *,
-    message_id: str,
+    letters: list[Letter],
     matched_by: str,
+    answered: frozenset[int],
     raw_path: Path,
+    actor: str,
     clock: Clock,
-) -> Response:
-    batch = uow.get_one(Batch, letter.batch_id)
-    response = Response(
-        campaign_id=batch.campaign_id,
-        addressee_id=letter.addressee_id,
-        letter_id=letter.id,
-        kind="acknowledgement" if is_automatic(message) else "response",
-        channel="email",
-        stance="unclear",
-        summary=summary_of(message),
-        received_at=received_at(message, clock),
-        matched_by=matched_by,
-        message_id=message_id,
-        raw_path=str(raw_path),
-    )
-    uow.add(response)
-    uow.flush()
-    return response
-
-
-def _hold(
-    uow: Session,
-    message: EmailMessage,
-    *,
-    message_id: str,
-    raw_path: Path,
-    status: str,
-    clock: Clock,
-) -> None:
-    uow.add(
-        InboundMessage(
-            message_id=message_id,
-            raw_path=str(raw_path),
-            sender=str(message.get("From", ""))[:300],
-            subject=str(message.get("Subject", ""))[:500],
-            received_at=received_at(message, clock),
-            status=status,
+) -> Inbound:
+    kind = "response" if verdict.kind == "answer" else "acknowledgement"
+    rule = "; ".join(filter(None, (matched_by, verdict.rule)))
+    # Another copy of this Message-ID (other bytes: a second route, a re-export) may already
+    # have answered a letter; it is kept, but answers each letter once.
+    letters = [letter for letter in letters if letter.id not in answered]
+    notes = "; ".join(mail.notes)
+    if not letters:
+        rule = f"{rule}; another copy of this Message-ID already answers its letters"
+        held = hold(uow, mail, raw_path=raw_path, status="matched", clock=clock, rule=rule)
+        return Inbound("duplicate", kind=verdict.kind, reason=rule, held_id=held)
+    context = letter_context(uow, letters)
+    made = [
+        new_response(
+            None,
+            mail,
+            letter,
+            kind=kind,
+            matched_by=matched_by,
+            raw_path=raw_path,
+            clock=clock,
+            campaign_id=context[letter.id][0],
         )
+        for letter in letters
+    ]
+    insert_responses(uow, made)
+    for response in made:
+        audit.record_at_once(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            action="response.import",
+            subject=f"response:{response.id}",
+            campaign_id=response.campaign_id,
+            letter=response.letter_id,
+            matched_by=matched_by,
+            kind=response.kind,
+            notes=mail.notes,
+        )
+    held = hold(
+        uow,
+        mail,
+        raw_path=raw_path,
+        status="matched",
+        clock=clock,
+        response_id=made[0].id,
+        rule=rule,
+        reason=notes,
     )
-    uow.flush()
-
-
-def _seen(uow: Session, message_id: str) -> bool:
-    return bool(
-        uow.scalar(select(Response.id).where(Response.message_id == message_id))
-        or uow.scalar(select(InboundMessage.id).where(InboundMessage.message_id == message_id))
+    keys = tuple(context[letter.id][1] for letter in letters)
+    return Inbound(
+        "stored",
+        tuple(made),
+        matched_by,
+        verdict.kind,
+        verdict.rule,
+        held,
+        keys,
+        notes=tuple(mail.notes),
     )
 
 
@@ -146,43 +138,52 @@ def import_message(
     actor: str,
     clock: Clock,
     bounces: BounceHandler | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Inbound:
-    """Store one raw message: as a response when matched, else in the holding pen."""
-    message = parse(raw)
-    message_id = message_id_of(message, raw)
-    if _seen(uow, message_id):
+    """Store one raw message where it belongs (see the module rule); never raises on content."""
+    mail = read(raw, max_bytes=max_bytes)
+    before = prior(uow, mail)
+    if before.seen:
         return Inbound("duplicate")
-    if is_bounce(message):
-        if bounces is not None and bounces(uow, raw):
-            return Inbound("bounce")
-        raw_path = keep_raw(raw, message, raw_dir)
-        _hold(uow, message, message_id=message_id, raw_path=raw_path, status="bounce", clock=clock)
-        return Inbound("bounce")
-    letter, matched_by = find_letter(uow, message, identities)
-    raw_path = keep_raw(raw, message, raw_dir)
-    if letter is None:
-        _hold(
-            uow, message, message_id=message_id, raw_path=raw_path, status="unmatched", clock=clock
+    raw_path = keep_raw(mail, raw_dir)
+    if mail.quarantine:
+        held = hold(
+            uow, mail, raw_path=raw_path, status="quarantined", clock=clock, reason=mail.quarantine
         )
-        return Inbound("unmatched")
-    response = new_response(
-        uow,
-        message,
-        letter,
-        message_id=message_id,
-        matched_by=matched_by,
-        raw_path=raw_path,
-        clock=clock,
+        audit.record(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            action="response.quarantine",
+            subject=f"inbound:{held}",
+            reason=mail.quarantine,
+        )
+        return Inbound("quarantined", reason=mail.quarantine, held_id=held)
+    verdict = classify(mail, domain=identities.domain)
+    if verdict.kind == "bounce":
+        taken = bounces is not None and bounces(uow, raw)
+        status = "bounced" if taken else "bounce"
+        held = hold(uow, mail, raw_path=raw_path, status=status, clock=clock, rule=verdict.rule)
+        reason = verdict.rule + ("" if taken else "; no delivery of ours claims it")
+        return Inbound("bounce", kind="bounce", reason=reason, held_id=held)
+    letters, matched_by = find_letters(uow, mail, identities)
+    if letters:
+        return _store(
+            uow,
+            mail,
+            verdict,
+            letters=letters,
+            matched_by=matched_by,
+            answered=before.answered,
+            raw_path=raw_path,
+            actor=actor,
+            clock=clock,
+        )
+    status = "unmatched" if verdict.kind == "answer" else "auto-reply"
+    notes = "; ".join(mail.notes)
+    held = hold(
+        uow, mail, raw_path=raw_path, status=status, clock=clock, rule=verdict.rule, reason=notes
     )
-    audit.record(
-        uow,
-        at=clock.now(),
-        actor=actor,
-        action="response.import",
-        subject=f"response:{response.id}",
-        campaign_id=response.campaign_id,
-        letter=letter.id,
-        matched_by=matched_by,
-        kind=response.kind,
+    return Inbound(
+        status, kind=verdict.kind, reason=verdict.rule, held_id=held, notes=tuple(mail.notes)
     )
-    return Inbound("stored", response)

@@ -1,20 +1,23 @@
-"""Which letter a reply answers: the matching order, each step one function.
+"""Which letters a reply answers: the matching order, each step one function.
 
-Rule: the first step that succeeds wins and is recorded as ``matched_by``: a genuine token in
-To/Cc/Delivered-To (``token``), our Message-ID in In-Reply-To/References (``in-reply-to``), one
-clear fuzzy guess of a mistyped token (``guess``), the sender known in the registry
-(``sender``). Anything else goes to the holding pen; a guess with a rival is no guess.
+Rule: the first step that succeeds wins and is recorded as ``matched_by``: genuine tokens in
+To/Cc/Delivered-To or quoted in the text (``token``; every letter whose token appears, so one
+answer to three campaigns lands on all three), our Message-ID in In-Reply-To/References
+(``in-reply-to``), one clear fuzzy guess of a mistyped token (``guess``, which staff are asked
+to confirm), the sender known in the registry (``sender``). Anything else goes to the holding
+pen; a guess with a rival is no guess.
 """
 
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
+from collections.abc import Callable
 from email.utils import getaddresses
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from responses.parse import Mail
 from responses.tokens import ReplyAddresses
 from storage.tables import Addressee, Letter
 
@@ -24,6 +27,8 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _TOKEN_LIKE = re.compile(r"reply\+([0-9a-z]{13,19}-[0-9a-z]{7,13})@", re.IGNORECASE)
 _AFFIX = 4  # one edit cannot change both the first and the last four characters
 MAX_GUESS_DISTANCE = 2
+# Built once: making the expression anew for every message cost more than running it.
+_BY_TOKENS = select(Letter).where(Letter.reply_token.in_(bindparam("t", expanding=True)))
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -37,21 +42,24 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _recipients(message: EmailMessage) -> str:
-    return " ".join(str(message.get(h, "")) for h in ("To", "Cc", "Delivered-To"))
+def _recipients(mail: Mail) -> str:
+    return " ".join(mail.raw_header(h) for h in ("To", "Cc", "Delivered-To"))
 
 
-def by_token(uow: Session, message: EmailMessage, identities: ReplyAddresses) -> Letter | None:
-    for token in identities.tokens_in(_recipients(message)):
-        letter = uow.scalar(select(Letter).where(Letter.reply_token == token))
-        if letter is not None:
-            return letter
-    return None
+def by_token(uow: Session, mail: Mail, identities: ReplyAddresses) -> list[Letter]:
+    """Every letter whose genuine token is in the recipients or quoted in the text."""
+    tokens = identities.tokens_in(_recipients(mail)) + identities.tokens_in(mail.text)
+    if not tokens:
+        return []
+    found = {
+        letter.reply_token: letter for letter in uow.scalars(_BY_TOKENS, {"t": list(set(tokens))})
+    }
+    return list({t: found[t] for t in tokens if t in found}.values())
 
 
-def by_thread(uow: Session, message: EmailMessage) -> Letter | None:
-    referenced = " ".join(str(message.get(h, "")) for h in ("In-Reply-To", "References"))
-    for message_id in _MESSAGE_ID.findall(referenced):
+def by_thread(uow: Session, mail: Mail) -> Letter | None:
+    referenced = " ".join(mail.raw_header(h) for h in ("In-Reply-To", "References"))
+    for message_id in _MESSAGE_ID.findall(referenced)[:50]:
         letter = uow.scalar(select(Letter).where(Letter.message_id == message_id))
         if letter is not None:
             return letter
@@ -77,8 +85,8 @@ def guess_token(uow: Session, typed: str) -> Letter | None:
     return ranked[0][2]
 
 
-def by_guess(uow: Session, message: EmailMessage, identities: ReplyAddresses) -> Letter | None:
-    for typed in _TOKEN_LIKE.findall(_recipients(message)):
+def by_guess(uow: Session, mail: Mail, identities: ReplyAddresses) -> Letter | None:
+    for typed in _TOKEN_LIKE.findall(_recipients(mail)):
         if not identities.is_genuine(typed):
             letter = guess_token(uow, typed)
             if letter is not None:
@@ -86,12 +94,14 @@ def by_guess(uow: Session, message: EmailMessage, identities: ReplyAddresses) ->
     return None
 
 
-def by_sender(uow: Session, message: EmailMessage) -> Letter | None:
+def by_sender(uow: Session, mail: Mail) -> Letter | None:
     # Skip empty addresses ("Name <>"): they would match every addressee without an email.
-    senders = [a.lower() for _, a in getaddresses([str(message.get("From", ""))]) if a]
+    senders = [a.lower() for _, a in getaddresses([mail.raw_header("From")]) if a]
     if not senders:
         return None
-    addressee = uow.scalar(select(Addressee).where(func.lower(Addressee.email).in_(senders)))
+    addressee = uow.scalar(
+        select(Addressee).where(func.lower(Addressee.email).in_(senders)).limit(1)
+    )
     if addressee is None:
         return None
     return uow.scalar(
@@ -102,16 +112,18 @@ def by_sender(uow: Session, message: EmailMessage) -> Letter | None:
     )
 
 
-def find_letter(
-    uow: Session, message: EmailMessage, identities: ReplyAddresses
-) -> tuple[Letter | None, str]:
-    """The letter this message answers and how it was found, or (None, "")."""
-    found: list[tuple[str, Letter | None]] = [("token", by_token(uow, message, identities))]
-    if found[-1][1] is None:
-        found.append(("in-reply-to", by_thread(uow, message)))
-    if found[-1][1] is None:
-        found.append(("guess", by_guess(uow, message, identities)))
-    if found[-1][1] is None:
-        found.append(("sender", by_sender(uow, message)))
-    name, letter = found[-1]
-    return (letter, name) if letter is not None else (None, "")
+def find_letters(uow: Session, mail: Mail, identities: ReplyAddresses) -> tuple[list[Letter], str]:
+    """The letters this message answers and the rule that found them, or ([], "")."""
+    letters = by_token(uow, mail, identities)
+    if letters:
+        return letters, "token"
+    steps: list[tuple[str, Callable[[], Letter | None]]] = [
+        ("in-reply-to", lambda: by_thread(uow, mail)),
+        ("guess", lambda: by_guess(uow, mail, identities)),
+        ("sender", lambda: by_sender(uow, mail)),
+    ]
+    for name, step in steps:
+        letter = step()
+        if letter is not None:
+            return [letter], name
+    return [], ""

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from errors import IntegrityRefused, NotFound
+from responses.parse import read
 from review.queue import current_documents
 from review.stale import stale_reasons
 from review.texts import Previous, diff, previous_approved, text_of
@@ -71,7 +72,9 @@ def email_text(raw: bytes) -> str:
     """The headers a reviewer checks and the plain-text body of a rendered email."""
     message = message_from_bytes(raw, policy=default)
     assert isinstance(message, EmailMessage)  # policy=default always builds EmailMessage
-    headers = [f"{name}: {message[name]}" for name in ("From", "To", "Reply-To", "Subject")]
+    # Names through the one header decoder (policy.default splits "Ціханоўская" at a fold).
+    head = read(raw, max_bytes=len(raw) + 1)
+    headers = [f"{name}: {head.header(name)}" for name in ("From", "To", "Reply-To", "Subject")]
     body = message.get_body(preferencelist=("plain",))
     text = body.get_content() if isinstance(body, EmailMessage) else "(no plain-text part)"
     return "\n".join([*headers, "", text.rstrip()])

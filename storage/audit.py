@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from storage.tables import AuditEntry
@@ -50,3 +50,29 @@ def entries(
     if subjects is not None:
         query = query.where(AuditEntry.subject.in_(subjects))
     return list(uow.scalars(query))
+
+
+def record_at_once(
+    uow: Session,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    campaign_id: int | None = None,
+    **details: Any,
+) -> None:
+    """The same entry as ``record``, written now with one plain INSERT instead of at the next
+    flush: for hot paths (the inbound import) where the ORM flush costs more than the rest."""
+    row = {
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "campaign_id": campaign_id,
+        "details": details,
+    }
+    uow.execute(_INSERT, row)
+
+
+_INSERT = insert(cast(Table, AuditEntry.__table__))

@@ -1,13 +1,23 @@
-"""Reserved: issue 17: inbound messages kept raw, quarantine, many letters per reply.
+"""Inbound mail kept whole: quarantine reasons, message identity by hash, several letters per reply.
 
 Revision ID: 0011_inbound_quarantine
 Revises: 0010_letter_offices
 
-A slot in the migration chain, kept so that work on separate branches adds its schema without
-creating several Alembic heads; it changes nothing until its work fills it in.
+``inbound_messages`` gains ``raw_sha256``, ``reason`` (why a message was quarantined) and
+``rule`` (which rule decided); a message is unique by (Message-ID, sha256) instead of by
+Message-ID alone, since distinct messages do share Message-IDs. ``responses`` is unique by
+(Message-ID, letter) instead of Message-ID, so one reply can answer several letters. On SQLite
+the batch rebuild of ``responses`` needs the answer_standings triggers out of the way, so
+they are dropped and created again from migration 0007's own definitions.
 """
 
+import importlib.util
 from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0011_inbound_quarantine"
 down_revision: str | Sequence[str] | None = "0010_letter_offices"
@@ -15,9 +25,59 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _standings() -> ModuleType:
+    """Migration 0007, loaded by path (its file name is no module name)."""
+    path = Path(__file__).with_name("0007_answer_standings.py")
+    spec = importlib.util.spec_from_file_location("_answer_standings_0007", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _sqlite_triggers(*, create: bool) -> None:
+    """Drop (before) or create (after) every answer_standings trigger around the rebuild on
+    SQLite: the rebuild drops the responses table's own triggers, and renaming the copy fails
+    while the triggers of letters and deliveries name a responses table that is gone."""
+    if op.get_bind().dialect.name != "sqlite":
+        return  # PostgreSQL alters in place; its triggers survive
+    standings = _standings()
+    for table, event, statements in standings._rules("max"):
+        name = standings._name(table, event)
+        if create:
+            body = "; ".join(statements)
+            op.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {body}; END")
+        else:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("inbound_messages") as batch:
+        batch.add_column(sa.Column("raw_sha256", sa.String(64), server_default="", nullable=False))
+        batch.add_column(sa.Column("reason", sa.Text(), server_default="", nullable=False))
+        batch.add_column(sa.Column("rule", sa.String(200), server_default="", nullable=False))
+        batch.drop_constraint("uq_inbound_messages_message_id", type_="unique")
+        batch.create_unique_constraint(
+            "uq_inbound_messages_message_id_raw_sha256", ["message_id", "raw_sha256"]
+        )
+    _sqlite_triggers(create=False)
+    with op.batch_alter_table("responses") as batch:
+        batch.drop_constraint("uq_responses_message_id", type_="unique")
+        batch.create_unique_constraint(
+            "uq_responses_message_id_letter_id", ["message_id", "letter_id"]
+        )
+    _sqlite_triggers(create=True)
 
 
 def downgrade() -> None:
-    pass
+    _sqlite_triggers(create=False)
+    with op.batch_alter_table("responses") as batch:
+        batch.drop_constraint("uq_responses_message_id_letter_id", type_="unique")
+        batch.create_unique_constraint("uq_responses_message_id", ["message_id"])
+    _sqlite_triggers(create=True)
+    with op.batch_alter_table("inbound_messages") as batch:
+        batch.drop_constraint("uq_inbound_messages_message_id_raw_sha256", type_="unique")
+        batch.create_unique_constraint("uq_inbound_messages_message_id", ["message_id"])
+        batch.drop_column("rule")
+        batch.drop_column("reason")
+        batch.drop_column("raw_sha256")

@@ -1,8 +1,9 @@
 """The answer tables: responses, the holding pen, hand-set statuses, follow-ups, standings.
 
-Rule: nothing is attached to a guessed addressee (the pen holds what staff must assign), a
-follow-up is created once per (campaign, due date), and ``answer_standings`` is written only by
-the database triggers of migration 0007.
+Rule: every inbound message has one ``inbound_messages`` row (a message is the same message
+when its Message-ID and raw sha256 agree), a response records how it was matched (a guess says
+``guess`` until staff confirm it), a follow-up is created once per (campaign, due date), and
+``answer_standings`` is written only by the database triggers of migration 0007.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ class Response(Base):
 
     __tablename__ = "responses"
     # "Has this addressee answered this campaign?" is asked per addressee by the dashboard.
-    __table_args__ = (Index("ix_responses_campaign_addressee", "campaign_id", "addressee_id"),)
+    # One message may answer several letters (one reply to three campaigns): one row each.
+    __table_args__ = (
+        Index("ix_responses_campaign_addressee", "campaign_id", "addressee_id"),
+        UniqueConstraint("message_id", "letter_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"))
@@ -31,23 +36,31 @@ class Response(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime]
     matched_by: Mapped[str] = mapped_column(String(20), default="manual")
-    message_id: Mapped[str | None] = mapped_column(String(300), unique=True, default=None)
+    message_id: Mapped[str | None] = mapped_column(String(300), default=None)
     raw_path: Mapped[str] = mapped_column(String(500), default="")
     # What staff chose to publish about this answer on the public page; "" publishes nothing.
     public_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class InboundMessage(Base):
-    """A received message that is not (yet) an answer: the holding pen.
+    """Every received message, its raw bytes on disk; the holding pen is the rows staff sort.
 
-    ``status`` is ``unmatched`` (staff must assign it), ``assigned`` (a response was made of it),
-    ``ignored`` or ``bounce`` (a delivery failure report no bounce handler took). Nothing is
-    ever attached to a guessed addressee from here: only staff move a message out of the pen.
+    ``status`` (``responses.pen.STATUSES``): ``unmatched`` and ``quarantined`` (unreadable,
+    ``reason`` says why) wait for staff; ``auto-reply`` (an automatic or holding reply no rule
+    matched) and ``bounce`` (a failure report no delivery claimed) are kept apart; ``matched``
+    (responses were made of it by a rule), ``bounced`` (recorded against its delivery),
+    ``assigned`` (by staff) and ``ignored`` are done. ``rule`` says which classification or
+    matching rule decided.
     """
 
     __tablename__ = "inbound_messages"
+    # Two distinct messages may share a Message-ID; the same bytes again are a duplicate.
+    __table_args__ = (UniqueConstraint("message_id", "raw_sha256"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    message_id: Mapped[str] = mapped_column(String(300))
+    raw_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    rule: Mapped[str] = mapped_column(String(200), default="", server_default="")
     raw_path: Mapped[str] = mapped_column(String(500))
     sender: Mapped[str] = mapped_column(String(300), default="")
     subject: Mapped[str] = mapped_column(String(500), default="")

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import imaplib
+import socket
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import jobs
 from bootstrap import Services
+from errors import AdvocacyError
 from responses.imap import Mailbox, fetch_unseen, parse_url
 from responses.pen import pen
 from storage.tables import Letter, Response
 from tests.helpers import load_examples, reach_milestone
 from tests.integration.dovecot import DOVECOT, running_dovecot
+from tests.responses.corpus import nested
 from tests.responses.replies import letters_by_key
 from tests.responses.samples import mailbag
 
@@ -126,3 +131,50 @@ def test_scheduler_job_fetches_from_the_configured_mailbox(
     assert (jobs.fetch_replies(), jobs.fetch_replies()) == (3, 0)
     with services.db.unit_of_work(write=False) as uow:
         assert len(uow.scalars(select(Response)).all()) >= 1
+
+
+def test_poison_message_in_the_middle_is_quarantined_and_the_rest_imported(
+    services: Services, letters: dict[str, Letter], box: Mailbox
+) -> None:
+    """Between good replies, a message nested 1,000 deep and one whose import fails are
+    quarantined and marked seen; everything else is imported, and a second fetch reads nothing."""
+    to = services.identities.reply_to(letters["mfa-poland"].reply_token)
+    good = [case.raw for case in mailbag(services.identities, letters)[:2]]
+    bounce = mailbag(services.identities, letters)[-2].raw  # the DSN: its handler will fail
+    deliver_to(box, [good[0], nested(1000, to), bounce, good[1]])
+
+    def failing_handler(uow: Session, raw: bytes) -> bool:
+        raise RuntimeError("handler bug")
+
+    intake = replace(services.intake(), bounces=failing_handler)
+    counts = fetch_unseen(box, lambda raw: intake(raw).outcome)
+    assert counts == {"stored": 2, "quarantined": 2}
+    assert fetch_unseen(box, services.import_reply) == {}
+    with services.db.unit_of_work(write=False) as uow:
+        reasons = sorted(m.reason.split(" (")[0] for m in pen(uow, status="quarantined"))
+    assert reasons == ["import failed", "more than 500 multipart sections"]
+
+
+def test_unreachable_server_is_one_line_error() -> None:
+    """A server that does not answer is reported in one line naming host and port."""
+    box = parse_url(f"imap://u:p@127.0.0.1:{_closed_port()}/INBOX")
+    with pytest.raises(AdvocacyError, match=r"^IMAP 127\.0\.0\.1:\d+: cannot connect"):
+        fetch_unseen(box, services_never_called)
+
+
+def test_wrong_password_is_one_line_error(mailbox_url: str) -> None:
+    """A refused login is an AdvocacyError, not a traceback."""
+    box = replace(parse_url(mailbox_url), password="wrong")
+    with pytest.raises(AdvocacyError, match=r"^IMAP 127\.0\.0\.1:\d+: .*after 0 message"):
+        fetch_unseen(box, services_never_called)
+
+
+def services_never_called(raw: bytes) -> str:
+    raise AssertionError("no message should be read")
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port

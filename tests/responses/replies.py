@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bootstrap import Services
-from responses.inbound import Inbound, import_message
+from responses.inbound import import_message
+from responses.outcome import Inbound
 from storage.tables import Addressee, Letter
 
 

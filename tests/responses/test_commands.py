@@ -114,4 +114,5 @@ def test_bounce_of_our_delivery_goes_to_the_delivery_engine(
     )
     (tmp_path / "dsn.eml").write_bytes(raw)
     assert "1 bounce" in ok(run, "responses", "import", str(tmp_path / "dsn.eml")).output
-    assert ok(run, "responses", "pen", "--all").output == "the holding pen is empty\n"
+    assert ok(run, "responses", "pen", "--view", "apart").output == "the holding pen is empty\n"
+    assert " bounced " in ok(run, "responses", "pen", "--view", "done").output

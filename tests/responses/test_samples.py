@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from bootstrap import Services
 from responses.inbound import import_message
-from responses.pen import pen
+from responses.pen import APART, TO_SORT, pen
 from storage.tables import Letter
 from tests.responses.replies import import_reply, raw_dir
 from tests.responses.samples import Case, mailbag
@@ -31,11 +31,11 @@ def test_each_shape_lands_where_it_belongs(services: Services, letters: dict[str
 def test_pen_shows_the_unknown_sender_and_the_bounce(
     services: Services, letters: dict[str, Letter]
 ) -> None:
-    """After the mailbag, the pen holds the unknown sender (unmatched) and the bounce."""
+    """After the mailbag, the pen holds the unknown sender (unmatched) and the bounce apart."""
     for case in mailbag(services.identities, letters):
         import_reply(services, case.raw)
     with services.db.unit_of_work(write=False) as uow:
-        held = [(m.status, m.sender) for m in pen(uow, status=None)]
+        held = [(m.status, m.sender) for m in pen(uow, status=TO_SORT + APART)]
     assert ("unmatched", "Someone <someone@unknown.example>") in held
     assert [status for status, _ in held].count("bounce") == 1
     assert len(held) == 2
@@ -52,7 +52,7 @@ def test_html_reply_summary_has_text_and_no_script(
 
 
 def test_bounce_handler_takes_the_bounce(services: Services, letters: dict[str, Letter]) -> None:
-    """A wired bounce handler that accepts the bounce keeps it out of the pen."""
+    """A bounce the wired handler accepts is recorded as bounced, not left for staff."""
     [case] = [c for c in mailbag(services.identities, letters) if c.name == "dsn bounce"]
     handled: list[bytes] = []
 
@@ -70,5 +70,6 @@ def test_bounce_handler_takes_the_bounce(services: Services, letters: dict[str, 
             clock=services.clock,
             bounces=handler,
         )
-        assert (result.outcome, pen(uow, status=None)) == ("bounce", [])
+        assert (result.outcome, pen(uow, status=TO_SORT + APART)) == ("bounce", [])
+        assert [m.status for m in pen(uow, status="bounced")] == ["bounced"]
     assert handled == [case.raw]

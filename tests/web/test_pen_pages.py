@@ -106,3 +106,26 @@ def test_ignore_sets_the_message_aside(services: Services, client: TestClient, p
     assert "desk@elsewhere.example" in client.get("/responses/pen?all=true").text
     with services.db.unit_of_work(write=False) as uow:
         assert uow.get_one(InboundMessage, penned).status == "ignored"
+
+
+def test_one_message_is_assigned_to_several_letters_from_the_form(
+    services: Services, client: TestClient, penned: int
+) -> None:
+    """Two letter numbers in the field make one staff-matched response on each letter."""
+    csrf = log_in(services, client, "reviewer")
+    with services.db.unit_of_work(write=False) as uow:
+        a, b = uow.scalars(select(Letter.id).order_by(Letter.id).limit(2)).all()
+    assert _assign(client, csrf, penned, letter=f"{a}, {b}").status_code == 303  # type: ignore[attr-defined]
+    with services.db.unit_of_work(write=False) as uow:
+        made = uow.scalars(select(Reply).where(Reply.matched_by == "staff")).all()
+        assert sorted(r.letter_id or 0 for r in made) == [a, b]
+
+
+def test_a_word_in_the_letter_field_is_refused(
+    services: Services, client: TestClient, penned: int
+) -> None:
+    """A letter field that is not numbers is shown back as a problem, nothing stored."""
+    csrf = log_in(services, client, "reviewer")
+    answer = _assign(client, csrf, penned, letter="12, twelve")
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "is not a number" in answer.text  # type: ignore[attr-defined]

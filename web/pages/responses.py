@@ -8,22 +8,30 @@ form is shown again with the problems next to the fields, nothing stored.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from errors import InputError
+from errors import InputError, NotFound
+from responses.guesses import confirm_guess, reject_guess
 from responses.manual_entry import CHANNELS, KINDS, STANCES, Answer, log_answer, publish_summary
 from storage.tables import Addressee, Campaign
 from storage.tables import Response as Reply
+from timeutil import Clock
 from web.guard import Staff, services_of, staff
 from web.queries import choices
 from web.rendering import pages_of, see_other
 
 router = APIRouter()
 LIMIT = 100
+MATCHED_BY = ("token", "in-reply-to", "guess", "sender", "staff", "confirmed", "manual")
+
+
+class Judge(Protocol):
+    def __call__(self, uow: Session, response_id: int, *, actor: str, clock: Clock) -> object: ...
 
 
 def _page(
@@ -40,6 +48,7 @@ def _page(
         if campaign:
             query = query.where(Campaign.key == campaign)
         answers = uow.execute(query).all()
+        guesses = uow.scalar(select(func.count()).where(Reply.matched_by == "guess"))
         campaigns, addressees = choices(uow)
     return pages_of(request).render(
         request,
@@ -51,6 +60,8 @@ def _page(
         addressees=addressees,
         chosen=campaign,
         problems=problems,
+        guesses=guesses or 0,
+        matched_by_known=MATCHED_BY,
         kinds=KINDS,
         channels=CHANNELS,
         stances=STANCES,
@@ -100,3 +111,34 @@ def publish(
     with s.db.unit_of_work() as uow:
         publish_summary(uow, response_id, public_summary, actor=me.user.email, clock=s.clock)
     return see_other("/responses", notice="published")
+
+
+@router.post("/responses/{response_id}/confirm")
+def confirm(
+    request: Request, response_id: int, me: Annotated[Staff, Depends(staff("triage"))]
+) -> Response:
+    """Staff confirm a guessed match (``responses.guesses.confirm_guess``)."""
+    return _judge_guess(request, me, response_id, confirm_guess, "confirmed")
+
+
+@router.post("/responses/{response_id}/reject")
+def reject(
+    request: Request, response_id: int, me: Annotated[Staff, Depends(staff("triage"))]
+) -> Response:
+    """Staff reject a guessed match: the message goes back to the holding pen."""
+    return _judge_guess(request, me, response_id, reject_guess, "rejected")
+
+
+def _judge_guess(
+    request: Request, me: Staff, response_id: int, judge: Judge, notice: str
+) -> Response:
+    s = services_of(request)
+    try:
+        with s.db.unit_of_work() as uow:
+            judge(uow, response_id, actor=me.user.email, clock=s.clock)
+    except InputError as exc:
+        problems = [f"#{response_id}: {p.field} {p.message}" for p in exc.problems]
+        return _page(request, me, campaign="", problems=problems, status=422)
+    except NotFound as exc:
+        return _page(request, me, campaign="", problems=[f"{exc}"], status=404)
+    return see_other("/responses", notice=notice)

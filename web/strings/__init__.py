@@ -14,6 +14,7 @@ from web.strings import (
     en_admin,
     en_common,
     en_desk,
+    en_inbound,
     en_mail,
     en_registry,
     en_reports,
@@ -42,6 +43,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         en_registry.EN,
         en_reports.EN,
         en_admin.EN,
+        en_inbound.EN,
     )
 }
 
