@@ -107,6 +107,8 @@ def verified_delivery(
 
 
 def _is_auto_reply(message: Message) -> bool:
+    if "X-Failed-Recipients" in message:
+        return False  # Exim marks its failure reports auto-replied too; they name who failed
     auto = str(message.get("Auto-Submitted", "no")).strip().lower()
     return auto.startswith("auto-replied") or "X-Autoreply" in message
 

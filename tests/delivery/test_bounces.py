@@ -151,6 +151,26 @@ def test_qmail_style_bounce_is_recognised(services: Services) -> None:
     assert outcome.permanent
 
 
+def test_exim_failure_marked_auto_replied_is_a_bounce(services: Services) -> None:
+    """Exim's permanent failure (Auto-Submitted: auto-replied, X-Failed-Recipients) bounces."""
+    row = sent(services)
+    raw = (
+        "From: Mail Delivery System <Mailer-Daemon@mx.gov.example>\r\n"
+        f"To: {services.identities.bounce_address(row.id)}\r\n"
+        "Subject: Mail delivery failed: returning message to sender\r\n"
+        f"Auto-Submitted: auto-replied\r\nX-Failed-Recipients: {row.recipient}\r\n\r\n"
+        "This message was created automatically by mail delivery software.\r\n\r\n"
+        "A message that you sent could not be delivered to one or more of its\r\n"
+        "recipients. This is a permanent error. The following address(es) failed:\r\n\r\n"
+        f"  {row.recipient}\r\n    550 5.1.1 User unknown\r\n"
+    ).encode()
+    with services.db.unit_of_work() as uow:
+        outcome = handle_bounce(uow, raw, identities=services.identities, clock=services.clock)
+    assert outcome is not None
+    assert outcome.permanent
+    assert deliveries(services)[0].state == "bounced"
+
+
 def test_out_of_office_is_not_a_bounce(services: Services) -> None:
     """An auto-reply to the VERP address is left alone: None, and the delivery stays sent."""
     row = sent(services)
