@@ -6,8 +6,10 @@ Rule: nothing else constructs these; the CLI, the scheduler's jobs and the tests
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -25,21 +27,18 @@ from delivery.smtp import SmtpConfig, SmtpTransport
 from delivery.windows import SendWindow
 from delivery.worker import Transport, Worker
 from errors import AdvocacyError
-from letters.annex import AnnexRenderer
-from letters.compose import ComposedLetter
-from letters.documents import Renderer
-from letters.docx import DocxRenderer
-from letters.email import EmailRenderer
-from letters.pdf import PdfRenderer
-from letters.produce import Finishing, default_workers
-from letters.service import RenderSummary, render_batch, rerender_letter
-from letters.signing import PdfSigner
 from responses.intake import Intake
 from responses.tokens import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
 from storage.migrate import schema_problem, upgrade
 from timeutil import Clock, SystemClock
+
+if TYPE_CHECKING:  # rendering loads WeasyPrint, pyHanko, pypdf: only commands that render pay
+    from letters.compose import ComposedLetter
+    from letters.documents import Renderer
+    from letters.produce import Finishing
+    from letters.service import RenderSummary
 
 
 @dataclass
@@ -51,9 +50,17 @@ class Services:
     clock: Clock
     identities: ReplyAddresses
     transport: Transport
-    renderers: dict[str, Renderer] = field(default_factory=dict)
-    finishing: Finishing = field(default_factory=Finishing)
     _transports: dict[str, Transport] | None = None
+
+    @cached_property
+    def renderers(self) -> dict[str, Renderer]:
+        """pdf, docx and email, built on first use (most commands never render)."""
+        return make_renderers(self.settings)
+
+    @cached_property
+    def finishing(self) -> Finishing:
+        """The annex and signature every rendered PDF gets (``make_finishing``)."""
+        return make_finishing(self.settings)
 
     @property
     def actor(self) -> str:
@@ -128,6 +135,8 @@ class Services:
         """Render the batch's pending letters (or ``letter_ids``) with everything wired: the
         renderers, the annex and the signature (``finishing``, default the settings'), queued
         for review."""
+        from letters.service import render_batch
+
         return render_batch(
             self.db,
             batch_id,
@@ -145,6 +154,8 @@ class Services:
         self, letter_id: int, *, actor: str | None = None, finishing: Finishing | None = None
     ) -> RenderSummary:
         """Render one letter again as a new revision, finished like the rest of its batch."""
+        from letters.service import rerender_letter
+
         return rerender_letter(
             self.db,
             letter_id,
@@ -224,8 +235,25 @@ def register_channels(channels: Channels) -> Channels:
 CHANNELS = register_channels(REGISTRY)
 
 
+def make_renderers(settings: Settings) -> dict[str, Renderer]:
+    from letters.docx import DocxRenderer
+    from letters.email import EmailRenderer
+    from letters.pdf import PdfRenderer
+
+    templates = settings.templates_dir
+    return {
+        "pdf": PdfRenderer(templates),
+        "docx": DocxRenderer(),
+        "email": EmailRenderer(templates),
+    }
+
+
 def make_finishing(settings: Settings) -> Finishing:
     """The signatory annex always; the organisation's signature when a key file is set."""
+    from letters.annex import AnnexRenderer
+    from letters.produce import Finishing, default_workers
+    from letters.signing import PdfSigner
+
     signer = None
     if settings.signing_key_file is not None:
         secret = settings.signing_key_passphrase
@@ -244,7 +272,6 @@ def build(
     transport: Transport | None = None,
 ) -> Services:
     settings = settings or Settings()
-    templates = settings.templates_dir
     return Services(
         settings=settings,
         db=Database(make_engine(settings.database_url, busy_seconds=settings.db_busy_seconds)),
@@ -253,10 +280,4 @@ def build(
             settings.reply_domain, settings.secret_key.get_secret_value().encode()
         ),
         transport=transport or make_transport(settings),
-        finishing=make_finishing(settings),
-        renderers={
-            "pdf": PdfRenderer(templates),
-            "docx": DocxRenderer(),
-            "email": EmailRenderer(templates),
-        },
     )

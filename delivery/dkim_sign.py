@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import dkim
-
 from errors import AdvocacyError
 
 SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"mime-version")
@@ -32,6 +30,8 @@ class DkimSigner:
 
     def sign(self, content: bytes) -> bytes:
         """``DKIM-Signature: …`` followed by ``content`` unchanged (relaxed/relaxed, rsa-sha256)."""
+        import dkim  # dkimpy loads its crypto stack (~0.08 s); only a signing transport needs it
+
         header = dkim.sign(
             content,
             self.selector.encode(),

@@ -29,10 +29,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyphen  # WeasyPrint's hyphenation dictionaries
-from pypdf import PageObject, PdfReader
+
+if TYPE_CHECKING:  # pypdf loads in ~0.1 s: only reading a PDF back needs it
+    from pypdf import PageObject
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SPLIT = re.compile(r"([^\W\d_]+)-$")
@@ -78,6 +80,8 @@ def form_text(
     (the salutation) everything before it — letterhead, address window, date, heading — is
     left out, as a web form has its own fields for those; ``subject`` ("Subject: …", in the
     letter's language) is put first."""
+    from pypdf import PdfReader
+
     pages = PdfReader(io.BytesIO(pdf)).pages
     cover = len(pages) - annex_pages if 0 < annex_pages < len(pages) else len(pages)
     groups: list[list[Line]] = []

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -87,6 +86,8 @@ def print_batch(
     The letter PDFs place the address for window envelopes; each starts on a new sheet
     (a blank page is added after an odd page count so duplex printing keeps them apart).
     """
+    from pypdf import PdfReader, PdfWriter  # only printing needs it; the CLI starts without
+
     rows = _postal_rows(uow, batch_id)
     if not rows:
         raise NotFound(f"batch {batch_id} has no postal deliveries waiting to be printed")

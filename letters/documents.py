@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from errors import UnknownFormat
-from letters.compose import ComposedLetter
+
+if TYPE_CHECKING:  # composing loads Markdown and QR code libraries; storing bytes needs neither
+    from letters.compose import ComposedLetter
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from letters.service import write_atomically
+from letters.documents import write_atomically
 from responses.attachments import save_attachments
 from responses.classify import Verdict, classify
 from responses.matching import find_letters

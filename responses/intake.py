@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from letters.service import write_atomically
+from letters.documents import write_atomically
 from responses.inbound import BounceHandler, import_message
 from responses.outcome import Inbound
 from responses.parse import read
