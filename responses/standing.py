@@ -6,8 +6,9 @@ a status set by hand first, then an answer, an acknowledgement, not delivered, a
 once ``due_on`` (working days, the country's holidays) lies before today. Since ``due_on``
 never decreases with the delivery day, "overdue" is "delivered on or before the country's
 cut-off day", and each cut-off is found with ``due_on`` itself. The facts per (campaign,
-addressee) are the ones ``response_report`` reads (newest letter, its first delivery, first
-answer), kept by the triggers of migration 0007; the tests compare both row by row.
+addressee) are the thread's (``campaigns.threads``: first delivery of any letter, first answer
+and the delivery it is credited to), kept by the triggers of migration 0009; the tests compare
+them with ``response_report`` row by row.
 """
 
 from __future__ import annotations
@@ -90,10 +91,13 @@ def status_counts(
 
 
 def answer_days(uow: Session, campaign_id: int, *, counted_only: bool = False) -> list[float]:
-    """Days from delivery to the first answer for each addressee with both, as the report;
+    """Days from the delivery of the letter the first answer is credited to, to that answer,
+    for each addressee with both, as the report;
     ``counted_only`` leaves out "no-response-needed" (as a rate does)."""
-    query = select(S.delivered_at, S.answered_at).where(
-        S.campaign_id == campaign_id, S.delivered_at.is_not(None), S.answered_at.is_not(None)
+    query = select(S.credited_delivered_at, S.answered_at).where(
+        S.campaign_id == campaign_id,
+        S.credited_delivered_at.is_not(None),
+        S.answered_at.is_not(None),
     )
     if counted_only:
         query = query.where(S.manual_status.is_distinct_from("no-response-needed"))
