@@ -109,18 +109,18 @@ def chunks(ids: list[int]) -> list[list[int]]:
 def _letters(
     uow: Session, campaign_id: int, addressee_ids: list[int] | None
 ) -> list[tuple[Letter, Batch]]:
-    query: Select[tuple[Letter, Batch]] = (
+    query: Select[Letter, Batch] = (
         select(Letter, Batch)
         .join(Batch, Batch.id == Letter.batch_id)
         .where(Batch.campaign_id == campaign_id)
         .order_by(Letter.id)
     )
     if addressee_ids is None:
-        return list(uow.execute(query).all())
+        return [(letter, batch) for letter, batch in uow.execute(query)]
     return [
-        row
+        (letter, batch)
         for chunk in chunks(addressee_ids)
-        for row in uow.execute(query.where(Letter.addressee_id.in_(chunk))).all()
+        for letter, batch in uow.execute(query.where(Letter.addressee_id.in_(chunk)))
     ]
 
 
