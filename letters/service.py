@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -29,7 +28,7 @@ from errors import Conflict, NotFound
 from letters.compose import ComposedLetter, compose
 from letters.documents import RenderedDocument, Renderer, write_atomically
 from letters.produce import Finishing, render_letter, render_many
-from letters.reminder import first_written, is_follow_up
+from letters.progress import Opening, openings
 from letters.signatories import batch_annex
 from responses.tokens import ReplyAddresses
 from review import texts as review_texts
@@ -66,9 +65,7 @@ def _compose_pending(
         if letter_ids is not None:
             query = query.where(Letter.id.in_(letter_ids))
         rows = uow.execute(query).all()
-        written: dict[int, date] = {}
-        if is_follow_up(batch):
-            written = first_written(uow, campaign.id, [a.id for _, a in rows])
+        opens = openings(uow, batch, campaign, [a for _, a in rows])
         composed = [
             compose(
                 appeal=appeal,
@@ -80,7 +77,8 @@ def _compose_pending(
                 signatures_as_of=batch.signatures_as_of,
                 message_id=letter.message_id,
                 reply_to=identities.reply_to(letter.reply_token),
-                first_written=written.get(addressee.id),
+                first_written=opens.get(addressee.id, Opening()).first_written,
+                progress=opens.get(addressee.id, Opening()).progress,
             )
             for letter, addressee in rows
         ]
