@@ -77,14 +77,22 @@ class Thread:
     def credited(self, response: Response) -> tuple[ThreadLetter | None, datetime | None]:
         """The letter an answer is credited to, and when that letter went out (by the rule of
         this module's docstring)."""
-        if response.letter_id is not None and response.matched_by in LETTER_MATCHES:
-            named = next((t for t in self.letters if t.letter.id == response.letter_id), None)
+        return self.credit(
+            response.received_at, letter_id=response.letter_id, matched_by=response.matched_by
+        )
+
+    def credit(
+        self, received_at: datetime, *, letter_id: int | None = None, matched_by: str = "manual"
+    ) -> tuple[ThreadLetter | None, datetime | None]:
+        """``credited`` for an answer received at ``received_at``, matched by ``matched_by``."""
+        if letter_id is not None and matched_by in LETTER_MATCHES:
+            named = next((t for t in self.letters if t.letter.id == letter_id), None)
             return named, named.delivered_at if named else None
         before = [
             (d.finished_at, t)
             for t in self.letters
             for d in t.deliveries
-            if d.state in WENT_OUT and d.finished_at and d.finished_at <= response.received_at
+            if d.state in WENT_OUT and d.finished_at and d.finished_at <= received_at
         ]
         if not before:
             return None, None

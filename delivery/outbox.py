@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
+from campaigns.supersede import SUPERSEDED, supersede_unsent
 from review.queue import current_documents, is_approved
 from storage import audit
 from storage.db import Database
@@ -39,6 +40,7 @@ class EnqueueReport:
     no_channel: list[str] = field(default_factory=list)
     not_approved: list[str] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)  # "key: channel" skipped, awaiting a check
+    superseded: list[str] = field(default_factory=list)  # campaigns.supersede: older unsent letters
 
 
 def enqueue(
@@ -54,6 +56,7 @@ def enqueue(
     flagged by a permanent bounce and not yet cleared by staff (``delivery.checks``) is
     skipped — the next channel is used, if any — and named in ``report.flagged``."""
     report = EnqueueReport()
+    report.superseded = supersede_unsent(uow, campaign, actor=actor, clock=clock)
     flagged = _flagged_channels(uow)
     pending: list[Delivery] = []
     rows = uow.execute(
@@ -64,6 +67,8 @@ def enqueue(
         .order_by(Batch.id, Addressee.key)
     ).all()
     for letter, addressee in rows:
+        if letter.status == SUPERSEDED:
+            continue
         if letter.status != "approved":
             report.not_approved.append(addressee.key)
             continue
