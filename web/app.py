@@ -28,6 +28,7 @@ from web.pages import (
     reports,
     responses,
     review,
+    threads,
 )
 from web.ratelimit import LoginLimiter
 from web.rendering import Pages
@@ -39,7 +40,19 @@ CSP = (
     "frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 )
 # Every router of the app; the access tests walk this table to check each route's guard.
-PAGES = (home, campaigns, review, outbox, handwork, pen, responses, registry, reports, public)
+PAGES = (
+    home,
+    campaigns,
+    review,
+    outbox,
+    handwork,
+    pen,
+    responses,
+    registry,
+    reports,
+    public,
+    threads,
+)
 ROUTERS = (*(module.router for module in PAGES), api.router)
 HEADERS = {
     "Content-Security-Policy": CSP,
