@@ -45,9 +45,7 @@ Kind = Literal["first", "progress", "reminder"]
 def next_kind(uow: Session, campaign_id: int) -> Kind:
     """``progress`` once the campaign has a batch that is not a reminder, else ``first``."""
     earlier = uow.scalar(
-        select(Batch.id)
-        .where(Batch.campaign_id == campaign_id, Batch.kind != "reminder")
-        .limit(1)
+        select(Batch.id).where(Batch.campaign_id == campaign_id, Batch.kind != "reminder").limit(1)
     )
     return "first" if earlier is None else "progress"
 
