@@ -113,6 +113,13 @@ def create_batch(
     return batch
 
 
+def language_now(uow: Session, letter: Letter) -> str:
+    """The letter's language by the registry as it is now (a re-render follows a fix there)."""
+    addressee = uow.get_one(Addressee, letter.addressee_id)
+    campaign = uow.get_one(Campaign, uow.get_one(Batch, letter.batch_id).campaign_id)
+    return appeal_of(campaign).language_for(addressee.languages.split(";"))
+
+
 def batches_of(uow: Session, campaign_id: int) -> list[Batch]:
     return list(
         uow.scalars(select(Batch).where(Batch.campaign_id == campaign_id).order_by(Batch.id))

@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from campaigns.batches import language_now
 from campaigns.store import appeal_of
 from errors import Conflict, NotFound
 from letters.compose import ComposedLetter, compose
@@ -236,7 +237,9 @@ def rerender_letter(
             subject=f"letter:{letter_id}",
             campaign_id=uow.get_one(Batch, letter.batch_id).campaign_id,
             previous_status=letter.status,
+            language=[letter.language, language_now(uow, letter)],
         )
+        letter.language = language_now(uow, letter)  # the registry as it is now
         letter.status, batch_id = "pending", letter.batch_id
     return render_batch(
         db,
