@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.batches import create_batch
 from letters.reminder import FOLLOW_UP_REASON
+from responses.deadlines import Due
 from responses.report import response_report
 from responses.tokens import ReplyAddresses
 from storage import audit
@@ -29,7 +30,7 @@ ACTOR = "scheduler"
 
 
 def _silent_by_deadline(
-    uow: Session, campaign: Campaign, *, today: date, working_days: int
+    uow: Session, campaign: Campaign, *, today: date, working_days: Due
 ) -> dict[date, list[str]]:
     """Overdue addressees grouped by due date, leaving out those already chased."""
     chased = set(
@@ -70,7 +71,7 @@ def _batch_for(
 
 
 def create_follow_ups(
-    uow: Session, campaign: Campaign, *, identities: ReplyAddresses, working_days: int, clock: Clock
+    uow: Session, campaign: Campaign, *, identities: ReplyAddresses, working_days: Due, clock: Clock
 ) -> list[Batch]:
     """One follow-up batch per passed deadline not yet chased; the batches made."""
     today = clock.now().date()
@@ -124,7 +125,7 @@ def chase_silent() -> int:
                         uow,
                         uow.get_one(Campaign, campaign_id),
                         identities=s.identities,
-                        working_days=s.settings.answer_due_working_days,
+                        working_days=s.settings.answer_deadlines,
                         clock=s.clock,
                     )
                 )

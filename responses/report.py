@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.threads import Thread, chunks, load_threads
-from responses.status import due_on, manual_statuses, status_of
+from responses.deadlines import Due, deadlines_of
+from responses.status import manual_statuses, status_of
 from storage.tables import Addressee, AnswerStanding, Campaign, Delivery
 
 DELIVERY_WORDS = {
@@ -47,6 +48,7 @@ class ReportRow:
     due_on: date | None = None
     letters: int = 1  # how many letters the thread holds (every batch)
     answered_batch: int | None = None  # the batch of the letter the first answer is credited to
+    deadline: str = ""  # the answer deadline that applies ("20 working days", "21 days")
 
 
 def _page(uow: Session, campaign: Campaign, *, offset: int, limit: int | None) -> list[int] | None:
@@ -79,13 +81,15 @@ def _row(
     manual: str | None,
     *,
     today: date | None,
-    working_days: int,
+    working_days: Due,
 ) -> ReportRow:
     delivered_at = thread.delivered_at
     first = thread.first_answer
     credited = thread.credited(first)[0] if first else None
     due = (
-        due_on(delivered_at.date(), working_days=working_days, country=addressee.country)
+        deadlines_of(working_days).due(
+            delivered_at.date(), category=addressee.category, country=addressee.country
+        )
         if delivered_at
         else None
     )
@@ -114,6 +118,9 @@ def _row(
         due_on=due,
         letters=len(thread.letters),
         answered_batch=credited.batch.id if credited else None,
+        deadline=deadlines_of(working_days)
+        .rule_for(addressee.category, addressee.country)
+        .describe(),
     )
 
 
@@ -122,7 +129,7 @@ def response_report(
     campaign: Campaign,
     *,
     today: date | None = None,
-    working_days: int = DEFAULT_WORKING_DAYS,
+    working_days: Due = DEFAULT_WORKING_DAYS,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[ReportRow]:

@@ -72,7 +72,7 @@ def _page(
             uow,
             campaign,
             today=s.clock.now().date(),
-            working_days=s.settings.answer_due_working_days,
+            working_days=s.settings.answer_deadlines,
             page=page,
             size=PAGE_SIZE,
         )

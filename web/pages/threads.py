@@ -35,7 +35,7 @@ def thread_page(
             uow,
             found.campaign,
             today=s.clock.now().date(),
-            working_days=s.settings.answer_due_working_days,
+            working_days=s.settings.answer_deadlines,
         )
         row = next((r for r in rows if r.addressee_key == addressee), None)
         answers = list(

@@ -14,6 +14,8 @@ EN: dict[str, str] = {
     "report.timeline": "Signatures, milestone batches, deliveries and answers over time.",
     "report.by_category": "Answered share of delivered letters, by category.",
     "report.due": "Due",
+    "report.rules": "Other deadlines by kind of addressee:",
+    "thread.deadline": "An answer is due {rule} after delivery; due on {due}.",
     # One addressee's thread in a campaign (web.pages.threads).
     "thread.title": "{addressee} · {campaign}",
     "thread.intro": "Every letter, delivery and answer of this campaign to this addressee, "
