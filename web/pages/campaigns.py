@@ -181,6 +181,8 @@ def deliver(
         report = enqueue(uow, campaign, actor=me.user.email, clock=s.clock, channels=CHANNELS)
     # As `advocacy deliver`: email, else post, else the web form; say when some had none.
     notice = "queued_skipped" if report.no_channel or report.flagged else "queued"
+    if report.superseded:  # campaigns.supersede: say that older unsent letters were replaced
+        notice = "queued_superseded"
     return see_other(f"/campaigns/{key}", notice=notice, n=len(report.queued))
 
 
