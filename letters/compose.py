@@ -289,12 +289,19 @@ def progress_paragraph(
 ) -> str:
     """A progress letter's opening: the earlier letter's day, the increase, the total, and
     (with local support) the signers from the addressee's country."""
-    text = words["progress"].format(
-        date=wording.long_date(progress.earlier, locale),
+    dates = {
+        "date": wording.long_date(progress.earlier, locale),
+        "today": wording.long_date(progress.as_of, locale),
+    }
+    pattern = words["progress"]
+    for name, value in dates.items():
+        if value.endswith("."):  # "1 декабря 2026 г." then the sentence's own full stop
+            pattern = pattern.replace(f"{{{name}}}.", f"{{{name}}}")
+    text = pattern.format(
         heading=heading,
         increase=wording.number(progress.increase, locale),
         total=wording.number(progress.total, locale),
-        today=wording.long_date(progress.as_of, locale),
+        **dates,
     )
     if progress.local is not None:
         text += " " + words["progress.local"].format(
