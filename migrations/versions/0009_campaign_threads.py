@@ -32,22 +32,27 @@ depends_on: str | Sequence[str] | None = None
 T = "answer_standings"
 WENT_OUT = "('sent', 'written')"  # campaigns.threads.WENT_OUT
 LETTER_MATCHES = "('token', 'in-reply-to')"  # campaigns.threads.LETTER_MATCHES
+# The thread's deliveries, reached through its batches and letters: the state is tested inside
+# the aggregate (CASE), never in WHERE, so no planner scans every delivery in a state instead.
 _THREAD_DELIVERIES = (
-    "FROM deliveries d JOIN letters l ON l.id = d.letter_id JOIN batches b ON b.id = l.batch_id "
-    "WHERE l.addressee_id = {row}.addressee_id AND b.campaign_id = {row}.campaign_id "
-    f"AND d.state IN {WENT_OUT}"
+    "FROM batches b JOIN letters l ON l.batch_id = b.id JOIN deliveries d ON d.letter_id = l.id "
+    "WHERE l.addressee_id = {row}.addressee_id AND b.campaign_id = {row}.campaign_id"
 )
-DELIVERED = f"delivered_at = (SELECT min(d.finished_at) {_THREAD_DELIVERIES.format(row=T)})"
+_WENT = f"d.state IN {WENT_OUT}"
+DELIVERED = (
+    f"delivered_at = (SELECT min(CASE WHEN {_WENT} THEN d.finished_at END) "
+    f"{_THREAD_DELIVERIES.format(row=T)})"
+)
 _FIRST_ANSWER = (
     f"FROM responses r WHERE r.campaign_id = {T}.campaign_id AND r.addressee_id = {T}."
     "addressee_id AND r.kind = 'response' ORDER BY r.received_at, r.id LIMIT 1"
 )
 CREDITED = (
     "credited_delivered_at = (SELECT CASE WHEN r.letter_id IS NOT NULL AND r.matched_by IN "
-    f"{LETTER_MATCHES} THEN (SELECT min(d.finished_at) FROM deliveries d WHERE d.letter_id = "
-    f"r.letter_id AND d.state IN {WENT_OUT}) ELSE (SELECT max(d.finished_at) "
-    f"{_THREAD_DELIVERIES.format(row='r')} AND d.finished_at <= r.received_at) END "
-    f"{_FIRST_ANSWER})"
+    f"{LETTER_MATCHES} THEN (SELECT min(CASE WHEN {_WENT} THEN d.finished_at END) FROM "
+    "deliveries d WHERE d.letter_id = r.letter_id) ELSE (SELECT max(CASE WHEN "
+    f"{_WENT} AND d.finished_at <= r.received_at THEN d.finished_at END) "
+    f"{_THREAD_DELIVERIES.format(row='r')}) END {_FIRST_ANSWER})"
 )
 ANSWERS = (
     f"answered_at = (SELECT min(r.received_at) FROM responses r WHERE r.campaign_id = {T}."
@@ -77,13 +82,14 @@ def _new_letter(greatest: str) -> list[str]:
         "SELECT b.campaign_id, NEW.addressee_id, NEW.id FROM batches b WHERE b.id = NEW.batch_id "
         f"ON CONFLICT (campaign_id, addressee_id) DO UPDATE SET "
         f"letter_id = {greatest}({T}.letter_id, excluded.letter_id)",
-        f"UPDATE {T} SET {DELIVERED}, {ANSWERS}, {MANUAL} WHERE letter_id = NEW.id",
+        # A new letter has no deliveries yet; a new row may have answers or a status already.
+        f"UPDATE {T} SET {ANSWERS}, {MANUAL} WHERE letter_id = NEW.id",
     ]
 
 
 def _rules(greatest: str) -> list[tuple[str, str, list[str]]]:
     """(table, events, statements per changed row: NEW / OLD name the row as in trigger bodies)"""
-    delivery = [f"UPDATE {T} SET {DELIVERED}, {ANSWERS} WHERE {_OF_LETTER}"]
+    delivery = [f"UPDATE {T} SET {DELIVERED}, {CREDITED} WHERE {_OF_LETTER}"]
     return [
         ("letters", "INSERT", _new_letter(greatest)),
         ("deliveries", "INSERT", delivery),
@@ -153,6 +159,8 @@ def upgrade() -> None:
         "FROM batches o WHERE o.campaign_id = batches.campaign_id AND o.kind <> 'reminder')"
     )
     op.add_column(T, sa.Column("credited_delivered_at", sa.DateTime(timezone=True), nullable=True))
+    # A thread is found by addressee: the triggers and campaigns.threads read letters this way.
+    op.create_index(op.f("ix_letters_addressee_id"), "letters", ["addressee_id"])
     drop_triggers(dialect)
     create_triggers(dialect)
     op.execute(f"UPDATE {T} SET {DELIVERED}, {ANSWERS}")
@@ -171,6 +179,7 @@ def downgrade() -> None:
     spec.loader.exec_module(old)
     old._create_triggers(dialect)
     op.execute(f"UPDATE {T} SET {old.DELIVERED}, {old.ANSWERS}")
+    op.drop_index(op.f("ix_letters_addressee_id"), table_name="letters")
     with op.batch_alter_table(T) as table:
         table.drop_column("credited_delivered_at")
     with op.batch_alter_table("batches") as table:

@@ -43,7 +43,8 @@ class Letter(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
-    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"))
+    # Indexed: an addressee's thread (campaigns.threads, the standings triggers) starts here.
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"), index=True)
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(20), default="pending")
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
