@@ -17,7 +17,7 @@ test: $(VENV)/.dev
 	$(BIN)/pytest -n auto
 
 ## bench: run the benchmarks (make bench ONLY=render for one)
-bench: $(VENV)/.runtime
+bench: $(VENV)/.bench
 	$(BIN)/python -m bench.run $(ONLY)
 
 lint: $(VENV)/.dev
@@ -34,10 +34,15 @@ $(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
+$(VENV)/.bench: pyproject.toml | $(BIN)/python
+	scripts/system-deps.sh runtime
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $(VENV)/.runtime $@
+
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	scripts/system-deps.sh test
 	$(BIN)/pip install -q -e '.[dev]'
-	touch $(VENV)/.runtime $@
+	touch $(VENV)/.runtime $(VENV)/.bench $@
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

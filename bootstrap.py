@@ -196,7 +196,7 @@ def build(
     templates = settings.templates_dir
     return Services(
         settings=settings,
-        db=Database(make_engine(settings.database_url)),
+        db=Database(make_engine(settings.database_url, busy_seconds=settings.db_busy_seconds)),
         clock=clock or SystemClock(),
         identities=ReplyAddresses(
             settings.reply_domain, settings.secret_key.get_secret_value().encode()

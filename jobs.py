@@ -67,7 +67,10 @@ def render_pending(services: bootstrap.Services | None = None) -> int:
         rendered = 0
         for batch_id in batch_ids:
             try:
-                rendered += s.render(batch_id, actor=ACTOR).rendered
+                summary = s.render(batch_id, actor=ACTOR)
+                rendered += summary.rendered
+                if summary.failed:  # the other letters are stored; these stay pending
+                    raise AdvocacyError("; ".join(map(str, summary.failed)))
             except AdvocacyError as exc:
                 log.error("batch %s could not be rendered: %s", batch_id, exc)
                 with s.db.unit_of_work() as uow:

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from responses.deadlines import Deadlines
 
 ROOT = Path(__file__).resolve().parent
+# The shipped key: fine on a laptop, refused by `advocacy serve` for https or production.
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105  (the known-bad value we refuse)
 
 
 class Settings(BaseSettings):
@@ -53,7 +55,7 @@ class Settings(BaseSettings):
         description="Domain of the per-letter Reply-To and bounce addresses",
     )
     secret_key: SecretStr = Field(
-        SecretStr("dev-only-secret-change-me"),
+        SecretStr(DEFAULT_SECRET_KEY),
         description="Signs reply tokens; set a long random value in production",
     )
     actor: str = Field("cli", description="Name recorded in the audit log for CLI actions")
@@ -104,10 +106,13 @@ class Settings(BaseSettings):
     )
     session_hours: int = Field(12, ge=1, le=24 * 30, description="How long a web login lasts")
     login_attempts: int = Field(
-        5, ge=1, description="Failed logins allowed per email and per client address per window"
+        5,
+        ge=1,
+        description="Failed logins per email and per client before each further attempt "
+        "must wait (1 s, 2 s, 4 s … up to ADVOCACY_LOGIN_MAX_DELAY_SECONDS); never a lock",
     )
     login_window_seconds: int = Field(
-        900, ge=10, description="The window in which failed logins are counted"
+        900, ge=10, description="How long a failed login is remembered"
     )
     answer_due_working_days: int = Field(
         20,
@@ -142,6 +147,25 @@ class Settings(BaseSettings):
     public_cache_seconds: int = Field(
         300, ge=0, description="How long browsers and proxies may cache a public campaign page"
     )
+    # Running it for real (issue 19): safe defaults, proxies, a busy database, logins.
+    env: Literal["development", "production"] = Field(
+        "development",
+        description="production: advocacy serve refuses the default ADVOCACY_SECRET_KEY",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated proxy addresses/networks whose X-Forwarded-For is "
+        "believed (e.g. 127.0.0.1,10.0.0.0/8); empty → none, the socket's address counts",
+    )
+    db_busy_seconds: float = Field(
+        15.0,
+        gt=0,
+        le=600,
+        description="How long a SQLite writer waits for another's lock before giving up (503)",
+    )
+    login_max_delay_seconds: int = Field(
+        60, ge=1, le=3600, description="The longest wait a run of failed logins can impose"
+    )
 
     @field_validator(
         "smtp_url", "imap_url", "signing_key_file", "signing_key_passphrase", mode="before"
@@ -149,6 +173,19 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    def unsafe_for_serving(self) -> str | None:
+        """Why ``advocacy serve`` must not start with these settings, or None."""
+        if self.secret_key.get_secret_value() != DEFAULT_SECRET_KEY:
+            return None
+        if self.env == "production" or self.base_url.startswith("https://"):
+            why = "ADVOCACY_ENV=production" if self.env == "production" else "an https base URL"
+            return (
+                f"ADVOCACY_SECRET_KEY is the shipped default, refused with {why}: it protects "
+                "signers' email hashes and reply tokens. Set a long random value, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return None
 
     @property
     def outbox_dir(self) -> Path:

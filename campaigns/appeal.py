@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -25,10 +26,11 @@ from pydantic import (
 from campaigns.moments import Relative, Zone, resolve
 from errors import InputError, Problem
 from located import load_document, validate
-from recipients.record import Line80, Line200, Line300, language_codes
+from recipients.record import Line80, Line200, Line300, is_language_tag
 from recipients.selection import Selection
 
-_LANGUAGE = r"^[a-z]{2}$"
+# BCP 47 as letters use it: a language, then optionally a script and a region (be-Latn, pt-BR).
+_LANGUAGE = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$"
 
 
 class _Strict(BaseModel):
@@ -118,9 +120,35 @@ TRIGGERS = ("signatures", "at", "before", "after")
 
 
 def _known_language(code: str) -> str:
-    if code not in language_codes():
-        raise ValueError(f"{code!r} is not an ISO 639-1 language code")
+    if not is_language_tag(code):
+        raise ValueError(f"{code!r} is not a language tag (ISO 639-1, optionally -Script/-RG)")
     return code
+
+
+Language = Annotated[str, AfterValidator(_known_language)]
+
+
+class Support(_Strict):
+    """What the letter says about who stands behind the appeal: ``count`` (the signatures
+    as of the batch, the default), ``none`` (no sentence: a joint statement of organisations)
+    or ``text`` (a sentence per language, e.g. "adopted by a rally in Warsaw on 21 May
+    2023"). The petition link and QR code appear whenever ``petition_url`` is given."""
+
+    kind: Literal["count", "none", "text"] = "count"
+    text: dict[Language, Annotated[str, Field(min_length=1, max_length=1000)]] = {}
+
+    @model_validator(mode="after")
+    def _text_for_text(self) -> Support:
+        if self.kind == "text" and not self.text:
+            raise ValueError("support: text needs a sentence per language under 'text'")
+        if self.kind != "text" and self.text:
+            raise ValueError("'text' belongs to kind: text")
+        return self
+
+
+def _support_shorthand(value: object) -> object:
+    """``support: none`` is ``support: {kind: none}``."""
+    return {"kind": value} if isinstance(value, str) else value
 
 
 class Layout(_Strict):
@@ -128,7 +156,7 @@ class Layout(_Strict):
     ``bilingual`` (the letter's language, then the other of ``languages``, each complete)."""
 
     style: Literal["single", "bilingual"] = "single"
-    languages: list[Annotated[str, Field(pattern=_LANGUAGE)]] = []
+    languages: list[Language] = []
 
     @model_validator(mode="after")
     def _two_for_bilingual(self) -> Layout:
@@ -144,8 +172,9 @@ class Appeal(_Strict):
 
     key: Line80 = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: Line300 = Field(min_length=1)
-    petition_url: Line300 = Field(pattern=r"^https?://")
-    texts: dict[Annotated[str, AfterValidator(_known_language)], Text] = Field(min_length=1)
+    # Required unless ``support`` is ``none`` or ``text`` (see ``_petition_for_count``).
+    petition_url: Line300 = Field("", pattern=r"^(https?://.*)?$")
+    texts: dict[Language, Text] = Field(min_length=1)
     # After ``texts``, so its validator can check that the default language has a text.
     default_language: str = Field(pattern=_LANGUAGE)
     cosigners: list[Cosigner] = []
@@ -160,6 +189,10 @@ class Appeal(_Strict):
     review_required: bool = True
     # Progress letters say how many signers come from the addressee's country (a count only).
     local_support: bool = False
+    support: Annotated[Support, BeforeValidator(_support_shorthand)] = Support()
+    # Pins an addressee's letter language(s) over the registry's, by addressee key:
+    # ``languages_for: {mfa-cyprus: el}`` or ``{mfa-cyprus: [el, en]}``.
+    languages_for: dict[Line80, Language | list[Language]] = {}
 
     # Field validators, not a model validator, so each problem names its field and line.
     @field_validator("default_language")
@@ -178,6 +211,21 @@ class Appeal(_Strict):
         if missing:
             raise ValueError(f"{', '.join(map(repr, missing))} has no text")
         return value
+
+    @field_validator("support")
+    @classmethod
+    def _support_in_every_language(cls, value: Support, info: ValidationInfo) -> Support:
+        texts = info.data.get("texts")
+        missing = [code for code in texts or () if value.kind == "text" and code not in value.text]
+        if missing:  # else that language's letter would carry another language's sentence
+            raise ValueError(f"support text missing for {', '.join(map(repr, missing))}")
+        return value
+
+    @model_validator(mode="after")
+    def _petition_for_count(self) -> Appeal:
+        if self.support.kind == "count" and not self.petition_url:
+            raise ValueError("petition_url is required when support is count (the default)")
+        return self
 
     @field_validator("milestones")
     @classmethod
@@ -198,9 +246,27 @@ class Appeal(_Strict):
     def languages(self) -> list[str]:
         return list(self.texts)
 
-    def language_for(self, preferred: list[str]) -> str:
-        """The first of the addressee's languages we have a text in, else the default."""
-        return next((code for code in preferred if code in self.texts), self.default_language)
+    def language_for(self, preferred: list[str], *, key: str = "") -> str:
+        """The letter's language: the first of the addressee's languages (or those the appeal
+        pins for ``key``) we have a text in, else the default. A bilingual letter reads in
+        one of its two languages."""
+        return self.language_choice(preferred, key=key)[0]
+
+    def language_choice(self, preferred: list[str], *, key: str = "") -> tuple[str, str]:
+        """``language_for`` and why, for ``campaign targets``: "registry #2 (el: no text)" (the
+        addressee's second language), "pinned #1" (``languages_for``) or "default (…)"."""
+        pinned = self.languages_for.get(key)
+        if pinned is not None:
+            preferred = [pinned] if isinstance(pinned, str) else list(pinned)
+        where = "pinned" if pinned is not None else "registry"
+        usable = self.layout.languages if self.layout.style == "bilingual" else self.texts
+        for position, code in enumerate(preferred):
+            if code in usable:
+                skipped = f" ({', '.join(preferred[:position])}: no text)" if position else ""
+                return code, f"{where} #{position + 1}{skipped}"
+        fallback = self.layout.languages[0] if self.layout.style == "bilingual" else None
+        chosen = fallback or self.default_language
+        return chosen, f"default (no text in {', '.join(preferred) or 'any language'})"
 
 
 def load_appeal(path: Path) -> Appeal:

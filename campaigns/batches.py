@@ -85,7 +85,7 @@ def create_batch(
         addressees, warnings = targeted.addressees, list(targeted.warnings)
     for addressee in addressees:
         identity = identities.new_identity()
-        language = appeal.language_for(addressee.languages.split(";"))
+        language = appeal.language_for(addressee.languages.split(";"), key=addressee.key)
         uow.add(
             Letter(
                 batch_id=batch.id,
@@ -117,7 +117,7 @@ def language_now(uow: Session, letter: Letter) -> str:
     """The letter's language by the registry as it is now (a re-render follows a fix there)."""
     addressee = uow.get_one(Addressee, letter.addressee_id)
     campaign = uow.get_one(Campaign, uow.get_one(Batch, letter.batch_id).campaign_id)
-    return appeal_of(campaign).language_for(addressee.languages.split(";"))
+    return appeal_of(campaign).language_for(addressee.languages.split(";"), key=addressee.key)
 
 
 def batches_of(uow: Session, campaign_id: int) -> list[Batch]:

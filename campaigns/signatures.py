@@ -4,6 +4,8 @@ Rule: counts only go up. A lower count is refused unless it is an explicit corre
 reason (audited as ``signatures.correct``); the same count again is a no-op, so re-running a
 script never creates a second batch. Every change locks the campaign row first
 (``lock_campaign``), so concurrent imports and webhook calls add up instead of overwriting.
+No count above ``MAX_SIGNATURES`` is accepted from any entry point (CLI, web, API, webhook,
+imports): far above any real petition, and below what every database column holds.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from campaigns.batches import latest_count
+from campaigns.explain import Fired, fired_for
 from campaigns.milestones import FIRE_LATE, MissedPolicy, fire_due_milestones
 from campaigns.store import lock_campaign
-from errors import Conflict
+from errors import Conflict, InputError, Problem
 from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Batch, Campaign, SignatureCount
 from timeutil import Clock
+
+MAX_SIGNATURES = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,21 @@ class CountOutcome:
     previous: int
     current: int
     batch: Batch | None
+    fired: tuple[Fired, ...] = ()  # the milestones that created ``batch``, and why
+
+
+def check_bounds(count: int, *, source: str, field: str = "count") -> None:
+    """Refuse a count below zero or above ``MAX_SIGNATURES`` with a message naming it."""
+    if not 0 <= count <= MAX_SIGNATURES:
+        shown = f"{count:,}" if abs(count) < 10**30 else "a number that large"
+        message = f"{shown} is out of range: a count is between 0 and {MAX_SIGNATURES:,}"
+        raise InputError([Problem(source, None, field, message)])
+
+
+def _outcome(
+    uow: Session, campaign: Campaign, previous: int, current: int, batch: Batch | None
+) -> CountOutcome:
+    return CountOutcome(previous, current, batch, fired_for(uow, campaign, batch))
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,7 @@ def set_count(
 
     ``correction`` (a reason) allows a lower count; milestones already fired stay fired.
     """
+    check_bounds(count, source=source)
     campaign = lock_campaign(uow, campaign_key)
     snapshot = latest_count(uow, campaign.id)
     previous = snapshot.count if snapshot else 0
@@ -113,7 +134,7 @@ def set_count(
             **details,
         )
     recorder = Recorder(identities, actor, clock, policy)
-    return CountOutcome(previous, count, recorder.fire(uow, campaign, count))
+    return _outcome(uow, campaign, previous, count, recorder.fire(uow, campaign, count))
 
 
 def add_signatures(
@@ -131,6 +152,7 @@ def add_signatures(
     """
     snapshot = latest_count(uow, campaign.id)
     previous = snapshot.count if snapshot else 0
+    check_bounds(previous + added, source=source)
     if added > 0:
         clock = recorder.clock
         _snapshot(uow, campaign, previous + added, as_of=as_of, source=source, clock=clock)
@@ -147,4 +169,4 @@ def add_signatures(
             source=source,
         )
     current = previous + added
-    return CountOutcome(previous, current, recorder.fire(uow, campaign, current))
+    return _outcome(uow, campaign, previous, current, recorder.fire(uow, campaign, current))

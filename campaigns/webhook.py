@@ -28,11 +28,11 @@ from datetime import UTC, datetime, timedelta
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from campaigns.signatures import CountOutcome, Recorder, add_signatures, set_count
+from campaigns.signatures import MAX_SIGNATURES, CountOutcome, Recorder, add_signatures, set_count
 from campaigns.signer_store import insert_new_signers
 from campaigns.signers import EmailKeys, SignerRecord, check_signer
 from campaigns.store import get_campaign, lock_campaign
-from errors import InputError, PayloadTooLarge, Problem, Unauthenticated
+from errors import InputError, NotFound, PayloadTooLarge, Problem, Unauthenticated
 from storage import audit
 from timeutil import Clock
 
@@ -96,7 +96,7 @@ class _Batch(BaseModel):
 
 class _Count(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    count: int = Field(ge=0)
+    count: int = Field(ge=0, le=MAX_SIGNATURES)
     as_of: AwareDatetime | None = None
 
 
@@ -214,7 +214,11 @@ def accept_signatures(
     """Verify and apply one webhook call (see the module docstring for what is checked)."""
     if len(raw_body) > limits.max_bytes:
         raise PayloadTooLarge(f"body of {len(raw_body):,} bytes; the limit is {limits.max_bytes:,}")
-    secret = get_campaign(uow, campaign_key).webhook_secret
+    try:
+        secret = get_campaign(uow, campaign_key).webhook_secret
+    except NotFound:
+        # Anyone may call the webhook: its 404 must not list the other (unpublished) campaigns.
+        raise NotFound(f"no campaign {campaign_key!r}") from None
     now = recorder.clock.now()
     _verify(
         secret,

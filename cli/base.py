@@ -2,16 +2,19 @@
 
 Rule: commands parse arguments, call one service function per step through ``bootstrap``, and
 print; an ``AdvocacyError`` becomes a clear message and exit status 1, never a traceback. So
-does a database that is not set up (or older than the code: run ``advocacy init``) or that
-cannot be opened; any other failure is a bug and keeps its traceback.
+does a database that is not set up (or older than the code: run ``advocacy init``), cannot be
+opened or stays locked by another writer, a full or read-only disk, and a mail server that
+cannot be reached; any other failure is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import re
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -52,7 +55,7 @@ def handled(fn: F) -> F:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
         except Exception as exc:
-            message = database_problem(exc)
+            message = database_problem(exc) or machine_problem(exc)
             if message is None:
                 raise
             click.echo(f"error: {message}", err=True)
@@ -77,6 +80,8 @@ def database_problem(exc: BaseException) -> str | None:
     if not isinstance(exc, OperationalError | ProgrammingError):
         return None
     said = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if re.search(r"database is (locked|busy)", said, re.I):
+        return "the database is busy (another process holds its write lock); try again shortly"
     if _NO_SCHEMA.search(said):
         return (
             f"the database is not set up for this version ({said}); run 'advocacy init' "
@@ -85,6 +90,54 @@ def database_problem(exc: BaseException) -> str | None:
     if _NO_DATABASE.search(said):
         return f"cannot open the database of ADVOCACY_DATABASE_URL ({said})"
     return None
+
+
+_DISK = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+def machine_problem(exc: BaseException) -> str | None:
+    """One line for a failure of the machine rather than the code: the disk (full, read-only,
+    no permission) or a server that cannot be reached (IMAP, SMTP); ``None`` otherwise."""
+    import socket
+    import ssl
+
+    if isinstance(exc, OSError) and exc.errno in _DISK:
+        where = f" at {exc.filename}" if exc.filename else ""
+        return f"{_DISK[exc.errno]}{where}; nothing more was written (fix it, then run again)"
+    if isinstance(exc, TimeoutError | ConnectionError | socket.gaierror | ssl.SSLError):
+        said = str(exc).strip() or type(exc).__name__
+        return f"cannot reach the server ({said}); check its address in the settings"
+    if "imaplib" in sys.modules:
+        import imaplib
+
+        if isinstance(exc, imaplib.IMAP4.error):
+            return f"the IMAP server refused: {str(exc).strip() or type(exc).__name__}"
+    return None
+
+
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class Duration(click.ParamType):  # type: ignore[type-arg]
+    """'90d', '12h', '2w', '30m': a positive span of time."""
+
+    name = "DURATION"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        found = re.fullmatch(r"\s*(\d{1,5})\s*([mhdw])\s*", str(value))
+        if not found or int(found[1]) == 0:
+            self.fail(f"{value!r} is not a duration such as 90d, 12h, 2w or 30m", param, ctx)
+        return timedelta(**{_UNITS[found[2]]: int(found[1])})
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

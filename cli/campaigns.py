@@ -39,6 +39,7 @@ def campaign_create(file: Path) -> None:
         row, created = create_campaign(uow, appeal, actor=s.actor, clock=s.clock)
         console.print(f"{'created' if created else 'unchanged'}: campaign {row.key} v{row.version}")
         _warn_past_dated(uow, row, s)
+        _print_findings(uow, row)
 
 
 @campaign.command("update")
@@ -55,6 +56,7 @@ def campaign_update(file: Path) -> None:
         row = update_campaign(uow, appeal, actor=s.actor, clock=s.clock)
         console.print(f"campaign {row.key} is at version {row.version}")
         _warn_past_dated(uow, row, s)
+        _print_findings(uow, row)
 
 
 def _warn_past_dated(uow: Session, campaign: Campaign, s: Services) -> None:
@@ -78,14 +80,43 @@ def campaign_targets(campaign_key: str) -> None:
     from recipients.selection import resolve
 
     with services().db.unit_of_work(write=False) as uow:
-        targeted = resolve(uow, appeal_of(get_campaign(uow, campaign_key)).targets)
-        table = Table("key", "name", "category", "country", "languages")
+        appeal = appeal_of(get_campaign(uow, campaign_key))
+        targeted = resolve(uow, appeal.targets)
+        table = Table("key", "name", "category", "country", "languages", "letter in", "why")
         for a in targeted.addressees:
-            table.add_row(a.key, a.name, a.category, a.country, a.languages)
+            language, why = appeal.language_choice(a.languages.split(";"), key=a.key)
+            table.add_row(a.key, a.name, a.category, a.country, a.languages, language, why)
     console.print(table)
     console.print(f"{len(targeted.addressees)} addressees")
     for warning in targeted.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+@campaign.command("check")
+@click.argument("campaign_key", metavar="CAMPAIGN")
+@handled
+def campaign_check(campaign_key: str) -> None:
+    """Look for what would make letters wrong: placeholder domains and "(example)" strings,
+    targeted addressees without a text in any of their languages or without a channel, an
+    office without its holder. Exit status 1 when there are findings; approving a batch of the
+    campaign then needs --despite-findings."""
+    from campaigns.store import get_campaign
+
+    with services().db.unit_of_work(write=False) as uow:
+        count = _print_findings(uow, get_campaign(uow, campaign_key))
+    if count:
+        raise SystemExit(1)
+    console.print("no findings")
+
+
+def _print_findings(uow: Session, campaign: Campaign) -> int:
+    from campaigns.check import check_campaign
+    from campaigns.store import appeal_of
+
+    findings = check_campaign(uow, appeal_of(campaign))
+    for finding in findings:
+        console.print(f"[yellow]finding:[/yellow] {finding}", highlight=False)
+    return len(findings)
 
 
 @campaign.command("secret")
@@ -121,3 +152,70 @@ def campaign_history(campaign_key: str, addressee_key: str) -> None:
         title = f"{found.addressee.name} · {found.campaign.title}"
     console.print(title)
     console.print(table)
+
+
+@campaign.command("list")
+@handled
+def campaign_list() -> None:
+    """Every campaign: key, title, version, latest signature count, batches, public page."""
+    from sqlalchemy import func, select
+
+    from campaigns.batches import latest_count
+    from storage.tables import Batch, Campaign
+
+    with services().db.unit_of_work(write=False) as uow:
+        query = select(Batch.campaign_id, func.count(Batch.id)).group_by(Batch.campaign_id)
+        batches = {int(row[0]): int(row[1]) for row in uow.execute(query)}
+        table = Table("key", "title", "version", "signatures", "batches", "public page")
+        for c in uow.scalars(select(Campaign).order_by(Campaign.key)):
+            snapshot = latest_count(uow, c.id)
+            table.add_row(
+                c.key,
+                c.title,
+                str(c.version),
+                f"{snapshot.count:,}" if snapshot else "0",
+                str(batches.get(c.id, 0)),
+                "on" if c.public_page else "off",
+            )
+    console.print(table)
+    console.print(f"{table.row_count} campaigns")
+
+
+@campaign.command("show")
+@click.argument("campaign_key", metavar="CAMPAIGN")
+@handled
+def campaign_show(campaign_key: str) -> None:
+    """One campaign: its appeal (languages, targets, sender), milestones and batches."""
+    from campaigns.batches import batches_of
+    from campaigns.goals import standing
+    from campaigns.store import appeal_of, get_campaign
+
+    s = services()
+    with s.db.unit_of_work(write=False) as uow:
+        row = get_campaign(uow, campaign_key)
+        appeal = appeal_of(row)
+        state = standing(uow, campaign_key, clock=s.clock)
+        batches = batches_of(uow, row.id)
+        console.print(f"[bold]{row.key}[/bold] v{row.version}: {row.title}", soft_wrap=True)
+        console.print(
+            f"created {row.created_at:%Y-%m-%d %H:%M} UTC; petition {appeal.petition_url}"
+        )
+        console.print(
+            f"languages: {', '.join(appeal.languages)} (default {appeal.default_language}); "
+            f"sender: {appeal.sender.organisation}; public page: "
+            f"{'on' if row.public_page else 'off'}; webhook: "
+            f"{'on' if row.webhook_secret else 'off'}"
+        )
+        console.print(f"signatures: {state.count:,}")
+        table = Table("milestone", "trigger", "status", "batch")
+        for view in state.milestones:
+            table.add_row(
+                view.milestone.key, view.milestone.describe(), view.status, str(view.batch_id or "")
+            )
+        console.print(table)
+        listing = Table("batch", "reason", "signatures", "created (UTC)")
+        for b in batches:
+            listing.add_row(
+                str(b.id), b.reason, f"{b.signature_count:,}", f"{b.created_at:%Y-%m-%d %H:%M}"
+            )
+        console.print(listing)

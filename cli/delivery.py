@@ -21,12 +21,14 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
     """Queue the campaign's approved letters and deliver everything due."""
     from campaigns.store import get_campaign
     from delivery.outbox import CHANNELS, enqueue
+    from recipients.provenance import unconfirmed_deliveries
 
     s = services()
     with s.db.unit_of_work() as uow:
         report = enqueue(
             uow, get_campaign(uow, campaign_key), actor=s.actor, clock=s.clock, channels=CHANNELS
         )
+        unconfirmed = unconfirmed_deliveries(uow, get_campaign(uow, campaign_key).id, report.queued)
         if dry_run:
             uow.rollback()
     console.print(
@@ -39,12 +41,17 @@ def deliver(campaign_key: str, dry_run: bool) -> None:
     for key in report.no_channel:
         console.print(
             f"  {key}: [yellow]no contact channel[/yellow] (email, post, web form); not delivered"
+            f" (add one: advocacy recipients set {key} email=…)"
         )
     for flagged in report.flagged:
         console.print(
             f"  {flagged} [yellow]flagged after a bounce[/yellow], skipped until cleared "
             "(advocacy outbox checks)"
         )
+    if unconfirmed:  # issue 18: contacts nobody has confirmed at their source
+        console.print(f"[yellow]{len(unconfirmed)} going to unconfirmed contacts:[/yellow]")
+        for line in unconfirmed:
+            console.print(f"  {line}", markup=False, highlight=False)
     if not dry_run:
         _drain(s)
 

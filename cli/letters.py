@@ -16,7 +16,7 @@ from errors import NotFound
 
 if TYPE_CHECKING:
     from bootstrap import Services
-    from letters.service import RenderSummary
+    from letters.service import RenderFailure, RenderSummary
 
 FORMATS = {"pdf": ".pdf", "docx": ".docx", "email": ".eml"}
 
@@ -45,7 +45,8 @@ def render(
     out: Path | None,
 ) -> None:
     """Render the pending letters of a campaign (PDF with the signatory annex, DOCX and email),
-    store each document with its sha256 and queue the letters for review."""
+    store each document with its sha256 and queue the letters for review. A letter that cannot
+    be rendered does not stop the others: the failures are listed at the end (exit status 1)."""
     from campaigns.batches import batches_of, create_batch
     from campaigns.store import get_campaign
 
@@ -59,11 +60,12 @@ def render(
         ids = [b.id for b in batches_of(uow, row.id) if batch_id in (None, b.id)]
     if batch_id is not None and not ids:
         raise NotFound(f"campaign {campaign_key} has no batch {batch_id}")
-    rendered = 0
+    rendered, failed = 0, []
     for bid in ids:
         letter_ids = None if recipient is None else _letters_to(s, bid, recipient)
         summary = _render_with_progress(s, bid, letter_ids)
         rendered += summary.rendered
+        failed += summary.failed
         for path in summary.files:
             if out is not None and path.suffix == FORMATS[fmt]:
                 out.mkdir(parents=True, exist_ok=True)
@@ -71,11 +73,37 @@ def render(
         if summary.rendered:
             folder = s.settings.documents_dir / campaign_key / f"batch-{bid}"
             console.print(f"batch {bid}: rendered {summary.rendered} letter(s) into {folder}")
+        _warn_undrawable(s, bid)
+    if failed:
+        _report_failures(failed)
     if not ids:
         console.print("no batches yet: reach a milestone or use --new-batch")
-    elif not rendered:
+    elif not rendered and not failed:
         to = f" to {recipient}" if recipient else ""
         console.print(f"nothing to render: no pending letters{to} (see advocacy review list)")
+    if failed:
+        raise SystemExit(1)
+
+
+def _warn_undrawable(s: Services, batch_id: int) -> None:
+    from letters.signatories import undrawable_signers
+
+    with s.db.unit_of_work(write=False) as uow:
+        refs = undrawable_signers(uow, batch_id)
+    if refs:
+        click.echo(
+            f"warning: batch {batch_id}: the annex shows '?' for characters no bundled font "
+            f"has in {len(refs)} signer(s): {', '.join(refs[:20])}{' …' if len(refs) > 20 else ''}",
+            err=True,
+        )
+
+
+def _report_failures(failed: list[RenderFailure]) -> None:
+    """Every letter that could not be rendered, with why; they stay pending (fix, then run
+    ``render`` again or ``review rerender``)."""
+    click.echo(f"{len(failed)} letter(s) could not be rendered and stay pending:", err=True)
+    for failure in failed:
+        click.echo(f"  {failure}", err=True)
 
 
 def _letters_to(s: Services, batch_id: int, key: str) -> list[int]:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from cli.base import console, handled, main, services
 from cli.lazy import LazyChoice, constant
-from errors import AdvocacyError, NotFound
+from errors import AdvocacyError
 
 if TYPE_CHECKING:
     from storage.tables import Addressee
@@ -23,19 +23,25 @@ BUNDLED = Path(__file__).resolve().parent.parent / "recipients" / "data"
 
 @main.group()
 def recipients() -> None:
-    """The addressee registry: import, list, export, groups, history."""
+    """The addressee registry: import, list, export, set, verify, flag, history, groups."""
 
 
 @recipients.command("import")
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @click.option("--bundled", is_flag=True, help="Import the shipped registry and its groups.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
-@click.option("--update", is_flag=True, help="Change existing addressees (history is kept).")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Change existing addressees: only the columns the file has (history is kept).",
+)
 @handled
 def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: bool) -> None:
     """Import addressees from a CSV (comma or semicolon), YAML or JSON file, all or nothing.
 
     Any invalid row rejects the whole file; every problem is listed as FILE:LINE: field: problem.
+    A file of `key` plus any columns updates just those fields (with --update); an empty cell
+    clears a field, an absent column keeps it. Changes are printed field by field.
     """
     from recipients import registry, selection
 
@@ -44,11 +50,17 @@ def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: b
     path = BUNDLED / "registry.yaml" if bundled else file
     assert path is not None
     s = services()
-    records = registry.read_file(path)
+    located = registry.read_located(path)
     groups = selection.read_groups(BUNDLED / "groups.yaml") if bundled else {}
     with s.db.unit_of_work() as uow:
         report = registry.import_records(
-            uow, records, source_name=str(path), update=update, actor=s.actor, clock=s.clock
+            uow,
+            [record for record, _ in located],
+            source_name=str(path),
+            update=update,
+            actor=s.actor,
+            clock=s.clock,
+            lines={record.key: line for record, line in located},
         )
         changed_groups = selection.save_groups(uow, groups, clock=s.clock)
         if dry_run:
@@ -59,14 +71,24 @@ def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: b
         f"{len(report.unchanged)} unchanged"
         + (f"; {len(changed_groups)} groups saved" if changed_groups else "")
     )
+    for key, changes in report.changes.items():
+        print_changes(key, changes)
+
+
+def print_changes(key: str, changes: dict[str, list[object]]) -> None:
+    """One line per changed field: ``key.field: old → new``."""
+    for name, (old, new) in changes.items():
+        console.print(f"  {key}.{name}: {old!r} → {new!r}", markup=False, highlight=False)
 
 
 def _channel(a: Addressee) -> str:
-    if a.email:
-        return a.email
-    if a.postal_address:
-        return "postal"
-    return "web form" if a.web_form else "[yellow]no contact channel[/yellow]"
+    """The channel letters take (email, else post, else web form), marked when unconfirmed."""
+    labels = {"email": a.email, "postal_address": "postal", "web_form": "web form"}
+    for contact, label in labels.items():
+        if getattr(a, contact):
+            confirmed = getattr(a, f"{contact}_verified_on")
+            return label + ("" if confirmed else " [yellow](unconfirmed)[/yellow]")
+    return f"[yellow]no contact channel[/yellow]: advocacy recipients set {a.key} email=…"
 
 
 @recipients.command("list")
@@ -80,17 +102,27 @@ def _channel(a: Addressee) -> str:
 @click.option("--country", "countries", multiple=True, help="Only these ISO codes, e.g. LT.")
 @click.option("--tag", "tags", multiple=True, help="Only addressees with one of these tags.")
 @click.option("--group", "groups", multiple=True, help="Addressees of a saved group.")
+@click.option(
+    "--failing", is_flag=True, help="Only contacts that bounced, were refused or are gone."
+)
 @handled
 def recipients_list(
     categories: tuple[str, ...],
     countries: tuple[str, ...],
     tags: tuple[str, ...],
     groups: tuple[str, ...],
+    failing: bool,
 ) -> None:
-    """List addressees with their languages and contact channel (filters narrow together)."""
+    """List addressees with their languages and contact channel (filters narrow together).
+
+    A channel nobody has confirmed at its source is marked (unconfirmed).
+    """
     from recipients import registry, selection
 
     s = services()
+    if failing:
+        _list_failing()
+        return
     table = Table("key", "name", "category", "country", "languages", "channel")
     with s.db.unit_of_work(write=False) as uow:
         if categories or countries or tags or groups:
@@ -120,39 +152,18 @@ def recipients_export(fmt: str) -> None:
         click.echo(registry.export(registry.list_addressees(uow), fmt), nl=False)
 
 
-@recipients.command("history")
-@click.argument("key")
-@handled
-def recipients_history(key: str) -> None:
-    """Every recorded change to one addressee: who, when, from which file, what changed."""
-    from sqlalchemy import select
-
-    from storage.tables import Addressee, AuditEntry
+def _list_failing() -> None:
+    from recipients.failing import failing_contacts
 
     with services().db.unit_of_work(write=False) as uow:
-        if uow.scalar(select(Addressee.id).where(Addressee.key == key)) is None:
-            raise NotFound(f"no addressee {key!r}")
-        entries = [
-            e
-            for e in uow.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.action.like("addressee.%"))
-                .order_by(AuditEntry.id)
-            )
-            if e.subject == f"addressee:{key}" or key in e.details.get("created", [])
-        ]
-    table = Table("when (UTC)", "who", "what", "source", "changes")
-    for e in entries:
-        changes = e.details.get("changes", {})
-        text = "; ".join(f"{f}: {old!r} → {new!r}" for f, (old, new) in changes.items())
-        table.add_row(
-            e.at.strftime("%Y-%m-%d %H:%M"),
-            e.actor,
-            e.action.split(".")[1],
-            e.details.get("source", e.subject.removeprefix("file:")),
-            text or "created",
-        )
+        rows = failing_contacts(uow)
+    table = Table("key", "contact", "value", "since (UTC)", "reason", "fix with")
+    for f in rows:
+        value = " / ".join(f.value.splitlines())
+        when = f.since.strftime("%Y-%m-%d %H:%M")
+        table.add_row(f.key, f.contact, value, when, f.reason, f.fix)
     console.print(table)
+    console.print(f"{len(rows)} failing contact{'' if len(rows) == 1 else 's'}")
 
 
 @recipients.group("groups", invoke_without_command=True)
@@ -164,11 +175,12 @@ def recipients_groups(ctx: click.Context) -> None:
         return
     from recipients import selection
 
-    table = Table("group", "title", "addressees")
+    table = Table("group", "kind", "title", "addressees")
     with services().db.unit_of_work(write=False) as uow:
         for group in selection.list_groups(uow):
             size = len(selection.resolve(uow, selection.Selection(groups=[group.key])).addressees)
-            table.add_row(group.key, group.title, str(size))
+            kind = selection.group_kind(group.selection)
+            table.add_row(group.key, kind, group.title, str(size))
     console.print(table)
 
 
@@ -184,3 +196,9 @@ def groups_import(file: Path) -> None:
     with s.db.unit_of_work() as uow:
         changed = selection.save_groups(uow, groups, clock=s.clock)
     console.print(f"{len(changed)} of {len(groups)} groups saved")
+
+
+# The contact commands (set, verify, flag, field history) register on ``recipients`` too.
+from cli import registry_contacts  # noqa: E402
+
+__all__ = ["recipients", "registry_contacts"]

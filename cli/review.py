@@ -151,11 +151,19 @@ def review_show(letter_id: int, out: Path | None, open_pdf: bool) -> None:
 @click.argument("letter_ids", nargs=-1, type=int)
 @click.option("--batch", "batch_id", type=int, help="Approve every letter awaiting review here.")
 @click.option("--comment", default="", help="Optional note kept with the approval.")
+@click.option(
+    "--despite-findings",
+    is_flag=True,
+    help="Approve a batch although `campaign check` has findings (recorded in the audit).",
+)
 @handled
-def review_approve(letter_ids: tuple[int, ...], batch_id: int | None, comment: str) -> None:
+def review_approve(
+    letter_ids: tuple[int, ...], batch_id: int | None, comment: str, despite_findings: bool
+) -> None:
     """Approve letters by id, or a whole batch after sampling it with `review show`; the sha256
     of each document is recorded, and a batch approval records the count and the sample.
-    With ADVOCACY_FOUR_EYES=true the batch's creator cannot approve its letters."""
+    With ADVOCACY_FOUR_EYES=true the batch's creator cannot approve its letters. A batch whose
+    campaign has findings (`campaign check`) needs --despite-findings."""
     from review import queue
     from review.stale import stale_marks
 
@@ -171,6 +179,7 @@ def review_approve(letter_ids: tuple[int, ...], batch_id: int | None, comment: s
                 clock=s.clock,
                 comment=comment,
                 four_eyes=s.settings.four_eyes,
+                despite_findings=despite_findings,
             )
             sampled = queue.sampled_by(uow, s.actor, [letter.id for letter in approved])
         else:
@@ -214,6 +223,13 @@ def review_rerender(letter_ids: tuple[int, ...]) -> None:
     fix); each gets a new revision that needs approving again. `review show` then shows
     what changed since the last approved version."""
     s = services()
+    failed = []
     for letter_id in letter_ids:
         summary = s.rerender(letter_id)
-        click.echo(f"letter {letter_id}: {summary.rendered} re-rendered, awaiting review")
+        failed += summary.failed
+        if summary.rendered:
+            click.echo(f"letter {letter_id}: {summary.rendered} re-rendered, awaiting review")
+    for failure in failed:
+        click.echo(f"{failure} (still pending)", err=True)
+    if failed:
+        raise SystemExit(1)

@@ -24,10 +24,11 @@ def signatures() -> None:
 
 def _report(campaign_key: str, outcome: CountOutcome) -> None:
     console.print(f"{campaign_key}: {outcome.previous:,} → {outcome.current:,} signatures")
+    for fired in outcome.fired:
+        console.print(f"milestone {fired.key} fired: {fired.why}", soft_wrap=True)
     if outcome.batch is not None:
         console.print(
-            f"milestone reached: batch {outcome.batch.id} created; render it with "
-            f"'advocacy render {campaign_key}'"
+            f"batch {outcome.batch.id} created; render it with 'advocacy render {campaign_key}'"
         )
 
 

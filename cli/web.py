@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from datetime import timedelta
 
 import click
 
-from cli.base import console, handled, main, services
+from cli.base import Duration, console, handled, main, services
 from cli.lazy import LazyChoice, constant
 
 
@@ -24,20 +25,28 @@ def serve(host: str, port: int) -> None:
 
     With ADVOCACY_SERVE_JOBS=true (the default) the same process also runs the delivery
     worker and the scheduler, so this one command runs the whole service. Behind a TLS proxy,
-    set ADVOCACY_BASE_URL=https://… so session cookies are marked Secure. Stop with Ctrl-C.
+    set ADVOCACY_BASE_URL=https://… so session cookies are marked Secure, and
+    ADVOCACY_TRUSTED_PROXIES to the proxy's address so X-Forwarded-For is believed. Refuses to
+    start with the default ADVOCACY_SECRET_KEY when the base URL is https:// or
+    ADVOCACY_ENV=production. Stop with Ctrl-C.
     """
     import uvicorn
 
+    from errors import AdvocacyError
     from web import background
     from web.app import create_app
 
     s = services()
+    refusal = s.settings.unsafe_for_serving()
+    if refusal:
+        raise AdvocacyError(refusal)
     s.require_current_schema()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     stopping = threading.Event()
     threads = background.start(s, stopping) if s.settings.serve_jobs else []
     try:
-        uvicorn.run(create_app(s), host=host, port=port, log_level="info", proxy_headers=True)
+        # Proxy headers are read by the app itself, only from ADVOCACY_TRUSTED_PROXIES.
+        uvicorn.run(create_app(s), host=host, port=port, log_level="info", proxy_headers=False)
     finally:
         stopping.set()
         for thread in threads:
@@ -79,13 +88,21 @@ def users_add(email: str, role: str, password_stdin: bool) -> None:
 @users.command("token")
 @click.argument("email")
 @click.option("--label", default="", help="What the token is for (shown in the audit log).")
+@click.option(
+    "--expires-in",
+    type=Duration(),
+    default=None,
+    help="Stop working this long from now: 90d, 12h, 2w, 30m (default: never).",
+)
 @handled
-def users_token(email: str, label: str) -> None:
+def users_token(email: str, label: str, expires_in: timedelta | None) -> None:
     """Issue an API token acting as EMAIL (with that user's role). It is printed once; only
     its hash is stored. Send it as 'Authorization: Bearer <token>'."""
     from web.accounts import new_api_token
 
     s = services()
     with s.db.unit_of_work() as uow:
-        token = new_api_token(uow, email, label=label, actor=s.actor, clock=s.clock)
+        token = new_api_token(
+            uow, email, label=label, actor=s.actor, clock=s.clock, expires_in=expires_in
+        )
     click.echo(token)

@@ -65,8 +65,19 @@ def words_of(texts: list[str]) -> frozenset[str]:
     return frozenset(found | {part for w in found for part in w.split("-")})
 
 
-def form_text(pdf: bytes, *, annex_pages: int, words: frozenset[str], language: str) -> str:
-    """The cover letter of ``pdf`` as paragraphs separated by blank lines."""
+def form_text(
+    pdf: bytes,
+    *,
+    annex_pages: int,
+    words: frozenset[str],
+    language: str,
+    subject: str = "",
+    starts_at: str = "",
+) -> str:
+    """The cover letter of ``pdf`` as paragraphs separated by blank lines. With ``starts_at``
+    (the salutation) everything before it — letterhead, address window, date, heading — is
+    left out, as a web form has its own fields for those; ``subject`` ("Subject: …", in the
+    letter's language) is put first."""
     pages = PdfReader(io.BytesIO(pdf)).pages
     cover = len(pages) - annex_pages if 0 < annex_pages < len(pages) else len(pages)
     groups: list[list[Line]] = []
@@ -79,7 +90,10 @@ def form_text(pdf: bytes, *, annex_pages: int, words: frozenset[str], language: 
             else:
                 groups.append(group)
     hyphens = _Hyphens(words, language)
-    return "\n\n".join(text for text in map(hyphens.join, groups) if text)
+    texts = [text for text in map(hyphens.join, groups) if text]
+    start = " ".join(starts_at.split())
+    first = next((i for i, text in enumerate(texts) if start and text.startswith(start)), 0)
+    return "\n\n".join(([subject] if subject else []) + texts[first:])
 
 
 def _lines(page: PageObject) -> list[Line]:

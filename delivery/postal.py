@@ -11,7 +11,6 @@ Manual rows: queued → sent.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -21,9 +20,11 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import safecsv
 from delivery.form_text import form_text, words_of
 from delivery.integrity import approved_content
 from errors import Conflict, NotFound
+from letters.wording import labels
 from review.texts import text_of
 from storage import audit
 from storage.tables import Addressee, Batch, BatchAnnex, Delivery, Document, Letter
@@ -74,7 +75,7 @@ def print_batch(
     if not rows:
         raise NotFound(f"batch {batch_id} has no postal deliveries waiting to be printed")
     writer, table = PdfWriter(), io.StringIO()
-    manifest = csv.writer(table)
+    manifest = safecsv.writer(table)
     manifest.writerow(MANIFEST)
     for item, (delivery, addressee) in enumerate(rows, start=1):
         reader = PdfReader(io.BytesIO(approved_content(uow, delivery, documents_dir)))
@@ -172,11 +173,25 @@ def form_task(uow: Session, delivery_id: int, *, documents_dir: Path) -> FormTas
         raise NotFound(f"no manual delivery {delivery_id}")
     content = approved_content(uow, delivery, documents_dir)
     letter = uow.get_one(Letter, delivery.letter_id)
-    annex = uow.scalar(select(BatchAnnex.pages).where(BatchAnnex.batch_id == letter.batch_id))
+    annex = uow.scalar(
+        select(BatchAnnex.pages)
+        .where(BatchAnnex.batch_id == letter.batch_id)
+        .order_by((BatchAnnex.language == letter.language).desc())  # the letter's own first
+        .limit(1)
+    )
     document = uow.get_one(Document, delivery.document_id)
     reviewed = text_of(uow, letter.id, document.revision)
     sections = reviewed.sections.values() if reviewed else []
     words = words_of([line for lines in sections for line in lines])
-    text = form_text(content, annex_pages=annex or 0, words=words, language=letter.language)
+    said = reviewed.sections if reviewed else {}
+    subject = f"{labels(letter.language)['subject']}: {said['subject'][0]}" if said else ""
+    text = form_text(
+        content,
+        annex_pages=annex or 0,
+        words=words,
+        language=letter.language,
+        subject=subject,
+        starts_at=(said.get("salutation") or [""])[0],
+    )
     addressee = uow.get_one(Addressee, letter.addressee_id)
     return FormTask(delivery.id, addressee.key, delivery.recipient, text)

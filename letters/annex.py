@@ -45,6 +45,7 @@ class AnnexEntry:
 
     name: str
     place: str
+    ref: str = ""  # who this is ("signer 1234"), so a name that cannot be drawn is named
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class AnnexDocument:
     names: int
     pages: int
     altered: int  # names in which a character the fonts lack was replaced by "?"
+    undrawable: tuple[str, ...] = ()  # the ``ref`` of each such entry
 
     @property
     def sha256(self) -> str:
@@ -86,12 +88,13 @@ class AnnexRenderer:
     ) -> AnnexDocument:
         folder = template_folder(self.templates_dir, template)
         regular, bold = FontFamily(folder, "regular"), FontFamily(folder, "bold")
-        altered = 0
+        undrawable = []
         blocks: list[list[_Line]] = []
         for entry in entries:
             block, changed = _lines(regular, entry)
             blocks.append(block)
-            altered += changed
+            if changed:
+                undrawable.append(entry.ref)
         pages = list(_paginate(blocks))
         buffer = io.BytesIO()
         canvas = Canvas(
@@ -108,7 +111,9 @@ class AnnexRenderer:
         for number, columns in enumerate(pages, start=1):
             _draw_page(canvas, columns, wording, (regular, bold), (number, len(pages)))
         canvas.save()
-        return AnnexDocument(buffer.getvalue(), len(entries), len(pages), altered)
+        return AnnexDocument(
+            buffer.getvalue(), len(entries), len(pages), len(undrawable), tuple(undrawable)
+        )
 
 
 def _lines(font: FontFamily, entry: AnnexEntry) -> tuple[list[_Line], bool]:

@@ -1,5 +1,5 @@
 """The signatory annex's fonts: the template set's PT Sans first, then the bundled Noto subsets
-for the scripts PT lacks (Greek, Hebrew, Georgian), and "?" for what none of them has.
+for the scripts PT lacks (Greek, Hebrew, Georgian, Arabic), and "?" for what none of them has.
 
 Rule: text PT Sans can draw entirely takes the plain path — one font, one dict look-up per
 character to measure, one text operator to draw — exactly as before there were fallbacks; the
@@ -15,8 +15,10 @@ lacks is split into runs:
   Bidirectional Algorithm, which mirrors brackets ("כהן (2)" shows as "(2) ןהכ"); its Rust
   ``get_display`` does not mirror them. Limitation: the Python algorithm predates the
   bracket-pair rule (UBA N0), so a bracket between Hebrew and a number in a line that starts
-  in Latin script ("Yael כהן (2)") may face the wrong way. There is no shaping: Hebrew
-  without points needs none (Arabic would, and has no bundled font).
+  in Latin script ("Yael כהן (2)") may face the wrong way;
+* Arabic letters join: ReportLab does not shape, so ``clean`` turns Arabic text into its
+  presentation forms (arabic-reshaper: initial, medial, final, isolated and the lam-alef
+  ligatures), which the bundled Noto Sans Arabic subset has; Hebrew without points needs none.
 
 Why: ReportLab draws the glyphs of one font in the order given; it never falls back to another
 font by itself (it draws invisible .notdef boxes), and it does not reorder right-to-left text
@@ -31,6 +33,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from arabic_reshaper import ArabicReshaper  # type: ignore[import-untyped]  # no type hints
 from bidi.algorithm import get_display  # type: ignore[import-untyped]  # ships no type hints
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -45,16 +48,21 @@ FALLBACK_FILES = {
         "fonts/NotoSans-Greek-Regular.ttf",
         "fonts/NotoSansHebrew-Regular.ttf",
         "fonts/NotoSansGeorgian-Regular.ttf",
+        "fonts/NotoSansArabic-Regular.ttf",
     ),
     "bold": (
         "fonts/NotoSans-Greek-Bold.ttf",
         "fonts/NotoSansHebrew-Bold.ttf",
         "fonts/NotoSansGeorgian-Bold.ttf",
+        "fonts/NotoSansArabic-Bold.ttf",
     ),
 }
 _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"( +)")  # split keeping the spaces, which are always PT Sans
 _RIGHT_TO_LEFT = frozenset({"R", "AL"})
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
+# Presentation forms only, no tatweel or harakat deletion: the name is drawn as written.
+_RESHAPER = ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
 
 # A run as drawn: (registered font name, text in display order, width in points).
 Run = tuple[str, str, float]
@@ -100,6 +108,8 @@ class FontFamily:
         text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
         if self.primary.known.issuperset(text):
             return text, False, False
+        if _ARABIC.search(text):
+            text = _RESHAPER.reshape(text)
         drawable = self._fallbacks_drawable()
         altered = not drawable.issuperset(text)
         if altered:

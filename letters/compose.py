@@ -115,6 +115,7 @@ class ComposedLetter:
     addressee_key: str
     addressee_name: str
     addressee_lines: tuple[str, ...]
+    addressee_official: str
     recipient_email: str
     salutation: str
     body_markdown: str
@@ -216,7 +217,9 @@ def compose(
     elif progress is not None:
         subject = main.labels["progress.subject"].format(subject=subject)
     locale = wording.locale_for(language, addressee.country)
-    others = [code for code in appeal.layout.languages if code != language]
+    # A bilingual layout shows exactly its two languages: this one, then the other.
+    layout = appeal.layout.languages
+    others = [code for code in layout if code != language][:1] if language in layout else []
     if addressee.salutation:
         main = replace(main, salutation=addressee.salutation)
     return ComposedLetter(
@@ -229,6 +232,7 @@ def compose(
         addressee_key=addressee.key,
         addressee_name=addressee.name,
         addressee_lines=addressee_lines(addressee),
+        addressee_official=addressee.official_name,
         recipient_email=addressee.email,
         salutation=main.salutation,
         body_markdown=main.body_markdown,
@@ -248,6 +252,21 @@ def compose(
     )
 
 
+def support_sentence(
+    appeal: Appeal, language: str, locale: str, *, count: int, as_of: datetime
+) -> str:
+    """The sentence saying who stands behind the appeal (``Appeal.support``); "" for none."""
+    if appeal.support.kind == "none":
+        return ""
+    if appeal.support.kind == "text":
+        return appeal.support.text[language]
+    return wording.fill(
+        wording.labels(language)["supported"],
+        count=wording.number(count, locale),
+        date=wording.long_date(as_of.date(), locale),
+    )
+
+
 def _text(
     appeal: Appeal,
     addressee: Addressee,
@@ -263,21 +282,22 @@ def _text(
     words = wording.labels(language)
     reminder = ""
     if first_written is not None:
-        reminder = words["reminder"].format(
-            date=wording.long_date(first_written, locale), heading=text.heading
+        reminder = wording.fill(
+            words["reminder"], date=wording.long_date(first_written, locale), heading=text.heading
         )
     elif progress is not None:
         reminder = progress_paragraph(progress, words, language, locale, heading=text.heading)
     return ComposedText(
         language=language,
         heading=text.heading,
-        salutation=wording.default_salutation(language, addressee.category),
+        salutation=wording.salutation(
+            language, office=addressee.office or "", category=addressee.category
+        ),
         body_markdown=text.body,
         demands=tuple(text.demands),
         closing=text.closing,
-        signatures_text=words["supported"].format(
-            count=wording.number(signature_count, locale),
-            date=wording.long_date(signatures_as_of.date(), locale),
+        signatures_text=support_sentence(
+            appeal, language, locale, count=signature_count, as_of=signatures_as_of
         ),
         labels=words,
         reminder=reminder,

@@ -48,5 +48,10 @@ def write_atomically(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` via a temporary file and a rename: never a torn file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+    except OSError:
+        # Disk full or read-only: leave no half-written temporary file behind.
+        temporary.unlink(missing_ok=True)
+        raise

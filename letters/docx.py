@@ -132,11 +132,13 @@ def _support(document: Any, letter: ComposedLetter, styles: dict[str, str]) -> N
             extra = ", ".join(filter(None, [c.representative, c.role]))
             text = c.organisation + (f" — {extra}" if extra else "")
             _styled(document, text, styles["List Bullet"])
-    document.add_paragraph().add_run(letter.signatures_text).bold = True
-    for t in letter.translations:
-        document.add_paragraph().add_run(t.signatures_text).bold = True
-    document.add_paragraph(f"{letter.labels['petition']}: {letter.petition_url}")
-    document.add_picture(_qr_png(letter.petition_url), width=Mm(25))
+    if letter.signatures_text:  # "" when the appeal's support is none
+        document.add_paragraph().add_run(letter.signatures_text).bold = True
+        for t in letter.translations:
+            document.add_paragraph().add_run(t.signatures_text).bold = True
+    if letter.petition_url:
+        document.add_paragraph(f"{letter.labels['petition']}: {letter.petition_url}")
+        document.add_picture(_qr_png(letter.petition_url), width=Mm(25))
 
 
 class DocxRenderer:

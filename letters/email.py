@@ -69,7 +69,7 @@ class EmailRenderer:
         # After the body: set_content() clears every Content-* header set before it.
         message["Content-Language"] = letter.language
         _fix_boundaries(message, letter.message_id)
-        content = message.as_bytes()
+        content = _subject_on_its_line(message.as_bytes())
         for line, real in encoded.items():
             if content.count(line) != 1:  # a 44-character digest: never, but never guess
                 raise TemplateError(f"letter {letter.letter_id}: attachment stand-in not unique")
@@ -83,3 +83,34 @@ def _fix_boundaries(message: EmailMessage, seed: str) -> None:
         if part.is_multipart():
             digest = hashlib.sha256(f"{seed}/{index}".encode()).hexdigest()[:24]
             part.set_boundary(f"=_advocacy_{index}_{digest}")
+
+
+_FOLD_AT = 78  # RFC 5322's recommended line length, as the email package folds
+
+
+def _subject_on_its_line(content: bytes) -> bytes:
+    """The Subject header folded with its first word on the ``Subject:`` line.
+
+    The email package folds a subject just too long for one line right after the colon
+    ("Subject:" CRLF " Petition: …"), which some parsers read with a leading space. Refolded
+    here at the same spaces (tokens and their order unchanged), the first one kept up top.
+    """
+    start = content.find(b"\r\nSubject:\r\n ")
+    if start < 0:
+        return content
+    start += 2
+    end = start
+    while True:  # the header runs on while the next line starts with folding whitespace
+        end = content.index(b"\r\n", end + 1)
+        if content[end + 2 : end + 3] not in (b" ", b"\t"):
+            break
+    value = content[start + len(b"Subject:\r\n ") : end].replace(b"\r\n ", b" ")
+    tokens = value.split(b" ")
+    lines, line = [], b"Subject: " + tokens[0]
+    for token in tokens[1:]:
+        if len(line) + 1 + len(token) > _FOLD_AT:
+            lines.append(line)
+            line = b" " + token
+        else:
+            line += b" " + token
+    return content[:start] + b"\r\n".join([*lines, line]) + content[end:]

@@ -6,10 +6,11 @@ template or an appeal text names. A missing glyph or a blocked fetch fails the r
 letter with boxes instead of letters, or with a hole where an asset should be, is never made.
 Only the template set's own font files (TTF/OTF) may be embedded: a glyph they lack must not be
 filled silently from a host font, or the letter would look different (or boxed) on another host.
-One exception is made before rendering: an address line in a script the set's fonts cannot draw
-(an official name in Japanese or Korean) is replaced by the addressee's own ``name`` (Latin in
-the registry), which the postal services of every country accept; anything else they cannot
-draw still fails the render.
+One exception is made before rendering: an official name in a script the set's fonts cannot
+draw (Japanese, Korean) is replaced in the address by the addressee's own ``name`` (Latin in
+the registry), which the postal services of every country accept, whatever the postal address
+lines say; anything else they cannot draw fails the render before it starts, naming the field
+and the characters with their code points.
 
 Speed: pydyf (WeasyPrint's PDF writer) deflates every stream at zlib level 9, about a tenth of
 a cover letter's time; at level 1 the cover is ~7 % larger (2 kB, beside a megabyte of annex)
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -54,6 +56,7 @@ class _FastDeflate:
 
 pydyf.zlib = _FastDeflate
 _LOGGER = logging.getLogger("weasyprint")
+_FONT_URL = re.compile(r"""url\(\s*["']?([^"')]+\.(?:ttf|otf))["']?\s*\)""", re.IGNORECASE)
 _OPTIONS = {**weasyprint.DEFAULT_OPTIONS, "pdf_variant": "pdf/a-3u", "uncompressed_pdf": False}
 
 
@@ -118,25 +121,63 @@ def _template_set(folder: Path) -> _TemplateSet:
         raise TemplateError(f"{folder}/letter.css: {exc}") from None
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in {".ttf", ".otf"})
     bundled = frozenset(hashlib.sha256(path.read_bytes()).hexdigest() for path in files)
-    drawable = frozenset(code for path in files for code in TTFont(path).getBestCmap())
+    # Only the fonts letter.css declares draw a letter (the annex has fonts of its own).
+    declared = set(_FONT_URL.findall((folder / "letter.css").read_text(encoding="utf-8")))
+    used = [path for path in files if path.relative_to(folder).as_posix() in declared]
+    drawable = frozenset(code for path in used for code in TTFont(path).getBestCmap())
     return _TemplateSet(folder, fetcher, fonts, stylesheet, bundled, drawable)
 
 
 def _drawable_address(letter: ComposedLetter, drawable: frozenset[int]) -> ComposedLetter:
-    """The letter with an address line the fonts cannot draw replaced by the addressee's
-    ``name`` (see the module's rule), when that name can be drawn and is not there already."""
-
-    def can_draw(text: str) -> bool:
-        return all(ord(c) in drawable for c in text if not c.isspace())
-
+    """The letter with its official name replaced by the addressee's ``name`` when the fonts
+    cannot draw it (see the module's rule), whatever the postal address lines say; a line then
+    written twice (a postal address starting with that name) is written once."""
+    official, name = letter.addressee_official, letter.addressee_name
     lines = letter.addressee_lines
-    if all(can_draw(line) for line in lines):
+    if not official or official not in lines or _can_draw(official, drawable):
         return letter
-    name = letter.addressee_name
-    if name in lines or not can_draw(name):
-        return letter  # the render reports the glyphs it lacks
-    first = next(i for i, line in enumerate(lines) if not can_draw(line))
-    return replace(letter, addressee_lines=(*lines[:first], name, *lines[first + 1 :]))
+    if not _can_draw(name, drawable):
+        return letter  # the check before rendering names the characters
+    kept: list[str] = []
+    for line in (name if line == official else line for line in lines):
+        if line.casefold() not in {k.casefold() for k in kept}:
+            kept.append(line)
+    return replace(letter, addressee_lines=tuple(kept))
+
+
+def _can_draw(text: str, drawable: frozenset[int]) -> bool:
+    return all(ord(c) in drawable for c in text if not c.isspace())
+
+
+def undrawable(letter: ComposedLetter, drawable: frozenset[int]) -> list[str]:
+    """Each field of the letter with characters no bundled font has: 'address line 2: 'あ'
+    U+3042'. Checked before rendering, so the failure names the field, not a glyph id."""
+    problems = []
+    for where, text in _fields(letter):
+        missing = sorted({c for c in text if not c.isspace() and ord(c) not in drawable})
+        if missing:
+            shown = ", ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:8])
+            more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+            problems.append(f"{where}: no bundled font can draw {shown}{more}")
+    return problems
+
+
+def _fields(letter: ComposedLetter) -> Iterator[tuple[str, str]]:
+    yield "subject", letter.subject
+    yield "heading", letter.heading
+    yield "salutation", letter.salutation
+    for number, line in enumerate(letter.addressee_lines, start=1):
+        yield f"address line {number}", line
+    yield "body", letter.body_markdown
+    for number, demand in enumerate(letter.demands, start=1):
+        yield f"demand {number}", demand
+    yield "closing", letter.closing
+    yield "sender", " ".join(letter.sender.model_dump().values())
+    for number, c in enumerate(letter.cosigners, start=1):
+        yield f"co-signer {number}", " ".join(c.model_dump().values())
+    yield "support sentence", letter.signatures_text
+    for t in letter.translations:
+        yield f"{t.language} text", " ".join([t.heading, t.body_markdown, *t.demands, t.closing])
 
 
 class PdfRenderer:
@@ -161,6 +202,7 @@ class PdfRenderer:
         folder = template_folder(self.templates_dir, letter.template)
         shared = _template_set(folder)
         letter = _drawable_address(letter, shared.drawable)
+        _fail_on(f"letter {letter.letter_id}: ", undrawable(letter, shared.drawable))
         html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
         options = {**_OPTIONS, "stylesheets": [shared.stylesheet]}
         where = f"letter {letter.letter_id}: "

@@ -22,10 +22,21 @@ from letters.annex import AnnexRenderer
 from letters.attach import ParsedAnnex
 from letters.compose import Attachment, ComposedLetter
 from letters.documents import RenderedDocument, Renderer, renderer_for
+from letters.failures import RenderFailure, failure_of
 
 # Below this many letters a pool costs more (worker start-up, imports) than it saves.
 POOL_FROM = 24
 Documents = dict[str, RenderedDocument]
+# What producing one letter gave: its documents, or why it could not be made.
+Outcome = Documents | RenderFailure
+# The annex every letter gets, or one per letter language (a letter is never mixed).
+Annexes = ParsedAnnex | Mapping[str, ParsedAnnex] | None
+
+
+def annex_for(annexes: Annexes, language: str) -> ParsedAnnex | None:
+    if annexes is None or isinstance(annexes, ParsedAnnex):
+        return annexes
+    return annexes.get(language)
 
 
 class Signer(Protocol):
@@ -82,27 +93,32 @@ def render_many(
     renderers: Mapping[str, Renderer],
     letters: Sequence[ComposedLetter],
     *,
-    annex: ParsedAnnex | None = None,
+    annex: Annexes = None,
     signer: Signer | None = None,
     workers: int = 1,
     pool_from: int = POOL_FROM,
-) -> Generator[tuple[ComposedLetter, Documents], None, None]:
+) -> Generator[tuple[ComposedLetter, Outcome], None, None]:
     """Each letter with its documents, in the order given; on ``workers`` processes when there
-    are at least ``pool_from`` letters. A template error in any letter stops the iteration."""
+    are at least ``pool_from`` letters. A letter that cannot be made yields its
+    ``RenderFailure`` instead, and the others go on (one bad letter never stops a batch)."""
     if workers <= 1 or len(letters) < pool_from:
         for letter in letters:
-            yield letter, render_letter(renderers, letter, annex=annex, signer=signer)
+            yield letter, _attempt(renderers, letter, annex_for(annex, letter.language), signer)
         return
     # spawn: workers start from a clean interpreter, not a copy of ours with its database
     # connections and threads (a progress bar's refresher may hold a lock at fork time).
     context = multiprocessing.get_context("spawn")
-    content = None if annex is None else annex.content
+    content: bytes | dict[str, bytes] | None = None
+    if isinstance(annex, ParsedAnnex):
+        content = annex.content
+    elif annex is not None:
+        content = {language: parsed.content for language, parsed in annex.items()}
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start, initargs=(renderers, content, signer)
     ) as pool:
         # A bounded window: finished documents (megabytes each, with the annex) wait for the
         # caller to store them; never the whole batch at once.
-        pending: deque[tuple[ComposedLetter, Future[Documents]]] = deque()
+        pending: deque[tuple[ComposedLetter, Future[Outcome]]] = deque()
         for letter in letters:
             pending.append((letter, pool.submit(_render, letter)))
             if len(pending) >= 4 * workers:
@@ -115,21 +131,40 @@ def render_many(
 _WORKER: dict[str, Any] = {}
 
 
-def _start(renderers: Mapping[str, Renderer], annex: bytes | None, signer: Signer | None) -> None:
+def _start(
+    renderers: Mapping[str, Renderer],
+    annex: bytes | dict[str, bytes] | None,
+    signer: Signer | None,
+) -> None:
     # A render makes hundreds of thousands of short-lived objects; Python's default collector
     # thresholds run a full pass every few hundred, about 8 % of a cover's time. Workers only
     # render, so they collect rarely and leave what was imported out of every collection.
     gc.set_threshold(100_000, 50, 100)
     gc.freeze()
-    _WORKER.update(
-        renderers=renderers, annex=None if annex is None else ParsedAnnex(annex), signer=signer
-    )
+    parsed: Annexes = None
+    if isinstance(annex, bytes):
+        parsed = ParsedAnnex(annex)
+    elif annex is not None:
+        parsed = {language: ParsedAnnex(content) for language, content in annex.items()}
+    _WORKER.update(renderers=renderers, annex=parsed, signer=signer)
 
 
-def _render(letter: ComposedLetter) -> Documents:
-    documents = render_letter(
-        _WORKER["renderers"], letter, annex=_WORKER["annex"], signer=_WORKER["signer"]
-    )
-    for document in documents.values():
-        _ = document.sha256  # hashed here, on a worker's core, not in the storing process
-    return documents
+def _attempt(
+    renderers: Mapping[str, Renderer],
+    letter: ComposedLetter,
+    annex: ParsedAnnex | None,
+    signer: Signer | None,
+) -> Outcome:
+    try:
+        return render_letter(renderers, letter, annex=annex, signer=signer)
+    except Exception as exc:  # any failure is this letter's alone, kept as data
+        return failure_of(letter, exc)
+
+
+def _render(letter: ComposedLetter) -> Outcome:
+    annex = annex_for(_WORKER["annex"], letter.language)
+    outcome = _attempt(_WORKER["renderers"], letter, annex, _WORKER["signer"])
+    if not isinstance(outcome, RenderFailure):
+        for document in outcome.values():
+            _ = document.sha256  # hashed here, on a worker's core, not in the storing process
+    return outcome

@@ -2,22 +2,24 @@
 
 Durable steps, and what a crash between them leaves:
 1. read the pending letters (one short read transaction);
-2. render the batch's signatory annex once, if it has none yet (file, then its row: a crash
-   between them leaves an orphan file the next render overwrites);
+2. render the batch's signatory annex once per language of its letters, if it has none yet
+   (file, then its row: a crash between them leaves an orphan file the next render overwrites);
 3. render each letter's PDF (cover + annex, signed last), DOCX and email in memory (slow; no
    transaction open; on several processes for a big batch);
 4. write the files atomically (temp file + rename) — a crash here leaves at most orphan files,
    which the next render overwrites with the same bytes;
 5. in one write transaction per letter, add the ``Document`` rows and move the letter to
    ``review`` (or ``approved`` when the appeal does not require review).
-A template error stops the batch before that letter is stored: no letter from a broken template.
+A letter that cannot be composed or rendered (a template error, a glyph no bundled font has,
+a bad address) is stored as such instead: it stays ``pending`` with ``render_error`` saying why
+(``letter.render_failed`` in the audit when the reason is new) and every other letter renders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -28,6 +30,7 @@ from campaigns.store import appeal_of
 from errors import Conflict, NotFound
 from letters.compose import ComposedLetter, compose
 from letters.documents import RenderedDocument, Renderer, write_atomically
+from letters.failures import RenderFailure, reason_of, record_failure
 from letters.produce import Finishing, render_letter, render_many
 from letters.progress import Opening, openings
 from letters.signatories import batch_annex
@@ -39,7 +42,14 @@ from storage.tables import Addressee, Approval, Batch, Campaign, Delivery, Docum
 from timeutil import Clock
 
 # Re-exported: callers render one letter, or write a file, through this module.
-__all__ = ["RenderSummary", "render_batch", "render_letter", "rerender_letter", "write_atomically"]
+__all__ = [
+    "RenderFailure",
+    "RenderSummary",
+    "render_batch",
+    "render_letter",
+    "rerender_letter",
+    "write_atomically",
+]
 UNFINISHED = Finishing()
 
 
@@ -48,11 +58,12 @@ class RenderSummary:
     batch_id: int
     rendered: int
     files: list[Path]
+    failed: list[RenderFailure] = field(default_factory=list)
 
 
 def _compose_pending(
     db: Database, batch_id: int, identities: ReplyAddresses, letter_ids: Collection[int] | None
-) -> tuple[Campaign, list[ComposedLetter]]:
+) -> tuple[Campaign, list[ComposedLetter], list[RenderFailure]]:
     with db.unit_of_work(write=False) as uow:
         batch = uow.get_one(Batch, batch_id)
         campaign = uow.get_one(Campaign, batch.campaign_id)
@@ -67,23 +78,28 @@ def _compose_pending(
             query = query.where(Letter.id.in_(letter_ids))
         rows = uow.execute(query).all()
         opens = openings(uow, batch, campaign, [a for _, a in rows])
-        composed = [
-            compose(
-                appeal=appeal,
-                addressee=addressee,
-                letter_id=letter.id,
-                language=letter.language,
-                dated=batch.created_at,
-                signature_count=batch.signature_count,
-                signatures_as_of=batch.signatures_as_of,
-                message_id=letter.message_id,
-                reply_to=identities.reply_to(letter.reply_token),
-                first_written=opens.get(addressee.id, Opening()).first_written,
-                progress=opens.get(addressee.id, Opening()).progress,
-            )
-            for letter, addressee in rows
-        ]
-    return campaign, composed
+        composed, failed = [], []
+        for letter, addressee in rows:
+            opening = opens.get(addressee.id, Opening())
+            try:
+                composed.append(
+                    compose(
+                        appeal=appeal,
+                        addressee=addressee,
+                        letter_id=letter.id,
+                        language=letter.language,
+                        dated=batch.created_at,
+                        signature_count=batch.signature_count,
+                        signatures_as_of=batch.signatures_as_of,
+                        message_id=letter.message_id,
+                        reply_to=identities.reply_to(letter.reply_token),
+                        first_written=opening.first_written,
+                        progress=opening.progress,
+                    )
+                )
+            except Exception as exc:  # this letter's failure alone, kept as data
+                failed.append(RenderFailure(letter.id, addressee.key, reason_of(exc)))
+    return campaign, composed, failed
 
 
 def render_batch(
@@ -102,26 +118,40 @@ def render_batch(
     """Render every pending letter of the batch (or only ``letter_ids``) and queue it for review.
 
     With ``finishing.annexes`` the batch's signatory annex is rendered first (once per batch)
-    and attached to every letter PDF; ``progress`` is called after each letter is stored.
+    and attached to every letter PDF; ``progress`` is called after each letter is stored (or
+    recorded as failed). A letter that fails is listed in ``RenderSummary.failed``.
     """
-    campaign, letters = _compose_pending(db, batch_id, identities, letter_ids)
-    annex = None
-    if letters and finishing.annexes is not None:
-        annex = batch_annex(
-            db,
-            batch_id,
-            annexes=finishing.annexes,
-            documents_dir=documents_dir,
-            actor=actor,
-            clock=clock,
-        )
+    campaign, letters, failed = _compose_pending(db, batch_id, identities, letter_ids)
+    for failure in failed:
+        record_failure(db, campaign.id, failure, actor=actor, clock=clock)
+    annexes = {}
+    if finishing.annexes is not None:
+        for language in sorted({letter.language for letter in letters}):
+            annex = batch_annex(
+                db,
+                batch_id,
+                annexes=finishing.annexes,
+                documents_dir=documents_dir,
+                actor=actor,
+                clock=clock,
+                language=language,
+            )
+            if annex is not None:
+                annexes[language] = annex
     written: list[Path] = []
+    stored = 0
     made = render_many(
-        renderers, letters, annex=annex, signer=finishing.signer, workers=finishing.workers
+        renderers, letters, annex=annexes, signer=finishing.signer, workers=finishing.workers
     )
     # closing(): if storing fails, the worker pool (if any) is shut down now, not at GC.
     with closing(made):
         for letter, documents in made:
+            if isinstance(documents, RenderFailure):
+                failed.append(documents)
+                record_failure(db, campaign.id, documents, actor=actor, clock=clock)
+                if progress is not None:
+                    progress(letter)
+                continue
             with db.unit_of_work() as uow:
                 written += _store(uow, campaign, letter, documents, documents_dir, clock)
                 audit.record(
@@ -134,9 +164,10 @@ def render_batch(
                     addressee=letter.addressee_key,
                     sha256={fmt: doc.sha256 for fmt, doc in documents.items()},
                 )
+            stored += 1
             if progress is not None:
                 progress(letter)
-    return RenderSummary(batch_id, len(letters), written)
+    return RenderSummary(batch_id, stored, written, failed)
 
 
 def _store(
@@ -179,6 +210,7 @@ def _store(
             )
     row.status = "approved" if auto_approve else "review"
     row.rendered_at = clock.now()
+    row.render_error = ""
     review_texts.record(uow, letter, campaign_version=campaign.version, clock=clock)
     return written
 

@@ -2,9 +2,10 @@
 
 Rule: a signer appears only with public-display consent, not purged, and signed no later than
 the batch's count (``signatures_as_of``); only name, city and country are read, never anything
-else. The annex is rendered the first time a batch is rendered, written to
-``<documents>/<campaign>/batch-<n>/annex.pdf`` and recorded in ``batch_annexes`` with its sha256;
-later renders of the batch (a re-render of one letter) reuse those exact bytes.
+else. There is one annex per language of the batch's letters (heading, intro and country names
+in the letter's language), rendered the first time a letter in that language is rendered, to
+``<documents>/<campaign>/batch-<n>/annex-<language>.pdf`` and recorded in ``batch_annexes`` with
+its sha256; later renders of the batch (a re-render of one letter) reuse those exact bytes.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from letters.attach import ParsedAnnex
 from letters.documents import write_atomically
 from storage import audit
 from storage.db import Database
-from storage.tables import Batch, BatchAnnex, Campaign, Signer
+from storage.tables import AuditEntry, Batch, BatchAnnex, Campaign, Signer
 from timeutil import Clock
 
-ANNEX_FILE = "annex.pdf"
+
+def annex_file(language: str) -> str:
+    return f"annex-{language}.pdf"
 
 
 def public_signers(
@@ -36,7 +39,7 @@ def public_signers(
 ) -> list[AnnexEntry]:
     """The annex's entries, in order of signing: consented, not purged, signed by ``as_of``."""
     rows = uow.execute(
-        select(Signer.name, Signer.city, Signer.country)
+        select(Signer.id, Signer.name, Signer.city, Signer.country)
         .where(
             Signer.campaign_id == campaign_id,
             Signer.public.is_(True),
@@ -53,19 +56,23 @@ def public_signers(
             ", ".join(
                 p for p in (city, wording.country_name(country, locale) if country else "") if p
             ),
+            f"signer {signer_id}",
         )
-        for name, city, country in rows
+        for signer_id, name, city, country in rows
     ]
 
 
-def annex_wording(appeal: Appeal, batch: Batch, names: int) -> AnnexWording:
-    """Heading, intro and page label in the appeal's default language."""
-    language = appeal.default_language
+def annex_wording(
+    appeal: Appeal, batch: Batch, names: int, language: str | None = None
+) -> AnnexWording:
+    """Heading, intro and page label in ``language`` (default: the appeal's default)."""
+    language = language or appeal.default_language
     locale = wording.locale_for(language, "")
     words = wording.labels(language)
     as_of = wording.long_date(batch.signatures_as_of.date(), locale)
+    title = appeal.texts[language].heading if language in appeal.texts else appeal.title
     return AnnexWording(
-        heading=words["annex.heading"].format(title=appeal.title, date=as_of),
+        heading=wording.fill(words["annex.heading"], title=title, date=as_of),
         intro=words["annex.intro"].format(count=wording.number(names, locale)),
         page=words["annex.page"],
         language=language,
@@ -80,31 +87,36 @@ def batch_annex(
     documents_dir: Path,
     actor: str,
     clock: Clock,
+    language: str | None = None,
 ) -> ParsedAnnex | None:
-    """The batch's annex, rendered now if it has none yet; ``None`` when nobody is public."""
+    """The batch's annex in ``language`` (default: the appeal's default language), rendered
+    now if it has none yet; ``None`` when nobody is public."""
     with db.unit_of_work(write=False) as uow:
-        stored = uow.scalar(select(BatchAnnex).where(BatchAnnex.batch_id == batch_id))
-        if stored is not None:
-            return _load(documents_dir, stored)
         batch = uow.get_one(Batch, batch_id)
         campaign = uow.get_one(Campaign, batch.campaign_id)
         appeal = appeal_of(campaign)
-        entries = public_signers(
-            uow, campaign.id, as_of=batch.signatures_as_of, language=appeal.default_language
+        language = language or appeal.default_language
+        mine = select(BatchAnnex).where(
+            BatchAnnex.batch_id == batch_id, BatchAnnex.language == language
         )
-        relative = Path(campaign.key) / f"batch-{batch_id}" / ANNEX_FILE
-        words = annex_wording(appeal, batch, len(entries))
+        stored = uow.scalar(mine)
+        if stored is not None:
+            return _load(documents_dir, stored)
+        entries = public_signers(uow, campaign.id, as_of=batch.signatures_as_of, language=language)
+        relative = Path(campaign.key) / f"batch-{batch_id}" / annex_file(language)
+        words = annex_wording(appeal, batch, len(entries), language)
     if not entries:
         return None
     document = annexes.render(entries, template=appeal.template, wording=words)
     with db.unit_of_work() as uow:
-        stored = uow.scalar(select(BatchAnnex).where(BatchAnnex.batch_id == batch_id))
+        stored = uow.scalar(mine)
         if stored is not None:  # a concurrent render of the batch came first: use its annex
             return _load(documents_dir, stored)
         write_atomically(documents_dir / relative, document.content)
         uow.add(
             BatchAnnex(
                 batch_id=batch_id,
+                language=language,
                 path=str(relative),
                 sha256=document.sha256,
                 size=len(document.content),
@@ -123,6 +135,8 @@ def batch_annex(
             sha256=document.sha256,
             names=document.names,
             altered=document.altered,
+            undrawable=list(document.undrawable),
+            language=language,
         )
     return ParsedAnnex(document.content)
 
@@ -135,3 +149,14 @@ def _load(documents_dir: Path, stored: BatchAnnex) -> ParsedAnnex:
             f"(sha256 {stored.sha256[:12]}…); letters of batch {stored.batch_id} will not use it"
         )
     return ParsedAnnex(content)
+
+
+def undrawable_signers(uow: Session, batch_id: int) -> list[str]:
+    """Signers whose name (or place) no bundled font can draw, by the batch's annex renders:
+    "signer 1234" each, printed with "?" in the annex; shown before approval."""
+    entries = uow.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "annex.render", AuditEntry.subject == f"batch:{batch_id}"
+        )
+    )
+    return sorted({ref for entry in entries for ref in entry.details.get("undrawable", [])})

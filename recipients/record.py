@@ -36,24 +36,31 @@ Category = Literal[
     "international-org",
     "other",
 ]
+# The contact values, each with its own provenance: ``<field>_source`` (where it is published)
+# and ``<field>_verified_on`` (when staff last confirmed it there; empty: nobody has).
+CONTACTS = ("email", "postal_address", "web_form", "website")
 FIELDS = (
     "key",
     "name",
     "official_name",
+    "office",
     "person",
     "title",
+    "holder_since",
     "category",
     "country",
     "languages",
-    "email",
-    "postal_address",
-    "web_form",
+    *(f"{c}{suffix}" for c in CONTACTS for suffix in ("", "_source", "_verified_on")),
     "salutation",
     "tags",
     "source",
     "verified_on",
     "defunct",
 )
+DATES = ("holder_since", "verified_on", *(f"{c}_verified_on" for c in CONTACTS))
+# What a new addressee cannot do without; an update file may leave them out (``key`` + any).
+REQUIRED = ("name", "category")
+_OFFICE = re.compile(r"^[a-z][a-z-]{0,59}$")
 # C0 and C1 controls (C1 holds NEL, U+0085, a line break to YAML) and the Unicode line breaks.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -79,6 +86,24 @@ def country_codes() -> frozenset[str]:
 def language_codes() -> frozenset[str]:
     """ISO 639-1 two-letter language codes as Babel knows them."""
     return frozenset(str(code) for code in Locale("en").languages if len(str(code)) == 2)
+
+
+_TAG = re.compile(r"^([a-z]{2})(?:-([A-Z][a-z]{3}))?(?:-([A-Z]{2}))?$")
+
+
+def bcp47(code: str) -> str:
+    """A language tag in its usual case: ``BE-latn`` → ``be-Latn``, ``pt-br`` → ``pt-BR``."""
+    parts = code.strip().replace("_", "-").split("-")
+    fixed = [parts[0].lower()]
+    for part in parts[1:]:
+        fixed.append(part.title() if len(part) == 4 else part.upper())
+    return "-".join(fixed)
+
+
+def is_language_tag(code: str) -> bool:
+    """ISO 639-1 language, then optionally a script and a region (BCP 47, as letters use it)."""
+    match = _TAG.match(code)
+    return match is not None and match[1] in language_codes()
 
 
 def _single_line(value: object) -> object:
@@ -153,17 +178,30 @@ class AddresseeRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
+    # name and category may be left out of an update (``model_fields_set`` says which fields a
+    # row gave); import_records refuses a *new* addressee without them (``REQUIRED``).
     key: Line80
-    name: Line300  # "" and blanks are refused by _name_present with "is missing"
+    name: Line300 = ""  # a given "" or blank is refused by _name_present with "is missing"
     official_name: Line300 = ""
+    office: Line80 = ""
     person: Line200 = ""
     title: Line200 = ""
-    category: Category
+    holder_since: date | None = None
+    category: Category = "other"
     country: Line2 = ""
     languages: Line100 = "en"
     email: Line254 = ""
+    email_source: Line500 = ""
+    email_verified_on: date | None = None
     postal_address: MultiLine1000 = ""
+    postal_address_source: Line500 = ""
+    postal_address_verified_on: date | None = None
     web_form: Line500 = ""
+    web_form_source: Line500 = ""
+    web_form_verified_on: date | None = None
+    website: Line500 = ""
+    website_source: Line500 = ""
+    website_verified_on: date | None = None
     salutation: Line200 = ""
     tags: Line500 = ""
     source: Line500 = ""
@@ -195,9 +233,10 @@ class AddresseeRecord(BaseModel):
     @field_validator("languages")
     @classmethod
     def _languages_known(cls, value: str) -> str:
-        codes = [code.strip().lower() for code in value.split(";") if code.strip()]
-        unknown = [code for code in codes if code not in language_codes()]
+        codes = [bcp47(code) for code in value.split(";") if code.strip()]
+        unknown = [code for code in codes if not is_language_tag(code)]
         if unknown:
+            # Tags with a script or region (be-Latn, pt-BR) pass; the message keeps its words.
             raise ValueError(f"not ISO 639-1 language codes: {', '.join(unknown)}")
         return ";".join(codes) or "en"
 
@@ -211,7 +250,14 @@ class AddresseeRecord(BaseModel):
         except EmailNotValidError as exc:
             raise ValueError(str(exc)) from exc
 
-    @field_validator("web_form")
+    @field_validator("office")
+    @classmethod
+    def _office_key(cls, value: str) -> str:
+        if value and not _OFFICE.match(value):
+            raise ValueError("must be an office key: lowercase letters and '-' (e.g. minister)")
+        return value
+
+    @field_validator("web_form", "website")
     @classmethod
     def _web_form_url(cls, value: str) -> str:
         if value and not value.startswith(("https://", "http://")):
@@ -223,11 +269,11 @@ class AddresseeRecord(BaseModel):
     def _tags_normalised(cls, value: str) -> str:
         return ";".join(tag.strip() for tag in value.split(";") if tag.strip())
 
-    @field_validator("verified_on", "defunct", mode="before")
+    @field_validator(*DATES, "defunct", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object, info: Any) -> object:
         if value == "":
-            return None if info.field_name == "verified_on" else False
+            return False if info.field_name == "defunct" else None
         return value
 
     def language_list(self) -> list[str]:

@@ -58,15 +58,27 @@ class Selection(BaseModel):
 
 
 class Group(Selection):
-    """A saved selection campaigners reuse, such as 'EU27 foreign ministries'."""
+    """A saved selection campaigners reuse: a *list* (explicit ``keys``, which never grows by
+    itself) or a *filter* (categories, countries, tags, ``exclude``: matches as the registry
+    grows), never both, so what a group is stays plain from its kind."""
 
     title: Line300
 
     @model_validator(mode="after")
-    def _not_nested(self) -> Group:
+    def _one_kind(self) -> Group:
         if self.groups:
             raise ValueError("a group cannot include other groups")
+        if self.keys and (self.has_filter or self.exclude):
+            raise ValueError(
+                "a group is either a list of keys or a filter (categories, countries, tags, "
+                "exclude), not both: list the keys, or make two groups"
+            )
         return self
+
+
+def group_kind(selection: dict[str, object]) -> str:
+    """'list' for a saved group of explicit keys, 'filter' for one of categories/tags…"""
+    return "list" if selection.get("keys") else "filter"
 
 
 @dataclass
@@ -80,7 +92,8 @@ def _group(uow: Session, key: str) -> Selection:
     if row is None:
         known = ", ".join(uow.scalars(select(AddresseeGroup.key).order_by(AddresseeGroup.key)))
         raise NotFound(f"no addressee group {key!r} (known: {known or 'none yet'})")
-    return Group.model_validate(row.selection | {"title": row.title})
+    # A Selection, not a Group: a group saved before groups had one kind still resolves.
+    return Selection.model_validate(row.selection)
 
 
 def resolve(uow: Session, selection: Selection) -> Targeted:
@@ -90,7 +103,9 @@ def resolve(uow: Session, selection: Selection) -> Targeted:
     wanted = {key for part in parts for key in part.keys}
     result = Targeted()
     for key in sorted(wanted - everyone.keys()):
-        result.warnings.append(f"{key}: not in the registry")
+        result.warnings.append(
+            f"{key}: not in the registry; add it with advocacy recipients import FILE"
+        )
     excluded = set(selection.exclude)
     for key, row in everyone.items():
         if key in excluded or not (key in wanted or any(p.matches(row) for p in parts)):
@@ -99,7 +114,10 @@ def resolve(uow: Session, selection: Selection) -> Targeted:
             result.warnings.append(f"{key}: defunct, skipped")
             continue
         if not (row.email or row.postal_address or row.web_form):
-            result.warnings.append(f"{key}: no contact channel")
+            result.warnings.append(
+                f"{key}: no contact channel; add one with advocacy recipients set {key} "
+                "email=… (or postal_address=… or web_form=…)"
+            )
         result.addressees.append(row)
     return result
 

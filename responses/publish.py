@@ -7,7 +7,6 @@ fetcher that reads only ``data:`` URIs and files inside the templates folder.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import json
@@ -21,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import safecsv
 from campaigns.history import count_history
 from campaigns.store import get_campaign
 from errors import UnknownFormat
@@ -116,7 +116,7 @@ def safe_cell(value: Any) -> Any:
 def to_csv(rows: list[ReportRow]) -> bytes:
     buffer = io.StringIO()
     fields = [f.name for f in dataclasses.fields(ReportRow)]
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safecsv.writer(buffer, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
         writer.writerow(

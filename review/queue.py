@@ -176,15 +176,26 @@ def approve_batch(
     clock: Clock,
     comment: str = "",
     four_eyes: bool = False,
+    despite_findings: bool | None = None,
 ) -> list[Letter]:
     """Approve every letter of the batch awaiting review, after sampling some of them.
 
     Besides each letter's own approval, one ``batch.approved`` entry records the reviewer, the
     count and which of the letters that reviewer looked at (``letter.shown``) before approving.
+    With ``despite_findings`` given (the CLI and the web), a campaign with findings
+    (``campaigns.check``) is approved only when it is true, and the findings are recorded.
     """
     batch = uow.get(Batch, batch_id)
     if batch is None:
         raise NotFound(f"no batch {batch_id}")
+    findings = [] if despite_findings is None else batch_findings(uow, batch_id)
+    if findings and not despite_findings:
+        raise Conflict(
+            f"batch {batch_id} has {len(findings)} finding(s) (advocacy campaign check): "
+            + "; ".join(findings[:5])
+            + ("; …" if len(findings) > 5 else "")
+            + ". Fix them, or approve with --despite-findings."
+        )
     ids = letters_in_review(uow, batch_id)
     if not ids:
         raise Conflict(f"batch {batch_id} has no letters awaiting review")
@@ -202,8 +213,18 @@ def approve_batch(
         letters=ids,
         sampled=sampled_by(uow, reviewer, ids),
         comment=comment,
+        **({"despite_findings": findings} if findings else {}),
     )
     return approved
+
+
+def batch_findings(uow: Session, batch_id: int) -> list[str]:
+    """What ``campaign check`` finds for the batch's campaign now, as sentences."""
+    from campaigns.check import check_campaign  # the check reads the registry: only here
+    from campaigns.store import appeal_of
+
+    campaign = uow.get_one(Campaign, uow.get_one(Batch, batch_id).campaign_id)
+    return [str(finding) for finding in check_campaign(uow, appeal_of(campaign))]
 
 
 def sampled_by(uow: Session, reviewer: str, letter_ids: list[int]) -> list[int]:

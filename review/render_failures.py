@@ -7,6 +7,9 @@ with one error). A batch is *failing* while it still has pending letters and has
 entry: rendering it successfully (by the scheduler or ``advocacy render``) leaves no pending
 letters, and so clears it.
 
+A letter that could not be rendered on its own (``letters.failures``) stays pending with its
+``render_error``: ``failed_letters`` lists them for the review queue and ``render``.
+
 Why: one broken appeal must not hold up every other batch, nor fail only in a log file.
 """
 
@@ -19,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import audit
-from storage.tables import AuditEntry, Batch, Campaign, Letter
+from storage.tables import Addressee, AuditEntry, Batch, Campaign, Letter
 from timeutil import Clock
 
 ACTION = "batch.render_failed"
@@ -81,3 +84,29 @@ def failing_batches(uow: Session) -> list[FailedRender]:
             message = str(last.details.get("message", ""))
             failing.append(FailedRender(batch_id, key, title, n, last.at, message))
     return failing
+
+
+@dataclass(frozen=True)
+class FailedLetter:
+    letter_id: int
+    batch_id: int
+    campaign_key: str
+    addressee_key: str
+    addressee_name: str
+    reason: str
+
+
+def failed_letters(uow: Session, *, batch_id: int | None = None) -> list[FailedLetter]:
+    """Pending letters whose last render failed, with the reason, by batch and addressee."""
+    query = (
+        select(Letter.id, Letter.batch_id, Campaign.key, Addressee.key, Addressee.name)
+        .add_columns(Letter.render_error)
+        .join(Addressee, Addressee.id == Letter.addressee_id)
+        .join(Batch, Batch.id == Letter.batch_id)
+        .join(Campaign, Campaign.id == Batch.campaign_id)
+        .where(Letter.status == "pending", Letter.render_error != "")
+        .order_by(Letter.batch_id, Addressee.key)
+    )
+    if batch_id is not None:
+        query = query.where(Letter.batch_id == batch_id)
+    return [FailedLetter(*row) for row in uow.execute(query).all()]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,20 @@ from storage.tables import Base
 from timeutil import FixedClock
 
 EXAMPLES = ROOT / "examples"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Skips counted by reason, one line each (``-rfE`` lists failures and errors, not skips)."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reasons[longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)] += 1
+    if reasons:
+        terminalreporter.section("skipped, by reason")
+        for reason, count in reasons.most_common():
+            terminalreporter.write_line(f"{count:5d}  {reason.removeprefix('Skipped: ')}")
+
+
 POSTGRES_URL = os.environ.get("ADVOCACY_TEST_POSTGRES_URL", "")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -22,7 +22,10 @@ from errors import Conflict, InputError, NotFound, Problem
 from recipients.record import normalized_email
 from storage import audit
 from storage.tables import ApiToken, User, WebSession
-from timeutil import Clock
+from timeutil import Clock, as_utc
+from web.passwords import MAX_PASSWORD, MIN_PASSWORD, password_problem
+
+__all__ = ["MAX_PASSWORD", "MIN_PASSWORD", "ROLES", "add_user", "authenticate", "may"]
 
 ROLES = ("admin", "campaigner", "reviewer", "viewer")
 # read: every page and GET; review: approve/reject; campaign: deliver, outbox, responses,
@@ -34,8 +37,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reviewer": frozenset({"read", "review", "triage"}),
     "viewer": frozenset({"read"}),
 }
-MIN_PASSWORD = 10
 _HASHER = PasswordHasher()
+# An API call notes when its token was last used at most this often (it costs a write).
+LAST_USED_EVERY = timedelta(hours=1)
 
 
 @cache
@@ -68,10 +72,9 @@ def add_user(
     problems = []
     if role not in ROLES:
         problems.append(Problem("users add", None, "role", f"must be one of {', '.join(ROLES)}"))
-    if len(password) < MIN_PASSWORD:
-        problems.append(
-            Problem("users add", None, "password", f"needs at least {MIN_PASSWORD} characters")
-        )
+    weak = password_problem(password)
+    if weak:
+        problems.append(Problem("users add", None, "password", weak))
     if problems:
         raise InputError(problems)
     address = _checked_email(email)
@@ -136,15 +139,35 @@ def close_session(uow: Session, token: str) -> None:
     uow.execute(delete(WebSession).where(WebSession.token_sha256 == digest(token)))
 
 
-def new_api_token(uow: Session, email: str, *, label: str, actor: str, clock: Clock) -> str:
-    """Issue an API token acting as the user ``email``; return it (it is shown only once)."""
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def new_api_token(
+    uow: Session,
+    email: str,
+    *,
+    label: str,
+    actor: str,
+    clock: Clock,
+    expires_in: timedelta | None = None,
+) -> str:
+    """Issue an API token acting as the user ``email``; return it (it is shown only once).
+    With ``expires_in`` it stops working that long from now."""
     user = uow.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise NotFound(f"no user {email!r}")
     token = f"adv_{secrets.token_urlsafe(32)}"
-    uow.add(
-        ApiToken(token_sha256=digest(token), user_id=user.id, label=label, created_at=clock.now())
+    expires = clock.now() + expires_in if expires_in else None
+    row = ApiToken(
+        token_sha256=digest(token),
+        user_id=user.id,
+        label=label,
+        created_at=clock.now(),
+        expires_at=expires,
     )
+    uow.add(row)
+    uow.flush()
     audit.record(
         uow,
         at=clock.now(),
@@ -152,15 +175,34 @@ def new_api_token(uow: Session, email: str, *, label: str, actor: str, clock: Cl
         action="user.token",
         subject=f"user:{user.email}",
         label=label,
+        token_id=row.id,
+        expires_at=expires.isoformat() if expires else None,
     )
     return token
 
 
-def user_for_token(uow: Session, token: str) -> User | None:
-    """The active user an unrevoked API token acts as, if any."""
-    user = uow.scalar(
-        select(User)
+def token_lookup(uow: Session, token: str, *, now: datetime) -> tuple[User, ApiToken] | None:
+    """The active user an unrevoked, unexpired API token acts as, and the token's row."""
+    row = uow.execute(
+        select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_sha256 == digest(token), ApiToken.revoked_at.is_(None))
-    )
-    return user if user is not None and user.active else None
+    ).first()
+    if row is None or not row[0].active:
+        return None
+    expires = row[1].expires_at
+    if expires is not None and as_utc(expires) <= now:
+        return None
+    return row[0], row[1]
+
+
+def user_for_token(uow: Session, token: str, *, now: datetime | None = None) -> User | None:
+    """The active user an unrevoked, unexpired API token acts as, if any."""
+    found = token_lookup(uow, token, now=now or datetime.now(UTC))
+    return found[0] if found else None
+
+
+def needs_last_used(token: ApiToken, now: datetime) -> bool:
+    """True when the token's ``last_used_at`` is unset or older than ``LAST_USED_EVERY``."""
+    last = token.last_used_at
+    return last is None or now - as_utc(last) >= LAST_USED_EVERY

@@ -26,6 +26,7 @@ from web.api_models import (
     CampaignDetail,
     CampaignOut,
     DeliveryOut,
+    FiredOut,
     MilestoneOut,
     ResponseIn,
     ResponseOut,
@@ -201,6 +202,9 @@ async def signatures_webhook(
                 previous=outcome.count.previous,
                 current=outcome.count.current,
                 batch_id=batch.id if batch else None,
+                milestones=[
+                    FiredOut(key=f.key, trigger=f.trigger, why=f.why) for f in outcome.count.fired
+                ],
             )
 
     return await run_in_threadpool(apply)

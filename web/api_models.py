@@ -31,9 +31,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     for status, text in (
         (401, "No valid token (or, for the webhook, no valid signature)"),
         (403, "The token's role may not do this"),
-        (404, "No such campaign"),
+        (404, "No such campaign (or other item)"),
         (413, "Request body too large"),
         (422, "The request is invalid; field names the culprit"),
+        (500, "A failure on our side (logged)"),
+        (503, "The database is busy; try again after Retry-After seconds"),
     )
 }
 
@@ -137,9 +139,18 @@ class ResponseIn(BaseModel):
     received_at: AwareDatetime | None = None
 
 
+class FiredOut(BaseModel):
+    key: str
+    trigger: str = Field(description="count or date")
+    why: str = Field(description="What met the trigger, in words")
+
+
 class WebhookOut(BaseModel):
     received: int = Field(description="Signatures in the request")
     new: int = Field(description="Of those, signers not seen before")
     previous: int
     current: int
     batch_id: int | None = Field(description="The delivery batch a crossed milestone created")
+    milestones: list[FiredOut] = Field(
+        [], description="The milestones that created the batch, and why each fired"
+    )

@@ -2,7 +2,8 @@
 
 Rule: ``create_app`` takes the ``bootstrap.Services`` it serves (the CLI builds them, tests pass
 their own) and builds nothing else; every response carries security headers, and staff pages
-are never cached (``no-store``) while public pages say their own cache policy.
+are never cached (``no-store``) while public pages say their own cache policy. Errors, even
+unexpected ones, answer in one shape (``web.failures``) with the same headers.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import bootstrap
 from web import api, failures
 from web.pages import (
+    admin,
+    appeals,
     campaigns,
     handwork,
     home,
@@ -53,7 +57,8 @@ PAGES = (
     public,
     threads,
 )
-ROUTERS = (*(module.router for module in PAGES), api.router)
+PAGES_19 = (admin, appeals)  # issue 19: staff administration, campaigns from an uploaded appeal
+ROUTERS = (*(module.router for module in (*PAGES, *PAGES_19)), api.router)
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -89,10 +94,15 @@ def create_app(services: bootstrap.Services) -> FastAPI:
         services.clock,
         attempts=settings.login_attempts,
         window=timedelta(seconds=settings.login_window_seconds),
+        max_delay=timedelta(seconds=settings.login_max_delay_seconds),
     )
     for router in ROUTERS:
         app.include_router(router, include_in_schema=router is api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.middleware("http")(_security_headers)
-    failures.install(app)
+    failures.install(app, headers=HEADERS)
+    if settings.trusted_proxies.strip():
+        # Only these proxies may say who the client is (X-Forwarded-For); anyone else could
+        # rotate the header to escape the per-client login delays.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

@@ -16,11 +16,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import update
 from starlette.concurrency import run_in_threadpool
 
 import bootstrap
-from storage.tables import User
-from web.accounts import may, session_for, user_for_token
+from storage.tables import ApiToken, User
+from web.accounts import may, needs_last_used, session_for, token_lookup
 
 SESSION_COOKIE = "advocacy_session"
 LOGIN_CSRF_COOKIE = "advocacy_login_csrf"
@@ -108,8 +109,17 @@ _BEARER = HTTPBearer(auto_error=False, description="An API token from `advocacy 
 
 
 def _token_user(request: Request, token: str) -> User | None:
-    with services_of(request).db.unit_of_work(write=False) as uow:
-        return user_for_token(uow, token)
+    s = services_of(request)
+    now = s.clock.now()
+    with s.db.unit_of_work(write=False) as uow:
+        found = token_lookup(uow, token, now=now)
+    if found is None:
+        return None
+    user, row = found
+    if needs_last_used(row, now):  # at most hourly: a write per API call would cost too much
+        with s.db.unit_of_work() as uow:
+            uow.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    return user
 
 
 def api_user(permission: str) -> Callable[..., Awaitable[User]]:

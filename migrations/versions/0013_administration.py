@@ -1,13 +1,19 @@
-"""Reserved: issue 19: user deactivation, token expiry, login throttling.
+"""Administration (issue 19): API tokens that expire and say when they were last used.
+
+``api_tokens.expires_at`` (NULL: never) makes a token stop working at that moment;
+``api_tokens.last_used_at`` is noted at most hourly, for ``advocacy users tokens``. Columns are
+added, not rebuilt, so no table is copied (and no trigger lost) on SQLite.
 
 Revision ID: 0013_administration
 Revises: 0012_registry_provenance
-
-A slot in the migration chain, kept so that work on separate branches adds its schema without
-creating several Alembic heads; it changes nothing until its work fills it in.
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import storage.tables
 
 revision: str = "0013_administration"
 down_revision: str | Sequence[str] | None = "0012_registry_provenance"
@@ -16,8 +22,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column(
+        "api_tokens",
+        sa.Column("expires_at", storage.tables.UtcDateTime(timezone=True), nullable=True),
+    )
+    op.add_column(
+        "api_tokens",
+        sa.Column("last_used_at", storage.tables.UtcDateTime(timezone=True), nullable=True),
+    )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("api_tokens") as batch:
+        batch.drop_column("last_used_at")
+        batch.drop_column("expires_at")

@@ -53,3 +53,7 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Unset: never expires. A token past it is refused like a revoked one.
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Noted at most hourly (web.accounts.LAST_USED_EVERY), for `advocacy users tokens`.
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)

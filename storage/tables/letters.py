@@ -50,6 +50,9 @@ class Letter(Base):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     reply_token: Mapped[str] = mapped_column(String(120), unique=True)
     rendered_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Why the last render of this letter failed ("" when it did not): the letter stays pending,
+    # the rest of its batch renders (letters.service), and staff see the reason in review.
+    render_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Document(Base):
@@ -105,8 +108,12 @@ class BatchAnnex(Base):
     the batch is its cover followed by these pages."""
 
     __tablename__ = "batch_annexes"
+    # One annex per language of the batch's letters: its heading, intro and country names are
+    # in the letter's language (a letter is never mixed).
+    __table_args__ = (UniqueConstraint("batch_id", "language"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+    language: Mapped[str] = mapped_column(String(16), default="", server_default="")
     path: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]

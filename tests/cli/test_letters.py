@@ -82,7 +82,40 @@ def test_verify_reports_a_rendered_letter_intact_and_valid(run: CliRunner, tmp_p
 def test_verify_an_unsigned_pdf_says_not_signed(run: CliRunner, tmp_path: Path) -> None:
     """A PDF without a signature (the batch's annex) is reported as 'not signed', status 1."""
     run.invoke(main, ["render", CAMPAIGN, "--recipient", "uk-fcdo"])
-    annex = next((tmp_path / "var").rglob("annex.pdf"))
+    annex = next((tmp_path / "var").rglob("annex-en.pdf"))
     result = run.invoke(main, ["verify", str(annex)])
     assert result.exit_code == 1
-    assert "not signed" in result.output
+    assert "not signed" in " ".join(result.output.split())  # rich may wrap a long path
+
+
+def test_render_lists_a_failed_letter_and_exits_1(
+    run: CliRunner, env: dict[str, str], tmp_path: Path
+) -> None:
+    """The other letters render; the broken one is listed with its reason, exit status 1."""
+    from sqlalchemy import update
+
+    from storage.tables import Addressee
+
+    with closing(cli_services(env)) as services, services.db.unit_of_work() as uow:
+        uow.execute(
+            update(Addressee).where(Addressee.key == "uk-fcdo").values(postal_address="東京")
+        )
+    result = run.invoke(main, ["render", CAMPAIGN])
+    assert result.exit_code == 1
+    assert "rendered 7 letter(s)" in result.output
+    assert "(uk-fcdo): address line" in " ".join(result.output.split())
+
+
+def test_campaign_check_reports_findings_and_exits_1(run: CliRunner) -> None:
+    """The example's placeholders are findings: listed, exit status 1."""
+    result = run.invoke(main, ["campaign", "check", CAMPAIGN])
+    assert result.exit_code == 1
+    assert "placeholder text '(example)'" in " ".join(result.output.split())
+
+
+def test_campaign_targets_shows_language_and_why(run: CliRunner) -> None:
+    """Each addressee's letter language is shown with the reason it was chosen."""
+    result = run.invoke(main, ["campaign", "targets", CAMPAIGN])
+    assert result.exit_code == 0, result.output
+    assert "letter in" in result.output
+    assert "registry #1" in result.output

@@ -114,3 +114,14 @@ def test_no_page_footers_and_no_annex(task: tuple[str, str]) -> None:
     assert SIGNER not in text
     assert "Signatories" not in text
     assert text.endswith("https://petition.example/derecognise-lukashenka")
+
+
+def test_the_text_starts_with_the_subject_then_the_salutation(task: tuple[str, str]) -> None:
+    """No letterhead, address window, date or heading: the subject line, then the salutation."""
+    text, _ = task
+    english = load_appeal(APPEAL).texts["en"]
+    first, second = text.split("\n\n")[:2]
+    assert first == f"Subject: {english.subject}"
+    assert second.startswith("Dear")
+    assert "Example Street 1" not in text  # the sender's letterhead address
+    assert "20 September 2021" not in text.split("\n\n")[1]

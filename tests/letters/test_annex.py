@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,9 @@ FALLBACK_PEOPLE = [
     AnnexEntry("Νίκος Παπαδόπουλος", "Athens, Greece"),
     AnnexEntry("יעל כהן", "Haifa, Israel"),
     AnnexEntry("ნინო ბერიძე", "Tbilisi, Georgia"),
+    AnnexEntry("ليلى حداد", "Beirut, Lebanon"),
 ]
-BUNDLED_FONTS = {"PTSans", "NotoSans", "NotoSansHebrew", "NotoSansGeorgian"}
+BUNDLED_FONTS = {"PTSans", "NotoSans", "NotoSansHebrew", "NotoSansGeorgian", "NotoSansArabic"}
 
 
 def render(entries: list[AnnexEntry], wording: AnnexWording = WORDING) -> AnnexDocument:
@@ -130,16 +132,17 @@ def test_only_the_bundled_pt_sans_is_embedded(small: AnnexDocument, tmp_path: Pa
 def test_greek_hebrew_and_georgian_names_are_drawn(
     scripts: AnnexDocument, entry: AnnexEntry, tmp_path: Path
 ) -> None:
-    """A Greek, Hebrew or Georgian name is in the annex's text as written, with its place."""
+    """A Greek, Hebrew, Georgian or Arabic name is in the annex's text as written (Arabic in
+    its joined presentation forms, the same letters under NFKC), with its place."""
     text = pdftotext(scripts.content, tmp_path)
     line = next(line for line in text.splitlines() if entry.place in line)
-    assert entry.name in line
+    assert entry.name in unicodedata.normalize("NFKC", line)
     assert "?" not in line
 
 
 def test_other_scripts_count_as_unaltered(scripts: AnnexDocument) -> None:
     """Names in the bundled fallback fonts' scripts are not counted as altered."""
-    assert (scripts.names, scripts.altered) == (len(PEOPLE) + 3, 0)
+    assert (scripts.names, scripts.altered) == (len(PEOPLE) + len(FALLBACK_PEOPLE), 0)
 
 
 def test_hebrew_is_drawn_right_to_left(tmp_path: Path) -> None:
@@ -213,3 +216,17 @@ def test_pdftotext_reads_it_without_complaint(small: AnnexDocument, tmp_path: Pa
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
     assert out.returncode == 0
     assert out.stderr == ""
+
+
+def test_arabic_is_joined_and_right_to_left() -> None:
+    """An Arabic name is drawn in its joined presentation forms, in display order."""
+    annex = render([AnnexEntry("ليلى", "")])
+    text = page_texts(annex.content)[0].split()[-1]
+    assert text == "\ufedf\ufef4\ufee0\ufef0"  # initial lam, medial yeh, medial lam, final alef
+    assert unicodedata.normalize("NFKC", text) == "ليلى"
+
+
+def test_an_undrawable_name_is_reported_by_signer() -> None:
+    """A name with a character no bundled font has is printed with '?' and its signer named."""
+    annex = render([AnnexEntry("Ann 🙂", "", "signer 7"), AnnexEntry("Bo", "", "signer 8")])
+    assert annex.undrawable == ("signer 7",)

@@ -44,7 +44,7 @@ def test_every_demand_in_both_languages(english_first: str, demand: str) -> None
 def test_signature_count_in_both_languages(english_first: str) -> None:
     """The 'supported by N signatures' sentence is given in each language."""
     assert "supported by 15,240 signatures" in english_first
-    assert "поддержали 15 240 человек" in english_first  # (the no-break space, flattened)
+    assert "под обращением: 15 240" in english_first  # (the no-break space, flattened)
 
 
 def test_russian_letter_puts_russian_first() -> None:

@@ -201,3 +201,16 @@ def test_attachment_bytes_are_what_the_library_writes(size: int) -> None:
     assert ours == _library_bytes(attached, pdf)
     attachment = next(_parse(ours).iter_attachments())
     assert attachment.get_content() == pdf
+
+
+def test_a_long_subject_starts_on_the_subject_line() -> None:
+    """A subject just too long for one line is folded after its first words, never right
+    after the colon (which parsers read as a leading space)."""
+    subject = "Petition: do not recognise Aleksandr Lukashenko as President of Belarus"
+    texts = dict(APPEAL.texts)
+    texts["en"] = texts["en"].model_copy(update={"subject": subject})
+    made = letter("en", appeal=APPEAL.model_copy(update={"texts": texts}))
+    raw = RENDERERS["email"].render(made).content
+    assert b"\r\nSubject: Petition: do not" in raw
+    parsed = message_from_bytes(raw, policy=default)
+    assert parsed["Subject"] == subject

@@ -19,6 +19,7 @@ COUNTS = {
     "appeal-warsaw-2023.yaml": (1_000, "1,000"),
     "appeal-civil-society-2020.yaml": (140, "140"),
     "appeal-derecognition.yaml": (13_154, "13,154"),
+    "appeal-derecognition-2021.yaml": (13_154, "13,154"),
 }
 TO = addressee(
     key="uk-fcdo",
@@ -75,8 +76,32 @@ def test_cosigners_are_in_the_pdf(example: tuple[Appeal, int, str], text: str) -
 
 
 def test_count_is_in_the_pdf(example: tuple[Appeal, int, str], text: str) -> None:
-    """The letter says how many signatures support it, formatted for the reader."""
-    assert f"supported by {example[2]} signatures" in text
+    """The letter says how many signatures support it, formatted for the reader; an appeal
+    backed otherwise (support: none or text) says that instead, or nothing."""
+    appeal = example[0]
+    if appeal.support.kind == "count":
+        assert f"supported by {example[2]} signatures" in text
+    else:
+        assert "signatures" not in text
+    if appeal.support.kind == "text":
+        assert _flat(appeal.support.text[appeal.default_language]) in text
+
+
+def test_the_joint_statement_has_no_count_and_no_petition_link(tmp_path: Path) -> None:
+    """Seed 003, a statement of organisations: no count sentence, no petition link or QR."""
+    appeal = load_appeal(EXAMPLES / "appeal-civil-society-2020.yaml")
+    text = pdftotext(RENDERER.render(letter("en", appeal=appeal, to=TO)).content, tmp_path)
+    assert "supported by" not in text
+    assert "Petition" not in text
+
+
+def test_the_high_representative_is_greeted_by_office(tmp_path: Path) -> None:
+    """The office, not the category, gives the salutation: the High Representative's letter."""
+    appeal = load_appeal(EXAMPLES / "appeal-civil-society-2020.yaml")
+    to = addressee(
+        key="eu-high-representative", category="eu-institution", office="high-representative"
+    )
+    assert letter("en", appeal=appeal, to=to).salutation == "Dear High Representative,"
 
 
 def test_bilingual_example_shows_both_texts(tmp_path: Path) -> None:

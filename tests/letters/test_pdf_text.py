@@ -70,7 +70,7 @@ def test_english_letter_is_dated(english: str) -> None:
 
 def test_russian_signature_sentence_uses_a_no_break_space(russian: bytes) -> None:
     """Russian groups digits with a no-break space, so '15 240' never splits across lines."""
-    assert "поддержали 15\u00a0240 человек (по состоянию на 19 сентября 2021\u00a0г.)" in pdf_text(
+    assert "обращением: 15\u00a0240 (по состоянию на 19 сентября 2021\u00a0г.)." in pdf_text(
         russian
     )
 
@@ -88,7 +88,7 @@ def test_russian_text_survives_poppler_extraction(russian: bytes, tmp_path: Path
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert APPEAL.texts["ru"].heading in text
-    assert "Уважаемые дамы и господа!" in text
+    assert "Уважаемый господин Министр!" in text
     assert "Міністерство закордонних справ України" in text
 
 

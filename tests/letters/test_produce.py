@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from errors import TemplateError
 from letters.attach import ParsedAnnex
+from letters.failures import RenderFailure
 from letters.pdf import PdfRenderer
 from letters.produce import render_letter, render_many
 from tests.letters.builders import RENDERERS, addressee, letter, template_copy
@@ -42,11 +42,15 @@ def test_small_batches_stay_in_this_process(annex: ParsedAnnex) -> None:
 
 
 def test_template_error_in_a_worker_reaches_the_caller(tmp_path: Path) -> None:
-    """A broken template fails the batch with the template's error, not a pool error."""
+    """A broken template gives each letter a failure naming the template's error, not a pool
+    error, and the iteration goes on to the end."""
     broken = template_copy(tmp_path, ("{{ letter.heading }}", "{{ letter.no_such_field }}"))
     renderers = {**RENDERERS, "pdf": PdfRenderer(broken)}
-    with pytest.raises(TemplateError, match="no_such_field"):
-        list(render_many(renderers, LETTERS, workers=2, pool_from=1))
+    outcomes = [made for _, made in render_many(renderers, LETTERS, workers=2, pool_from=1)]
+    assert len(outcomes) == len(LETTERS)
+    assert all(isinstance(made, RenderFailure) for made in outcomes)
+    assert all("letter.html.j2:" in made.reason for made in outcomes)  # type: ignore[union-attr]
+    assert all("no_such_field" in made.reason for made in outcomes)  # type: ignore[union-attr]
 
 
 def test_letter_without_email_address_gets_no_email() -> None:

@@ -55,9 +55,12 @@ def batch(services: Services) -> int:
     return reach_milestone(services)
 
 
-def annex_text(s: Services, batch_id: int) -> str:
+def annex_text(s: Services, batch_id: int, language: str = "en") -> str:
     with s.db.unit_of_work(write=False) as uow:
-        stored = uow.scalars(select(BatchAnnex).where(BatchAnnex.batch_id == batch_id)).one()
+        query = select(BatchAnnex).where(
+            BatchAnnex.batch_id == batch_id, BatchAnnex.language == language
+        )
+        stored = uow.scalars(query).one()
     pages = page_texts((s.settings.documents_dir / stored.path).read_bytes())
     return " ".join(" ".join(pages).split())  # one space between words
 
@@ -69,6 +72,15 @@ def test_annex_lists_public_signers_with_their_place(services: Services, batch: 
     assert "Ўлада Ясюкевіч Мінск, Belarus" in text
     assert "Anna Nowak Kraków, Poland" in text
     assert "Jonas Petrauskas" in text
+
+
+def test_a_russian_letters_annex_is_in_russian(services: Services, batch: int) -> None:
+    """The Russian letters get their own annex: heading, intro and country names in Russian."""
+    render(services, batch)
+    text = annex_text(services, batch, "ru")
+    assert "Подписавшие" in text
+    assert "Anna Nowak Kraków, Польша" in text
+    assert "Signatories" not in text
 
 
 def test_annex_leaves_out_private_purged_and_later_signers(services: Services, batch: int) -> None:
@@ -87,11 +99,15 @@ def test_annex_never_shows_an_email_key(services: Services, batch: int) -> None:
 
 
 def test_annex_is_stored_once_with_its_hash(services: Services, batch: int) -> None:
-    """One batch_annexes row: the file beside the letters, its sha256, names and pages."""
+    """One batch_annexes row per letter language: the file beside the letters, its sha256,
+    names and pages."""
     render(services, batch)
     with services.db.unit_of_work(write=False) as uow:
-        stored = uow.scalars(select(BatchAnnex)).one()
-    assert stored.path == f"{CAMPAIGN}/batch-{batch}/annex.pdf"
+        stored = uow.scalars(select(BatchAnnex).where(BatchAnnex.language == "en")).one()
+        languages = set(uow.scalars(select(BatchAnnex.language)))
+        letters = set(uow.scalars(select(Letter.language).where(Letter.batch_id == batch)))
+    assert languages == letters
+    assert stored.path == f"{CAMPAIGN}/batch-{batch}/annex-en.pdf"
     assert (stored.names, stored.pages) == (3, 1)
     content = (services.settings.documents_dir / stored.path).read_bytes()
     assert stored.sha256 == hashlib.sha256(content).hexdigest()
@@ -119,9 +135,9 @@ def test_rerender_reuses_the_stored_annex(services: Services, batch: int) -> Non
     pdf = next(p for p in summary.files if p.suffix == ".pdf")
     assert "Newcomer Signer" not in " ".join(page_texts(pdf.read_bytes()))
     with services.db.unit_of_work(write=False) as uow:
-        assert len(uow.scalars(select(BatchAnnex)).all()) == 1
+        annexes = len(uow.scalars(select(BatchAnnex)).all())
         renders = uow.scalars(select(AuditEntry).where(AuditEntry.action == "annex.render"))
-        assert len(renders.all()) == 1
+        assert len(renders.all()) == annexes
 
 
 def test_no_public_signer_means_no_annex(services: Services) -> None:
@@ -137,7 +153,7 @@ def test_no_public_signer_means_no_annex(services: Services) -> None:
 def test_annex_changed_on_disk_is_refused(services: Services, batch: int) -> None:
     """An annex file whose bytes no longer match its hash is not attached to a new render."""
     render(services, batch)
-    annex = services.settings.documents_dir / CAMPAIGN / f"batch-{batch}" / "annex.pdf"
+    annex = services.settings.documents_dir / CAMPAIGN / f"batch-{batch}" / "annex-en.pdf"
     annex.write_bytes(annex.read_bytes() + b"\n% edited\n")
     with services.db.unit_of_work() as uow:
         uow.get_one(Letter, 1).status = "pending"

@@ -10,7 +10,7 @@ import yaml
 
 from bootstrap import Services
 from recipients import registry, selection
-from recipients.record import AddresseeRecord
+from recipients.record import CONTACTS, AddresseeRecord
 from settings import ROOT
 
 DATA = ROOT / "recipients" / "data"
@@ -22,7 +22,8 @@ EXPECTED = {
     "eu-institutions": 5,
     "us-congress-caucuses": 2,
     "uk-parliament-and-government": 3,
-    "allied-foreign-ministries-2021": 43,
+    "allied-foreign-ministries-2021": 42,
+    "derecognition-2021": 50,
     "eu-leaders-2020": 30,
     "warsaw-appeal-2023": 30,
 }
@@ -63,10 +64,42 @@ def test_twenty_seven_eu_governments(records: list[AddresseeRecord]) -> None:
     assert len({r.country for r in governments}) == len(governments) == 27
 
 
-def test_no_contacts_are_shipped(records: list[AddresseeRecord]) -> None:
-    """No entry carries an email, postal address or web form: contacts are never invented."""
-    with_contact = [r.key for r in records if r.email or r.postal_address or r.web_form]
-    assert with_contact == []
+def test_postal_address_and_website_with_source(records: list[AddresseeRecord]) -> None:
+    """At least 75 of the 80 entries ship a postal address and a website, each with a source."""
+    sourced = [
+        r.key
+        for r in records
+        if r.postal_address and r.postal_address_source and r.website and r.website_source
+    ]
+    assert len(sourced) >= 75
+
+
+def test_every_shipped_contact_has_a_source(records: list[AddresseeRecord]) -> None:
+    """No contact value is shipped without the place it is published."""
+    unsourced = [
+        (r.key, contact)
+        for r in records
+        for contact in CONTACTS
+        if getattr(r, contact) and not getattr(r, f"{contact}_source")
+    ]
+    assert unsourced == []
+
+
+def test_no_shipped_contact_claims_a_confirmation(records: list[AddresseeRecord]) -> None:
+    """Nobody here has confirmed a contact, so no verified_on is set: all are unconfirmed."""
+    dated = [
+        r.key
+        for r in records
+        if r.verified_on or any(getattr(r, f"{c}_verified_on") for c in CONTACTS)
+    ]
+    assert dated == []
+
+
+def test_seed_004_group_is_the_fifty_it_names() -> None:
+    """derecognition-2021 is a list of the 50 keys seed 004 names, each in the registry once."""
+    keys = GROUPS["derecognition-2021"]["keys"]
+    assert len(keys) == len(set(keys)) == 50
+    assert "categories" not in GROUPS["derecognition-2021"]
 
 
 def test_keys_are_unique() -> None:

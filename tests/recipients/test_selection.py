@@ -88,8 +88,9 @@ def test_no_channel_and_unknown_keys_warn(registry_db: Services) -> None:
     chosen = pick(registry_db, keys=["mfa-norway", "mfa-atlantis"])
     assert keys(chosen) == ["mfa-norway"]
     assert chosen.warnings == [
-        "mfa-atlantis: not in the registry",
-        "mfa-norway: no contact channel",
+        "mfa-atlantis: not in the registry; add it with advocacy recipients import FILE",
+        "mfa-norway: no contact channel; add one with advocacy recipients set mfa-norway "
+        "email=… (or postal_address=… or web_form=…)",
     ]
 
 

@@ -55,7 +55,12 @@ def test_audit_answers_who_approved_the_lithuanian_letter_and_which_bytes_went(
 ) -> None:
     """`advocacy audit --addressee mfa-lithuania` shows the render, the approval by its
     reviewer with the hashes approved, and the delivery with the same email hash sent."""
-    assert _run(advocacy, "review", "approve", "--batch", "1", actor="anna").exit_code == 0
+    assert (
+        _run(
+            advocacy, "review", "approve", "--batch", "1", "--despite-findings", actor="anna"
+        ).exit_code
+        == 0
+    )
     assert _run(advocacy, "deliver", CAMPAIGN).exit_code == 0
     result = _run(advocacy, "audit", "--addressee", "mfa-lithuania")
     assert result.exit_code == 0, result.output
@@ -113,7 +118,15 @@ def test_show_after_a_fix_prints_the_diff(advocacy: CliRunner, tmp_path: Path) -
 
 def test_four_eyes_stops_the_batch_creator_from_the_command_line(advocacy: CliRunner) -> None:
     """With ADVOCACY_FOUR_EYES=true the creator's bulk approval exits 1 with the reason."""
-    result = _run(advocacy, "review", "approve", "--batch", "1", ADVOCACY_FOUR_EYES="true")
+    result = _run(
+        advocacy,
+        "review",
+        "approve",
+        "--batch",
+        "1",
+        "--despite-findings",
+        ADVOCACY_FOUR_EYES="true",
+    )
     assert result.exit_code == 1
     assert "four eyes: 'campaigner' created batch 1" in result.output
 
@@ -122,7 +135,7 @@ def test_bulk_approval_reports_count_and_sample(advocacy: CliRunner) -> None:
     """Approving a batch after looking at two letters says how many and which were sampled."""
     for letter in ("2", "6"):
         assert _run(advocacy, "review", "show", letter, actor="anna").exit_code == 0
-    result = _run(advocacy, "review", "approve", "--batch", "1", actor="anna")
+    result = _run(advocacy, "review", "approve", "--batch", "1", "--despite-findings", actor="anna")
     assert result.output.splitlines()[:2] == [
         "approved 8 letter(s) as anna",
         "sampled before approving: 2, 6",

@@ -112,6 +112,8 @@ def test_review_approve_deliver_answer_and_report(page: object, services: Servic
     page.screenshot(path=str(SHOTS / "letter.png"), full_page=True)
 
     page.get_by_role("link", name="← Batch").click()
+    # The example campaign has placeholder findings: the second confirmation is required.
+    page.get_by_label("I have read the findings").check()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve all").click()
     expect(page.get_by_role("status")).to_contain_text("Approved 8 letters")

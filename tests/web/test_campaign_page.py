@@ -104,7 +104,7 @@ def test_correction_needs_a_reason(services: Services, client: TestClient) -> No
     [
         ({"count": "lots"}, "“lots” is not a whole number"),
         ({"count": "-5"}, "“-5” is not a whole number"),
-        ({"count": "99999999999"}, "at most 2,147,483,647"),
+        ({"count": "99999999999"}, "at most 1,000,000,000"),
         ({"count": "10", "as_of": "yesterday"}, "“yesterday” is not a date and time"),
     ],
 )

@@ -32,7 +32,7 @@ def test_add_user_reads_the_password_from_stdin(run: CliRunner) -> None:
 
 
 def test_short_password_is_refused(run: CliRunner) -> None:
-    """A password under ten characters is refused with a message naming the field."""
+    """A password under twelve characters is refused with a message naming the field."""
     result = run.invoke(
         main,
         ["users", "add", "ana@org.example", "--role", "viewer", "--password-stdin"],

@@ -60,8 +60,9 @@ def test_login_without_its_csrf_cookie_is_refused(client: TestClient) -> None:
     assert client.post("/login", data=data, follow_redirects=False).status_code == 403
 
 
-def test_repeated_failures_lock_the_account_out(client: TestClient, services: Services) -> None:
-    """After ADVOCACY_LOGIN_ATTEMPTS failures even the right password is refused (429)."""
+def test_repeated_failures_delay_the_next_attempt(client: TestClient, services: Services) -> None:
+    """Right after ADVOCACY_LOGIN_ATTEMPTS failures even the right password must wait (429);
+    ``test_throttling`` shows the wait ends."""
     for _ in range(services.settings.login_attempts):
         _login(client, "wrong password!")
     assert _login(client, PASSWORD).status_code == 429  # type: ignore[attr-defined]

@@ -52,7 +52,9 @@ def test_bulk_approval_approves_the_batch(services: Services, client: TestClient
     """A reviewer approves all eight letters of the batch in one action."""
     batch = rendered(services)
     csrf = log_in(services, client, "reviewer")
-    response = client.post(f"/review/batches/{batch}/approve", data={"csrf": csrf})
+    response = client.post(
+        f"/review/batches/{batch}/approve", data={"csrf": csrf, "despite_findings": "yes"}
+    )
     assert "Approved 8 letters" in response.text
     with services.db.unit_of_work(write=False) as uow:
         statuses = set(uow.scalars(select(Letter.status).where(Letter.batch_id == batch)))

@@ -23,10 +23,10 @@ from sqlalchemy import select
 
 from campaigns.goals import standing
 from campaigns.history import count_history
-from campaigns.signatures import CountOutcome, set_count
+from campaigns.signatures import MAX_SIGNATURES, CountOutcome, set_count
 from campaigns.store import get_campaign
 from delivery.outbox import CHANNELS, enqueue
-from errors import Conflict
+from errors import Conflict, InputError
 from storage.tables import Batch
 from timeutil import as_utc
 from web.campaign_rows import addressee_page
@@ -38,7 +38,7 @@ from web.rendering import pages_of, see_other
 from web.strings import t
 
 router = APIRouter()
-MAX_COUNT = 2**31 - 1  # signature_counts.count is a 32-bit integer on PostgreSQL
+MAX_COUNT = MAX_SIGNATURES  # one bound for every entry point (campaigns.signatures)
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,9 @@ def record_count(
     except Conflict:  # a lower count without the correction box: counts only go up
         problem = t("campaign.count_lower", count=number)
         return _page(request, me, key, form=form, problems=(problem,))
+    except InputError as exc:  # out of bounds (campaigns.signatures.MAX_SIGNATURES)
+        bounds = tuple(p.message for p in exc.problems)
+        return _page(request, me, key, form=form, problems=bounds)
     return _counted(key, outcome)
 
 

@@ -1,12 +1,14 @@
 """Logging in and out, and the dashboard every staff member lands on.
 
 Rule: the login form is protected like every other form (a double-submit CSRF cookie, since
-there is no session yet) and rate limited per email and per client address before the
-password is even checked; a failed login says only that it failed.
+there is no session yet) and slowed per email and per client address before the password is
+even checked (growing waits, never a lock: ``web.ratelimit``); a failed login says only that
+it failed. The client is the socket's address unless ADVOCACY_TRUSTED_PROXIES names the proxy.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import timedelta
 from typing import Annotated
@@ -15,7 +17,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from review.render_failures import failing_batches
-from web.accounts import authenticate, close_session, open_session
+from web.accounts import MAX_PASSWORD, authenticate, close_session, open_session
 from web.guard import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Staff, services_of, staff
 from web.outbox_queries import delivery_states
 from web.queries import campaign_rows, overdue_answers, review_batches
@@ -68,7 +70,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     email: Annotated[str, Form(max_length=254)],
-    password: Annotated[str, Form(max_length=1000)],
+    password: Annotated[str, Form(max_length=MAX_PASSWORD)],
     csrf: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
@@ -81,8 +83,11 @@ def login(
         f"email:{email.strip().lower()}",
         f"client:{request.client.host if request.client else ''}",
     )
-    if limiter.blocked(*keys):
-        return _form(request, next_path=_safe_next(next), status=429, error="login.throttled")
+    wait = limiter.wait(*keys)
+    if wait > 0:
+        response = _form(request, next_path=_safe_next(next), status=429, error="login.throttled")
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
     with s.db.unit_of_work() as uow:
         user = authenticate(uow, email, password, clock=s.clock)
         token = None

@@ -20,8 +20,10 @@ from sqlalchemy import func, or_, select
 from starlette.datastructures import UploadFile
 
 from errors import InputError, NotFound, PayloadTooLarge, Problem
-from recipients import registry
-from recipients.record import CATEGORIES, FIELDS, AddresseeRecord
+from recipients import provenance, registry
+from recipients.export import stored_fields
+from recipients.failing import failing_contacts
+from recipients.record import CATEGORIES, CONTACTS, DATES, FIELDS, AddresseeRecord
 from storage import audit
 from storage.tables import Addressee
 from web.guard import Staff, services_of, staff
@@ -101,6 +103,7 @@ def _addressee(
         if row is None:
             raise NotFound(f"no addressee {key!r}")
         history = audit.entries(uow, subjects=[f"addressee:{key}"])
+        failing = failing_contacts(uow, key=key)
     return pages_of(request).render(
         request,
         "addressee.html.j2",
@@ -109,6 +112,9 @@ def _addressee(
         row=row,
         history=history,
         fields=FIELDS,
+        dates=DATES,
+        contacts=CONTACTS,
+        failing=failing,
         categories=CATEGORIES,
         problems=problems,
     )
@@ -121,7 +127,6 @@ async def edit_addressee(
     form = await request.form()
     values: dict[str, Any] = {name: str(form.get(name, "")) for name in FIELDS}
     values["key"], values["defunct"] = key, form.get("defunct") == "on"
-    values["verified_on"] = values["verified_on"] or None
     try:
         record = AddresseeRecord.model_validate(values)
     except ValidationError as exc:
@@ -129,14 +134,38 @@ async def edit_addressee(
         return _addressee(request, me, key, problems=problems, status=422)
     s = services_of(request)
     with s.db.unit_of_work() as uow:
+        row = uow.scalar(select(Addressee).where(Addressee.key == key))
+        if row is None:
+            raise NotFound(f"no addressee {key!r}")
+        # Only the fields the form changed, so a changed contact drops the old one's
+        # provenance (as `recipients set` does) unless the form changed that too.
+        stored, given = stored_fields(row), record.model_dump(mode="json")
+        changed = {k: v for k, v in record.model_dump().items() if given[k] != stored[k]}
         registry.import_records(
             uow,
-            [record],
+            [AddresseeRecord.model_validate({**changed, "key": key})],
             source_name=f"web:{me.user.email}",
             update=True,
             actor=me.user.email,
             clock=s.clock,
         )
+    return see_other(f"/registry/{key}", notice="saved")
+
+
+@router.post("/registry/{key}/verify")
+async def verify_addressee(
+    request: Request, key: str, me: Annotated[Staff, Depends(staff("campaign"))]
+) -> Response:
+    form = await request.form()
+    by, note = str(form.get("by", "")).strip(), str(form.get("note", "")).strip()
+    s = services_of(request)
+    try:
+        if not by:
+            raise InputError([Problem("verify", None, "by", "say who checked the contacts")])
+        with s.db.unit_of_work() as uow:
+            provenance.verify(uow, key, by=by, note=note, actor=me.user.email, clock=s.clock)
+    except InputError as exc:
+        return _addressee(request, me, key, problems=[str(p) for p in exc.problems], status=422)
     return see_other(f"/registry/{key}", notice="saved")
 
 

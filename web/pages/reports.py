@@ -10,7 +10,6 @@ disagree; the page loads only its own addressees, however many the campaign wrot
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy import select
 
+import safecsv
 from campaigns.store import get_campaign
 from responses.charts import rate_bars_svg, timeline_svg
 from responses.publish import build_report, render_report, safe_cell
@@ -83,7 +83,7 @@ def report_csv(
     request: Request, key: str, me: Annotated[Staff, Depends(staff("read"))]
 ) -> Response:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safecsv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in _all_rows(request, key):
         cells = [getattr(row, name) for name in COLUMNS]

@@ -60,7 +60,9 @@ class Provenance:
         in the outbox."""
         if self.in_outbox:
             return False
-        left_pending = view.letter.status == "pending" and view.revision > 0
+        left_pending = view.letter.status == "pending" and (
+            view.revision > 0 or bool(view.letter.render_error)
+        )
         refreshes = bool(view.stale) and self.inputs_changed
         return view.letter.status == "rejected" or left_pending or refreshes
 

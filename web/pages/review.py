@@ -15,7 +15,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from errors import Conflict, TemplateError
+from letters.signatories import undrawable_signers
 from review import queue
+from review.render_failures import failed_letters
 from review.stale import current_revision, stale_marks
 from review.view import LetterView, letter_view, record_shown, verified_pdf
 from storage.tables import Letter
@@ -61,6 +63,9 @@ def review_queue(
         after = s.settings.stale_after_signatures
         stale = stale_marks(uow, [row.letter_id for row in letters], after_signatures=after)
         rejected = rejected_letters(uow)
+        failed = failed_letters(uow)
+        findings = queue.batch_findings(uow, chosen.id) if chosen else []
+        undrawable = undrawable_signers(uow, chosen.id) if chosen else []
     return pages_of(request).render(
         request,
         "review.html.j2",
@@ -70,6 +75,9 @@ def review_queue(
         letters=letters,
         stale=stale,
         rejected=rejected,
+        failed=failed,
+        findings=findings,
+        undrawable=undrawable,
         page=page,
         pages=-(-chosen.waiting // PAGE_SIZE) if chosen else 0,
     )
@@ -81,10 +89,9 @@ def _letter_page(
     s = services_of(request)
     view = _view(request, letter_id)
     pdf = verified_pdf(view, s.settings.documents_dir) if "pdf" in view.documents else b""
-    shown = me.may("review") and view.letter.status == "review"
-    with s.db.unit_of_work(write=shown) as uow:
-        if shown:  # bulk approval reports which letters the reviewer looked at
-            record_shown(uow, view, reviewer=me.user.email, clock=s.clock)
+    # Reading a letter writes nothing (no side effects on GET, which a cross-site link could
+    # trigger); the reviewer records a sample with the explicit "mark sampled" POST below.
+    with s.db.unit_of_work(write=False) as uow:
         made = provenance(uow, view)
     return pages_of(request).render(
         request,
@@ -106,6 +113,19 @@ def review_letter(
     return _letter_page(request, me, letter_id, problems=[])
 
 
+@router.post("/review/letters/{letter_id}/sampled")
+def mark_sampled(
+    request: Request, letter_id: int, me: Annotated[Staff, Depends(staff("review"))]
+) -> Response:
+    """Record that the reviewer has read this revision (``letter.shown``): bulk approval
+    reports these letters as the sample checked before approving the rest."""
+    s = services_of(request)
+    view = _view(request, letter_id)
+    with s.db.unit_of_work() as uow:
+        record_shown(uow, view, reviewer=me.user.email, clock=s.clock)
+    return see_other(f"/review/letters/{letter_id}", notice="sampled")
+
+
 @router.post("/review/letters/{letter_id}/rerender")
 def rerender(
     request: Request, letter_id: int, me: Annotated[Staff, Depends(staff("review"))]
@@ -114,7 +134,9 @@ def rerender(
     the request (about 0.1 s for one letter of the example). A refusal shows the letter again."""
     s = services_of(request)
     try:
-        s.rerender(letter_id, actor=me.user.email)
+        failed = s.rerender(letter_id, actor=me.user.email).failed
+        if failed:  # recorded on the letter (render_error); shown until a render succeeds
+            raise TemplateError(failed[0].reason)
     except Conflict as exc:  # already in the outbox: it keeps the bytes it was queued with
         return _letter_page(request, me, letter_id, problems=[str(exc)], status=409)
     except TemplateError as exc:  # nothing new stored; the letter waits, unrendered, for a fix
@@ -203,6 +225,7 @@ def approve_batch(
     batch_id: int,
     me: Annotated[Staff, Depends(staff("review"))],
     comment: Annotated[str, Form(max_length=2000)] = "",
+    despite_findings: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     s = services_of(request)
     with s.db.unit_of_work() as uow:
@@ -213,5 +236,6 @@ def approve_batch(
             clock=s.clock,
             comment=comment,
             four_eyes=s.settings.four_eyes,
+            despite_findings=despite_findings == "yes",  # the form's second confirmation
         )
     return see_other("/review", notice="batch_approved", n=len(approved))

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.strings import en_common, en_desk, en_mail, en_registry, en_reports, en_review
+from web.strings import (
+    en_admin,
+    en_common,
+    en_desk,
+    en_mail,
+    en_registry,
+    en_reports,
+    en_review,
+)
 
 LOCALE = "en"
 
@@ -26,7 +34,15 @@ def _merged(*parts: dict[str, str]) -> dict[str, str]:
 
 
 CATALOGUES: dict[str, dict[str, str]] = {
-    "en": _merged(en_common.EN, en_desk.EN, en_review.EN, en_mail.EN, en_registry.EN, en_reports.EN)
+    "en": _merged(
+        en_common.EN,
+        en_desk.EN,
+        en_review.EN,
+        en_mail.EN,
+        en_registry.EN,
+        en_reports.EN,
+        en_admin.EN,
+    )
 }
 
 

@@ -32,7 +32,7 @@ EN: dict[str, str] = {
     "login.submit": "Log in",
     "login.failed": "Wrong email or password.",
     "login.stale": "The form had expired. Please try again.",
-    "login.throttled": "Too many failed attempts. Wait a few minutes and try again.",
+    "login.throttled": "Several failed attempts: please wait a few seconds before trying again.",
     "notice.approved": "Approved.",
     "notice.decided": "Decision recorded. Here is the next letter waiting.",
     "notice.batch_done": "Decision recorded. No more letters wait in that batch.",

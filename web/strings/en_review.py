@@ -20,6 +20,17 @@ EN: dict[str, str] = {
     "review.bulk_confirm_stale": "{stale} of these letters are stale (an older appeal version or "
     "an overtaken signature count). Approve all {n} letters of this batch anyway?",
     "review.rejected_heading": "Rejected letters",
+    "review.failed_heading": "Letters that could not be rendered",
+    "review.failed_hint": "Each stays pending until the cause is fixed (the registry entry, "
+    "the appeal or the template); then render it again. The other letters of its batch "
+    "rendered.",
+    "review.col_reason": "Why",
+    "review.undrawable_note": "The signatory annex shows “?” for characters no bundled font "
+    "has, in the names of {n} signer(s):",
+    "review.findings_note": "The campaign check has {n} finding(s) for this batch's campaign "
+    "(advocacy campaign check):",
+    "review.despite_findings": "I have read the findings and approve the batch despite them",
+    "letter.render_failed": "The last render of this letter failed:",
     "review.rejected_hint": "Each waits for a fix (the registry entry or the appeal) and a "
     "new render: open the letter and render it again.",
     "review.rejected_by": "{who}, {when}",
@@ -55,6 +66,9 @@ EN: dict[str, str] = {
     "letter.no_pdf": "This letter has no rendered PDF yet.",
     "letter.decide": "Decision",
     "letter.approve": "Approve these exact bytes",
+    "letter.mark_sampled": "Mark as sampled (I have read this letter)",
+    "notice.sampled": "Marked as sampled: approving the whole batch will report this letter as "
+    "checked.",
     "letter.reject": "Reject",
     "letter.reject_comment": "What must change (required to reject)",
     "letter.documents": "Documents",

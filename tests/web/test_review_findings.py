@@ -1,0 +1,49 @@
+"""The review page shows letters that could not be rendered and the campaign's findings, and
+a batch with findings is approved only with the second confirmation."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from bootstrap import Services
+from storage.tables import Addressee, Letter
+from tests.helpers import load_examples, reach_milestone, render
+from tests.web.steps import log_in, rendered
+
+
+def test_a_failed_letter_is_listed_with_its_reason(services: Services, client: TestClient) -> None:
+    """The queue lists the letter that failed, with the field and the code points."""
+    load_examples(services)
+    with services.db.unit_of_work() as uow:
+        uow.execute(
+            update(Addressee).where(Addressee.key == "uk-fcdo").values(postal_address="東京")
+        )
+    render(services, reach_milestone(services))
+    log_in(services, client, "viewer")
+    page = client.get("/review").text
+    assert "Letters that could not be rendered" in page
+    assert "U+6771" in page
+
+
+def test_findings_are_shown_before_approval(services: Services, client: TestClient) -> None:
+    """The example's placeholders are listed above the bulk approval."""
+    rendered(services)
+    log_in(services, client, "reviewer")
+    page = client.get("/review").text
+    assert "finding(s)" in page
+    assert "(example)" in page
+
+
+def test_bulk_approval_without_the_confirmation_is_refused(
+    services: Services, client: TestClient
+) -> None:
+    """Without despite_findings nothing is approved and the reason names the findings."""
+    batch = rendered(services)
+    csrf = log_in(services, client, "reviewer")
+    response = client.post(f"/review/batches/{batch}/approve", data={"csrf": csrf})
+    assert response.status_code == 409
+    assert "despite-findings" in response.text
+    with services.db.unit_of_work(write=False) as uow:
+        statuses = set(uow.scalars(select(Letter.status).where(Letter.batch_id == batch)))
+    assert statuses == {"review"}
