@@ -129,7 +129,7 @@ def test_three_milestones_keep_one_thread_per_addressee(services: Services, tmp_
     assert "Signatories in Lithuania: 5." in english
     russian = _pdf_text(s, _letter(s, second.id, "mfa-ukraine").id, tmp_path)
     assert "8 сентября 2021 г. мы направили вам обращение" in russian
-    assert "ещё 35 260 человек, всего 50 500 на 18 сентября 2021 г. Ниже" in russian
+    assert "ещё 35 260, всего подписей 50 500 на 18 сентября 2021 г. Ниже" in russian
 
     approve_and_enqueue(s, second.id)
     s.worker().drain_sync()
