@@ -102,26 +102,13 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP "CSV injection"): text
-    starting with = + - @ tab or CR gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[ReportRow]) -> bytes:
     buffer = io.StringIO()
     fields = [f.name for f in dataclasses.fields(ReportRow)]
     writer = safecsv.writer(buffer, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
-        writer.writerow(
-            ["" if v is None else safe_cell(_plain(v)) for v in dataclasses.astuple(row)]
-        )
+        writer.writerow(["" if v is None else _plain(v) for v in dataclasses.astuple(row)])
     return buffer.getvalue().encode()
 
 

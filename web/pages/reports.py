@@ -21,7 +21,7 @@ from sqlalchemy import select
 import safecsv
 from campaigns.store import get_campaign
 from responses.charts import rate_bars_svg, timeline_svg
-from responses.publish import build_report, render_report, safe_cell
+from responses.publish import build_report, render_report
 from responses.report import ReportRow, response_report
 from responses.summary import summary
 from storage.tables import Campaign
@@ -88,10 +88,7 @@ def report_csv(
     for row in _all_rows(request, key):
         cells = [getattr(row, name) for name in COLUMNS]
         writer.writerow(
-            [
-                "" if c is None else c.isoformat() if hasattr(c, "isoformat") else safe_cell(c)
-                for c in cells
-            ]
+            ["" if c is None else c.isoformat() if hasattr(c, "isoformat") else c for c in cells]
         )
     return _download(out.getvalue().encode(), "text/csv; charset=utf-8", f"report-{key}.csv")
 
