@@ -7,10 +7,13 @@ in ``.env.example``; a test keeps the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from responses.deadlines import Deadlines
 
 ROOT = Path(__file__).resolve().parent
 # The shipped key: fine on a laptop, refused by `advocacy serve` for https or production.
@@ -134,6 +137,12 @@ class Settings(BaseSettings):
         "after delivery when an answer is due; later it is overdue in the report, on the "
         "dashboard and in the follow-up job",
     )
+    answer_due_rules: str = Field(
+        "",
+        description="Answer deadlines by kind of addressee, overriding the working days above: "
+        "'CATEGORY[/COUNTRY]=N days' or '=N working days', separated by ';', e.g. "
+        "'government/GB=21 days; eu-institution=15 working days' (responses/deadlines.py)",
+    )
     imap_url: SecretStr | None = Field(
         None, description="imaps://user:pass@host[:993]/INBOX that advocacy responses fetch reads"
     )
@@ -203,6 +212,13 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         """The Maildir that receives letters when no SMTP server is configured."""
         return self.data_dir / "outbox"
+
+    @property
+    def answer_deadlines(self) -> Deadlines:
+        """The answer deadlines: the working-days default and ``answer_due_rules``."""
+        from responses.deadlines import parse_rules  # here: settings load before services
+
+        return parse_rules(self.answer_due_rules, working_days=self.answer_due_working_days)
 
     @property
     def documents_dir(self) -> Path:

@@ -72,6 +72,10 @@ class Milestone(_Strict):
     at: datetime | None = None
     before: Relative | None = None
     after: Relative | None = None
+    # What the batch sends to addressees already written to: an update (``progress``, see
+    # ``letters.progress``), the ``full`` appeal again, or nothing (``none``: the milestone
+    # only records the moment, no batch).
+    letter: Literal["progress", "full", "none"] = "progress"
 
     @field_validator("at")
     @classmethod
@@ -183,6 +187,8 @@ class Appeal(_Strict):
     # After ``texts``: its validator checks that both languages of a bilingual layout have one.
     layout: Layout = Layout()
     review_required: bool = True
+    # Progress letters say how many signers come from the addressee's country (a count only).
+    local_support: bool = False
     support: Annotated[Support, BeforeValidator(_support_shorthand)] = Support()
     # Pins an addressee's letter language(s) over the registry's, by addressee key:
     # ``languages_for: {mfa-cyprus: el}`` or ``{mfa-cyprus: [el, en]}``.

@@ -2,10 +2,16 @@
 
 Rule: a batch records the signature count and campaign version it was made for, and each
 letter gets its Message-ID and Reply-To token now, before any rendering, so re-rendering and
-retries never change a letter's identity.
+retries never change a letter's identity. ``create_batch`` is the one function that makes a
+batch (milestones and follow-ups alike) and the one that sets its ``kind``: ``first`` (the full
+appeal), ``progress`` (a later milestone: addressees already written to get an update) or
+``reminder`` (a follow-up to the silent).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +20,7 @@ from campaigns.store import appeal_of
 from recipients.selection import resolve
 from responses.tokens import ReplyAddresses
 from storage import audit
-from storage.tables import Batch, Campaign, Letter, SignatureCount
+from storage.tables import Addressee, Batch, Campaign, Letter, SignatureCount
 from timeutil import Clock
 
 
@@ -32,6 +38,18 @@ def latest_count(uow: Session, campaign_id: int) -> SignatureCount | None:
     )
 
 
+KINDS = ("first", "progress", "reminder")
+Kind = Literal["first", "progress", "reminder"]
+
+
+def next_kind(uow: Session, campaign_id: int) -> Kind:
+    """``progress`` once the campaign has a batch that is not a reminder, else ``first``."""
+    earlier = uow.scalar(
+        select(Batch.id).where(Batch.campaign_id == campaign_id, Batch.kind != "reminder").limit(1)
+    )
+    return "first" if earlier is None else "progress"
+
+
 def create_batch(
     uow: Session,
     campaign: Campaign,
@@ -40,12 +58,18 @@ def create_batch(
     identities: ReplyAddresses,
     actor: str,
     clock: Clock,
+    kind: Kind | None = None,
+    addressees: Sequence[Addressee] | None = None,
 ) -> Batch:
-    """Create a batch of letters (status ``pending``: not yet rendered) for the appeal's targets."""
+    """Create a batch of letters (status ``pending``: not yet rendered) for the appeal's targets
+    (or for ``addressees``). ``kind`` None: ``first`` or ``progress`` by ``next_kind``."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown batch kind {kind!r}")
     appeal = appeal_of(campaign)
     snapshot = latest_count(uow, campaign.id)
     batch = Batch(
         campaign_id=campaign.id,
+        kind=kind or next_kind(uow, campaign.id),
         reason=reason,
         campaign_version=campaign.version,
         signature_count=snapshot.count if snapshot else 0,
@@ -55,8 +79,11 @@ def create_batch(
     )
     uow.add(batch)
     uow.flush()
-    targeted = resolve(uow, appeal.targets)
-    for addressee in targeted.addressees:
+    warnings: list[str] = []
+    if addressees is None:
+        targeted = resolve(uow, appeal.targets)
+        addressees, warnings = targeted.addressees, list(targeted.warnings)
+    for addressee in addressees:
         identity = identities.new_identity()
         language = appeal.language_for(addressee.languages.split(";"), key=addressee.key)
         uow.add(
@@ -78,11 +105,19 @@ def create_batch(
         subject=f"batch:{batch.id}",
         campaign_id=campaign.id,
         reason=reason,
+        kind=batch.kind,
         signatures=batch.signature_count,
         version=campaign.version,
-        warnings=targeted.warnings,
+        warnings=warnings,
     )
     return batch
+
+
+def language_now(uow: Session, letter: Letter) -> str:
+    """The letter's language by the registry as it is now (a re-render follows a fix there)."""
+    addressee = uow.get_one(Addressee, letter.addressee_id)
+    campaign = uow.get_one(Campaign, uow.get_one(Batch, letter.batch_id).campaign_id)
+    return appeal_of(campaign).language_for(addressee.languages.split(";"), key=addressee.key)
 
 
 def batches_of(uow: Session, campaign_id: int) -> list[Batch]:

@@ -1,8 +1,11 @@
 """Milestones: signature counts and dates that trigger a delivery batch, exactly once.
 
 Rule: a milestone fires by inserting its ``MilestoneFiring`` row in the same transaction as the
-batch it creates. The row's unique (campaign, milestone) key means that however many processes
-see the count cross at once, one insert wins and the others roll back to their savepoint.
+batch it creates (a milestone with ``letter: none`` fires without one: it records the moment).
+Later milestones make ``progress`` batches (``campaigns.batches.next_kind``); ``letter: full``
+sends the full appeal again. The row's unique (campaign, milestone) key means that however
+many processes see the count cross at once, one insert wins and the others roll back to their
+savepoint.
 """
 
 from __future__ import annotations
@@ -91,10 +94,11 @@ def _record(
     """Insert the firing rows (and the batch, if anything fires) inside a savepoint."""
     missed = [m for m in due if policy.is_missed(m, clock.now())]
     firing = [m for m in due if m not in missed]
+    writing = [m for m in firing if m.letter != "none"]  # ``none``: only the moment is kept
     created = None
     with uow.begin_nested():
-        if firing:
-            names = ", ".join(m.key for m in firing)
+        if writing:
+            names = ", ".join(m.key for m in writing)
             created = create_batch(
                 uow,
                 campaign,
@@ -102,6 +106,8 @@ def _record(
                 identities=identities,
                 actor=actor,
                 clock=clock,
+                # The full appeal again if any milestone sharing the batch asks for it.
+                kind="first" if any(m.letter == "full" for m in writing) else None,
             )
         for milestone in due:
             uow.add(
@@ -110,7 +116,7 @@ def _record(
                     milestone_key=milestone.key,
                     fired_at=clock.now(),
                     signature_count=count,
-                    batch_id=created.id if created and milestone in firing else None,
+                    batch_id=created.id if created and milestone in writing else None,
                     outcome="fired" if milestone in firing else "missed",
                 )
             )

@@ -134,6 +134,26 @@ def campaign_secret(campaign_key: str) -> None:
     click.echo("shown once: store it in the petition platform's webhook settings", err=True)
 
 
+@campaign.command("history")
+@click.argument("campaign_key", metavar="CAMPAIGN")
+@click.argument("addressee_key", metavar="ADDRESSEE")
+@handled
+def campaign_history(campaign_key: str, addressee_key: str) -> None:
+    """Show one addressee's whole thread in the campaign: every letter (batch, kind, revision),
+    every delivery and every answer with the batch it is credited to, oldest first."""
+    from campaigns.thread_history import history
+
+    with services().db.unit_of_work(write=False) as uow:
+        found = history(uow, campaign_key, addressee_key)
+        table = Table("when (UTC)", "batch", "event", "details")
+        for e in found.events:
+            batch = "" if e.batch is None else str(e.batch)
+            table.add_row(f"{e.at:%Y-%m-%d %H:%M}", batch, e.what, e.text)
+        title = f"{found.addressee.name} · {found.campaign.title}"
+    console.print(title)
+    console.print(table)
+
+
 @campaign.command("list")
 @handled
 def campaign_list() -> None:

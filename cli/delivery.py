@@ -63,6 +63,8 @@ def deliver(
         f"already queued {len(report.already)}, "
         f"not approved {len(report.not_approved)}"
     )
+    for line in report.superseded:  # a newer batch's letter replaces an unsent older one
+        console.print(f"  {line}: not sent (a newer letter replaces it)")
     for key in report.no_channel:
         console.print(
             f"  {key}: [yellow]no contact channel[/yellow] (email, post, web form); not delivered"

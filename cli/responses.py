@@ -176,7 +176,13 @@ def responses_ignore(message_id: int) -> None:
     show_default=True,
 )
 @click.option("--summary", default="", help="What they said (internal).")
-@click.option("--date", "received", type=click.DateTime(["%Y-%m-%d"]), help="Day received.")
+@click.option(
+    "--date",
+    "received",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M"]),
+    help="When it arrived (UTC): a day (taken as 12:00) or 'YYYY-MM-DD HH:MM'; not before "
+    "the first delivery, not in the future.",
+)
 @click.option("--public-summary", default="", help="What the public page may say about it.")
 @click.option("--acknowledgement", is_flag=True, help="Only an acknowledgement, not an answer.")
 @handled
@@ -202,11 +208,43 @@ def responses_log(
         stance=stance,
         summary=summary,
         public_summary=public_summary,
-        received_at=received.replace(hour=12, tzinfo=UTC) if received else None,
+        received_at=_received(received),
     )
     with s.db.unit_of_work() as uow:
         response = log_answer(uow, answer, actor=s.actor, clock=s.clock)
         console.print(f"logged response {response.id} from {addressee_key}")
+
+
+def _received(value: datetime | None) -> datetime | None:
+    """A day alone means its noon (UTC); a time is taken as given."""
+    if value is None:
+        return None
+    at_noon = value.hour == 0 and value.minute == 0
+    return value.replace(hour=12 if at_noon else value.hour, tzinfo=UTC)
+
+
+@responses.command("classify")
+@click.argument("response_id", type=int)
+@click.option("--stance", type=LazyChoice(constant("responses.manual_entry:STANCES")))
+@click.option(
+    "--acknowledgement/--answer",
+    "acknowledgement",
+    default=None,
+    help="Only an acknowledgement (a holding reply), or a real answer.",
+)
+@handled
+def responses_classify(response_id: int, stance: str | None, acknowledgement: bool | None) -> None:
+    """Set the stance of response RESPONSE_ID, or whether it is an answer or only an
+    acknowledgement (audited)."""
+    from responses.manual_entry import classify
+
+    if stance is None and acknowledgement is None:
+        raise InputError([Problem("classify", None, "options", "give --stance or --answer")])
+    kind = {None: None, True: "acknowledgement", False: "response"}[acknowledgement]
+    s = services()
+    with s.db.unit_of_work() as uow:
+        r = classify(uow, response_id, stance=stance, kind=kind, actor=s.actor, clock=s.clock)
+        console.print(f"response {r.id}: {r.kind}, {r.stance}")
 
 
 @responses.command("status")

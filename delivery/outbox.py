@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from delivery.supersede import SUPERSEDED, supersede_unsent
 from delivery.channels import REGISTRY, Channels
 from delivery.states import State
 from delivery.windows import SendWindow
@@ -39,6 +40,7 @@ class EnqueueReport:
     no_channel: list[str] = field(default_factory=list)
     not_approved: list[str] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)  # "key: channel" skipped, awaiting a check
+    superseded: list[str] = field(default_factory=list)  # delivery.supersede: older unsent letters
 
 
 def enqueue(
@@ -57,6 +59,7 @@ def enqueue(
     skipped — the next channel is used, if any — and named in ``report.flagged``. With a
     sending ``window``, a row becomes due when its addressee's office next opens."""
     report = EnqueueReport()
+    report.superseded = supersede_unsent(uow, campaign, actor=actor, clock=clock)
     flagged = _flagged_channels(uow)
     pending: list[Delivery] = []
     rows = uow.execute(
@@ -67,6 +70,8 @@ def enqueue(
         .order_by(Batch.id, Addressee.key)
     ).all()
     for letter, addressee in rows:
+        if letter.status == SUPERSEDED:
+            continue
         if letter.status != "approved":
             report.not_approved.append(addressee.key)
             continue

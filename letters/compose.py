@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from campaigns.appeal import Appeal, Cosigner, Sender
 from letters import wording
+from letters.progress import Progress
 from storage.tables import Addressee
 
 # html=False: any HTML typed into an appeal body is shown as text, never interpreted.
@@ -88,7 +89,9 @@ class ComposedText:
     closing: str
     signatures_text: str
     labels: dict[str, str]
-    reminder: str = ""  # a follow-up's opening paragraph (``letters.reminder``), else empty
+    # The opening paragraph: a follow-up's reminder (``letters.reminder``) or a progress
+    # letter's update (``letters.progress``), else empty.
+    reminder: str = ""
 
     @property
     def body_html(self) -> Markup:
@@ -130,7 +133,9 @@ class ComposedLetter:
     attachments: tuple[Attachment, ...] = field(default=())
     # Bilingual layout: the same appeal in the layout's other language(s), shown after this one.
     translations: tuple[ComposedText, ...] = field(default=())
-    reminder: str = ""  # a follow-up's opening paragraph (``letters.reminder``), else empty
+    # The opening paragraph: a follow-up's reminder (``letters.reminder``) or a progress
+    # letter's update (``letters.progress``), else empty.
+    reminder: str = ""
 
     @property
     def body_html(self) -> Markup:
@@ -199,14 +204,18 @@ def compose(
     message_id: str,
     reply_to: str,
     first_written: date | None = None,
+    progress: Progress | None = None,
 ) -> ComposedLetter:
     """Build the letter for one addressee from the appeal and the batch's snapshot; with
-    ``first_written`` (a follow-up) it is a reminder of the letter sent that day."""
-    snapshot = (signature_count, signatures_as_of, first_written)
+    ``first_written`` (a follow-up) it is a reminder of the letter sent that day, with
+    ``progress`` (a later milestone) an update on the letter sent before."""
+    snapshot = (signature_count, signatures_as_of, first_written, progress)
     main = _text(appeal, addressee, language, *snapshot)
     subject = appeal.texts[language].subject
     if first_written is not None:
         subject = main.labels["reminder.subject"].format(subject=subject)
+    elif progress is not None:
+        subject = main.labels["progress.subject"].format(subject=subject)
     locale = wording.locale_for(language, addressee.country)
     # A bilingual layout shows exactly its two languages: this one, then the other.
     layout = appeal.layout.languages
@@ -265,6 +274,7 @@ def _text(
     signature_count: int,
     signatures_as_of: datetime,
     first_written: date | None,
+    progress: Progress | None = None,
 ) -> ComposedText:
     """The appeal's text and fixed wording in ``language``, localised for the addressee."""
     locale = wording.locale_for(language, addressee.country)
@@ -275,6 +285,8 @@ def _text(
         reminder = wording.fill(
             words["reminder"], date=wording.long_date(first_written, locale), heading=text.heading
         )
+    elif progress is not None:
+        reminder = progress_paragraph(progress, words, language, locale, heading=text.heading)
     return ComposedText(
         language=language,
         heading=text.heading,
@@ -290,3 +302,30 @@ def _text(
         labels=words,
         reminder=reminder,
     )
+
+
+def progress_paragraph(
+    progress: Progress, words: dict[str, str], language: str, locale: str, *, heading: str
+) -> str:
+    """A progress letter's opening: the earlier letter's day, the increase, the total, and
+    (with local support) the signers from the addressee's country."""
+    dates = {
+        "date": wording.long_date(progress.earlier, locale),
+        "today": wording.long_date(progress.as_of, locale),
+    }
+    pattern = words["progress"]
+    for name, value in dates.items():
+        if value.endswith("."):  # "1 декабря 2026 г." then the sentence's own full stop
+            pattern = pattern.replace(f"{{{name}}}.", f"{{{name}}}")
+    text = pattern.format(
+        heading=heading,
+        increase=wording.number(progress.increase, locale),
+        total=wording.number(progress.total, locale),
+        **dates,
+    )
+    if progress.local is not None:
+        text += " " + words["progress.local"].format(
+            country=wording.country_name(progress.country, language),
+            local=wording.number(progress.local, locale),
+        )
+    return text

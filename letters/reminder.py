@@ -1,10 +1,10 @@
 """Follow-up letters: which batches are reminders, and since when each addressee has waited.
 
-Rule: a batch is a follow-up when ``responses.follow_up`` made it (its reason starts with
-``FOLLOW_UP_REASON``). Its letters open with a reminder naming the day the addressee was first
-written to in the campaign: the first delivery of an earlier, non-follow-up letter that went
-out (sent, or written to the outbox); when none is recorded, the date printed on the earliest
-such letter. Both are stored facts, so rendering a follow-up again gives the same bytes.
+Rule: a batch is a follow-up when its ``kind`` is ``reminder`` (``campaigns.batches``). Its
+letters open with a reminder naming the day the addressee was first written to in the campaign:
+the first delivery of an earlier, non-follow-up letter that went out (sent, or written to the
+outbox); when none is recorded, the date printed on the earliest such letter. Both are stored
+facts, so rendering a follow-up again gives the same bytes.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ _WENT_OUT = ("sent", "written")
 
 
 def is_follow_up(batch: Batch) -> bool:
-    return batch.reason.startswith(FOLLOW_UP_REASON)
+    return batch.kind == "reminder"
 
 
 def first_written(
@@ -35,7 +35,7 @@ def first_written(
         .outerjoin(Delivery, Delivery.letter_id == Letter.id)
         .where(
             Batch.campaign_id == campaign_id,
-            ~Batch.reason.startswith(FOLLOW_UP_REASON),
+            Batch.kind != "reminder",
             Letter.addressee_id.in_(list(addressee_ids)),
         )
     ).all()

@@ -20,19 +20,19 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from campaigns.batches import language_now
 from campaigns.store import appeal_of
 from errors import Conflict, NotFound
 from letters.compose import ComposedLetter, compose
 from letters.documents import RenderedDocument, Renderer, write_atomically
 from letters.failures import RenderFailure, reason_of, record_failure
 from letters.produce import Finishing, render_letter, render_many
-from letters.reminder import first_written, is_follow_up
+from letters.progress import Opening, openings
 from letters.signatories import batch_annex
 from responses.tokens import ReplyAddresses
 from review import texts as review_texts
@@ -77,11 +77,10 @@ def _compose_pending(
         if letter_ids is not None:
             query = query.where(Letter.id.in_(letter_ids))
         rows = uow.execute(query).all()
-        written: dict[int, date] = {}
-        if is_follow_up(batch):
-            written = first_written(uow, campaign.id, [a.id for _, a in rows])
+        opens = openings(uow, batch, campaign, [a for _, a in rows])
         composed, failed = [], []
         for letter, addressee in rows:
+            opening = opens.get(addressee.id, Opening())
             try:
                 composed.append(
                     compose(
@@ -94,7 +93,8 @@ def _compose_pending(
                         signatures_as_of=batch.signatures_as_of,
                         message_id=letter.message_id,
                         reply_to=identities.reply_to(letter.reply_token),
-                        first_written=written.get(addressee.id),
+                        first_written=opening.first_written,
+                        progress=opening.progress,
                     )
                 )
             except Exception as exc:  # this letter's failure alone, kept as data
@@ -269,7 +269,9 @@ def rerender_letter(
             subject=f"letter:{letter_id}",
             campaign_id=uow.get_one(Batch, letter.batch_id).campaign_id,
             previous_status=letter.status,
+            language=[letter.language, language_now(uow, letter)],
         )
+        letter.language = language_now(uow, letter)  # the registry as it is now
         letter.status, batch_id = "pending", letter.batch_id
     return render_batch(
         db,

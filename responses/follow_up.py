@@ -2,7 +2,8 @@
 
 Rule: one ``follow_ups`` row per (campaign, due date), inserted in the transaction that creates
 the batch, so the job may run anywhere, any number of times, and each deadline is chased once.
-An addressee whose newest letter is already a follow-up is not chased again. The batch's
+An addressee already sent a follow-up is not chased again. The batch is made by
+``campaigns.batches.create_batch`` with kind ``reminder``. The batch's
 letters start ``pending`` and go through rendering and review like any other; rendering gives
 them the reminder wording of ``letters.reminder`` (subject prefix, an opening paragraph with
 the date of the first letter).
@@ -15,9 +16,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaigns.batches import latest_count
-from campaigns.store import appeal_of
+from campaigns.batches import create_batch
 from letters.reminder import FOLLOW_UP_REASON
+from responses.deadlines import Due
 from responses.report import response_report
 from responses.tokens import ReplyAddresses
 from storage import audit
@@ -29,7 +30,7 @@ ACTOR = "scheduler"
 
 
 def _silent_by_deadline(
-    uow: Session, campaign: Campaign, *, today: date, working_days: int
+    uow: Session, campaign: Campaign, *, today: date, working_days: Due
 ) -> dict[date, list[str]]:
     """Overdue addressees grouped by due date, leaving out those already chased."""
     chased = set(
@@ -37,7 +38,7 @@ def _silent_by_deadline(
             select(Addressee.key)
             .join(Letter, Letter.addressee_id == Addressee.id)
             .join(Batch, Batch.id == Letter.batch_id)
-            .where(Batch.campaign_id == campaign.id, Batch.reason.startswith(REASON))
+            .where(Batch.campaign_id == campaign.id, Batch.kind == "reminder")
         )
     )
     groups: dict[date, list[str]] = {}
@@ -56,36 +57,21 @@ def _batch_for(
     identities: ReplyAddresses,
     clock: Clock,
 ) -> Batch:
-    snapshot = latest_count(uow, campaign.id)
-    batch = Batch(
-        campaign_id=campaign.id,
+    addressees = list(uow.scalars(select(Addressee).where(Addressee.key.in_(keys))))
+    return create_batch(
+        uow,
+        campaign,
         reason=f"{REASON} {due.isoformat()}",
-        campaign_version=campaign.version,
-        signature_count=snapshot.count if snapshot else 0,
-        signatures_as_of=snapshot.as_of if snapshot else clock.now(),
-        created_at=clock.now(),
-        created_by=ACTOR,
+        identities=identities,
+        actor=ACTOR,
+        clock=clock,
+        kind="reminder",
+        addressees=addressees,
     )
-    uow.add(batch)
-    uow.flush()
-    appeal = appeal_of(campaign)
-    for addressee in uow.scalars(select(Addressee).where(Addressee.key.in_(keys))):
-        identity = identities.new_identity()
-        uow.add(
-            Letter(
-                batch_id=batch.id,
-                addressee_id=addressee.id,
-                language=appeal.language_for(addressee.languages.split(";"), key=addressee.key),
-                status="pending",
-                message_id=identity.message_id,
-                reply_token=identity.reply_token,
-            )
-        )
-    return batch
 
 
 def create_follow_ups(
-    uow: Session, campaign: Campaign, *, identities: ReplyAddresses, working_days: int, clock: Clock
+    uow: Session, campaign: Campaign, *, identities: ReplyAddresses, working_days: Due, clock: Clock
 ) -> list[Batch]:
     """One follow-up batch per passed deadline not yet chased; the batches made."""
     today = clock.now().date()
@@ -139,7 +125,7 @@ def chase_silent() -> int:
                         uow,
                         uow.get_one(Campaign, campaign_id),
                         identities=s.identities,
-                        working_days=s.settings.answer_due_working_days,
+                        working_days=s.settings.answer_deadlines,
                         clock=s.clock,
                     )
                 )

@@ -74,9 +74,7 @@ def build_report(
     """Everything one campaign's report shows, as of the clock's day."""
     campaign = get_campaign(uow, campaign_key)
     today = clock.now().date()
-    rows = response_report(
-        uow, campaign, today=today, working_days=settings.answer_due_working_days
-    )
+    rows = response_report(uow, campaign, today=today, working_days=settings.answer_deadlines)
     return ReportData(
         campaign.key,
         campaign.title,
@@ -95,7 +93,7 @@ def league_rows(uow: Session, *, clock: Clock, settings: Settings) -> list[Leagu
     today = clock.now().date()
     campaigns = uow.scalars(select(Campaign).order_by(Campaign.key)).all()
     return league(
-        response_report(uow, c, today=today, working_days=settings.answer_due_working_days)
+        response_report(uow, c, today=today, working_days=settings.answer_deadlines)
         for c in campaigns
     )
 

@@ -1,5 +1,5 @@
-"""The response report: per addressee, how the letter went out and whether, how and how fast
-the addressee answered.
+"""The response report: per addressee, how the letters went out and whether, how and how fast
+the addressee answered, over the whole thread (``campaigns.threads``: every batch counts).
 
 Rule: a Maildir delivery is reported as "written to outbox", never as sent; automatic
 acknowledgements are shown as such and do not count as answers; the status comes from
@@ -11,19 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from responses.status import due_on, manual_statuses, status_of
-from storage.tables import (
-    Addressee,
-    AnswerStanding,
-    Batch,
-    Campaign,
-    Delivery,
-    Letter,
-    Response,
-)
+from campaigns.threads import Thread, chunks, load_threads
+from responses.deadlines import Due, deadlines_of
+from responses.status import manual_statuses, status_of
+from storage.tables import Addressee, AnswerStanding, Campaign, Delivery
 
 DELIVERY_WORDS = {
     "sent": "sent",
@@ -52,54 +46,27 @@ class ReportRow:
     category: str = ""
     country: str = ""
     due_on: date | None = None
+    letters: int = 1  # how many letters the thread holds (every batch)
+    answered_batch: int | None = None  # the batch of the letter the first answer is credited to
+    deadline: str = ""  # the answer deadline that applies ("20 working days", "21 days")
 
 
-def _newest_letters(
-    uow: Session, campaign: Campaign, *, offset: int, limit: int | None
-) -> list[tuple[Letter, Addressee]]:
-    """Each addressee's newest letter of the campaign, by addressee key (one query); a page
-    of them with ``limit``."""
-    newest = (
-        select(func.max(Letter.id))
-        .join(Batch, Letter.batch_id == Batch.id)
-        .where(Batch.campaign_id == campaign.id)
-        .group_by(Letter.addressee_id)
-    )
-    if limit is not None:  # a page: answer_standings keeps the newest letters already
-        newest = (
-            select(AnswerStanding.letter_id)
-            .join(Addressee, Addressee.id == AnswerStanding.addressee_id)
-            .where(AnswerStanding.campaign_id == campaign.id)
-            .order_by(Addressee.key)
-            .offset(offset)
-            .limit(limit)
-        )
+def _page(uow: Session, campaign: Campaign, *, offset: int, limit: int | None) -> list[int] | None:
+    """The addressee ids of one page (by addressee key), or None for every addressee."""
+    if limit is None:
+        return None
     query = (
-        select(Letter, Addressee)
-        .join(Addressee, Letter.addressee_id == Addressee.id)
-        .where(Letter.id.in_(newest))
+        select(AnswerStanding.addressee_id)
+        .join(Addressee, Addressee.id == AnswerStanding.addressee_id)
+        .where(AnswerStanding.campaign_id == campaign.id)
         .order_by(Addressee.key)
+        .offset(offset)
+        .limit(limit)
     )
-    return [(letter, addressee) for letter, addressee in uow.execute(query).all()]
-
-
-def _first_deliveries(uow: Session, letter_ids: list[int]) -> dict[int, Delivery]:
-    """The first delivery row of each letter (one query per 1,000 letters, not one each)."""
-    first: dict[int, Delivery] = {}
-    for start in range(0, len(letter_ids), 1000):
-        chunk = letter_ids[start : start + 1000]
-        for delivery in uow.scalars(
-            select(Delivery).where(Delivery.letter_id.in_(chunk)).order_by(Delivery.id)
-        ):
-            first.setdefault(delivery.letter_id, delivery)
-    return first
+    return list(uow.scalars(query))
 
 
 DEFAULT_WORKING_DAYS = 20
-
-
-def _delivered_at(delivery: Delivery | None) -> datetime | None:
-    return delivery.finished_at if delivery and delivery.state in {"sent", "written"} else None
 
 
 def _delivery_word(delivery: Delivery | None, addressee: Addressee) -> str:
@@ -108,16 +75,53 @@ def _delivery_word(delivery: Delivery | None, addressee: Addressee) -> str:
     return "no contact channel" if not addressee.email else "not queued"
 
 
-def _responses(
-    uow: Session, campaign: Campaign, addressee_ids: list[int] | None
-) -> dict[int, list[Response]]:
-    query = select(Response).where(Response.campaign_id == campaign.id)
-    if addressee_ids is not None:
-        query = query.where(Response.addressee_id.in_(addressee_ids))
-    responses: dict[int, list[Response]] = {}
-    for response in uow.scalars(query.order_by(Response.received_at)):
-        responses.setdefault(response.addressee_id, []).append(response)
-    return responses
+def _row(
+    thread: Thread,
+    addressee: Addressee,
+    manual: str | None,
+    *,
+    today: date | None,
+    working_days: Due,
+) -> ReportRow:
+    delivered_at = thread.delivered_at
+    first = thread.first_answer
+    credited = thread.credited(first)[0] if first else None
+    due = (
+        deadlines_of(working_days).due(
+            delivered_at.date(), category=addressee.category, country=addressee.country
+        )
+        if delivered_at
+        else None
+    )
+    status = status_of(
+        manual=manual,
+        answered=first is not None,
+        acknowledged=thread.acknowledged,
+        delivered_at=delivered_at,
+        due=due,
+        today=today or date.min,
+    )
+    return ReportRow(
+        addressee.key,
+        addressee.name,
+        thread.newest.letter.status,
+        _delivery_word(thread.first_delivery(), addressee),
+        delivered_at,
+        status,
+        first.received_at if first else None,
+        thread.days_to_answer(),
+        first.channel if first else "",
+        first.summary if first else "",
+        stance=first.stance if first else "",
+        category=addressee.category,
+        country=addressee.country,
+        due_on=due,
+        letters=len(thread.letters),
+        answered_batch=credited.batch.id if credited else None,
+        deadline=deadlines_of(working_days)
+        .rule_for(addressee.category, addressee.country)
+        .describe(),
+    )
 
 
 def response_report(
@@ -125,56 +129,30 @@ def response_report(
     campaign: Campaign,
     *,
     today: date | None = None,
-    working_days: int = DEFAULT_WORKING_DAYS,
+    working_days: Due = DEFAULT_WORKING_DAYS,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[ReportRow]:
-    """One row per addressee the campaign has written to, about the newest letter to them;
-    with ``limit``, one page of them (by addressee key).
+    """One row per addressee the campaign has written to, about their whole thread (every
+    batch: ``campaigns.threads``); with ``limit``, one page of them (by addressee key).
 
     ``today`` turns silent addressees past their due date into ``overdue``; without it they
     stay ``awaiting``."""
-    rows = _newest_letters(uow, campaign, offset=offset, limit=limit)
-    deliveries = _first_deliveries(uow, [letter.id for letter, _ in rows])
-    responses = _responses(uow, campaign, None if limit is None else [a.id for _, a in rows])
+    threads = load_threads(uow, campaign.id, _page(uow, campaign, offset=offset, limit=limit))
+    addressees = {
+        a.id: a
+        for chunk in chunks(list(threads))
+        for a in uow.scalars(select(Addressee).where(Addressee.id.in_(chunk)))
+    }
     manual = manual_statuses(uow, campaign.id)
-    report = []
-    for letter, addressee in rows:
-        delivered_at = _delivered_at(deliveries.get(letter.id))
-        answers = [r for r in responses.get(addressee.id, []) if r.kind == "response"]
-        first = answers[0] if answers else None
-        due = (
-            due_on(delivered_at.date(), working_days=working_days, country=addressee.country)
-            if delivered_at
-            else None
+    ordered = sorted(threads.values(), key=lambda t: addressees[t.addressee_id].key)
+    return [
+        _row(
+            t,
+            addressees[t.addressee_id],
+            manual.get(t.addressee_id),
+            today=today,
+            working_days=working_days,
         )
-        days = None
-        if first and delivered_at:
-            days = round((first.received_at - delivered_at).total_seconds() / 86400, 1)
-        status = status_of(
-            manual=manual.get(addressee.id),
-            answered=bool(answers),
-            acknowledged=len(responses.get(addressee.id, [])) > len(answers),
-            delivered_at=delivered_at,
-            due=due,
-            today=today or date.min,
-        )
-        report.append(
-            ReportRow(
-                addressee.key,
-                addressee.name,
-                letter.status,
-                _delivery_word(deliveries.get(letter.id), addressee),
-                delivered_at,
-                status,
-                first.received_at if first else None,
-                days,
-                first.channel if first else "",
-                first.summary if first else "",
-                stance=first.stance if first else "",
-                category=addressee.category,
-                country=addressee.country,
-                due_on=due,
-            )
-        )
-    return report
+        for t in ordered
+    ]

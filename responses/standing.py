@@ -3,21 +3,23 @@ pages count statuses (and page through addressees) without loading every row int
 
 Rule: this is ``responses.status.status_of`` restated as one SQL ``CASE``, not a second rule:
 a status set by hand first, then an answer, an acknowledgement, not delivered, and ``overdue``
-once ``due_on`` (working days, the country's holidays) lies before today. Since ``due_on``
+once the due date (``responses.deadlines``: by category and country; working days skip the
+country's holidays) lies before today. Since ``due_on``
 never decreases with the delivery day, "overdue" is "delivered on or before the country's
 cut-off day", and each cut-off is found with ``due_on`` itself. The facts per (campaign,
-addressee) are the ones ``response_report`` reads (newest letter, its first delivery, first
-answer), kept by the triggers of migration 0007; the tests compare both row by row.
+addressee) are the thread's (``campaigns.threads``: first delivery of any letter, first answer
+and the delivery it is credited to), kept by the triggers of migration 0009; the tests compare
+them with ``response_report`` row by row.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from responses.status import due_on
+from responses.deadlines import Deadlines, Due, Rule, deadlines_of
 from storage.tables import Addressee, AnswerStanding
 
 S = AnswerStanding
@@ -25,8 +27,13 @@ S = AnswerStanding
 
 def cutoff(today: date, *, working_days: int, country: str = "") -> date:
     """The last delivery day whose answer is overdue ``today`` (its due date lies before it)."""
-    day = today - timedelta(days=working_days + 1)
-    while due_on(day, working_days=working_days, country=country) >= today:
+    return rule_cutoff(today, Rule(working_days), country)
+
+
+def rule_cutoff(today: date, rule: Rule, country: str) -> date:
+    """``cutoff`` for one deadline rule (working or calendar days)."""
+    day = today - timedelta(days=rule.days + 1)
+    while rule.due(day, country) >= today:
         day -= timedelta(days=1)
     return day
 
@@ -36,25 +43,32 @@ def _bound(day: date) -> ColumnElement[datetime]:
     return literal(datetime.combine(day + timedelta(days=1), time(0), UTC), S.delivered_at.type)
 
 
-def _not_overdue_from(uow: Session, today: date, working_days: int) -> ColumnElement[datetime]:
-    """Per addressee (by country), the first delivery time that is not yet overdue."""
-    countries = sorted(set(uow.scalars(select(Addressee.country).distinct())))
-    default = _bound(cutoff(today, working_days=working_days))
-    if not countries:
-        return default
-    branches = [
-        (Addressee.country == c, _bound(cutoff(today, working_days=working_days, country=c)))
-        for c in countries
-    ]
-    return case(*branches, else_=default)
+def _not_overdue_from(uow: Session, today: date, deadlines: Deadlines) -> ColumnElement[datetime]:
+    """Per addressee (by category and country), the first delivery time not yet overdue: a
+    branch per pair a rule names, then one per country under the default."""
+    pairs = sorted(set(uow.execute(select(Addressee.category, Addressee.country).distinct())))
+    default = Rule(deadlines.working_days)
+    branches = []
+    for category, country in pairs if deadlines.rules else []:
+        rule = deadlines.rule_for(category, country)
+        if rule != default:
+            match = and_(Addressee.category == category, Addressee.country == country)
+            branches.append((match, _bound(rule_cutoff(today, rule, country))))
+    for country in sorted({country for _, country in pairs}):
+        branches.append(
+            (Addressee.country == country, _bound(rule_cutoff(today, default, country)))
+        )
+    fallback = _bound(rule_cutoff(today, default, ""))
+    return case(*branches, else_=fallback) if branches else fallback
 
 
-def status_column(uow: Session, *, today: date | None, working_days: int) -> ColumnElement[str]:
+def status_column(uow: Session, *, today: date | None, working_days: Due) -> ColumnElement[str]:
     """The status of an ``answer_standings`` row joined to its addressee; without ``today``
-    nothing is overdue (as in ``response_report``)."""
+    nothing is overdue (as in ``response_report``). ``working_days``: a number of working days
+    or the deadline rules (``responses.deadlines``)."""
     overdue: ColumnElement[bool] = literal(False)
     if today is not None:
-        overdue = S.delivered_at < _not_overdue_from(uow, today, working_days)
+        overdue = S.delivered_at < _not_overdue_from(uow, today, deadlines_of(working_days))
     return case(
         (S.manual_status.is_not(None), S.manual_status),
         (S.answered_at.is_not(None), "responded"),
@@ -66,7 +80,7 @@ def status_column(uow: Session, *, today: date | None, working_days: int) -> Col
 
 
 def standings(
-    uow: Session, *, today: date | None, working_days: int, campaign_id: int | None = None
+    uow: Session, *, today: date | None, working_days: Due, campaign_id: int | None = None
 ) -> Select[AnswerStanding, Addressee, str]:
     """(standing row, addressee, status) per addressee written to; filter and order further."""
     status = status_column(uow, today=today, working_days=working_days).label("status")
@@ -75,7 +89,7 @@ def standings(
 
 
 def status_counts(
-    uow: Session, *, today: date | None, working_days: int, campaign_id: int | None = None
+    uow: Session, *, today: date | None, working_days: Due, campaign_id: int | None = None
 ) -> dict[tuple[int, str], int]:
     """How many addressees of each campaign stand in each status: one grouped query."""
     status = status_column(uow, today=today, working_days=working_days)
@@ -90,10 +104,13 @@ def status_counts(
 
 
 def answer_days(uow: Session, campaign_id: int, *, counted_only: bool = False) -> list[float]:
-    """Days from delivery to the first answer for each addressee with both, as the report;
+    """Days from the delivery of the letter the first answer is credited to, to that answer,
+    for each addressee with both, as the report;
     ``counted_only`` leaves out "no-response-needed" (as a rate does)."""
-    query = select(S.delivered_at, S.answered_at).where(
-        S.campaign_id == campaign_id, S.delivered_at.is_not(None), S.answered_at.is_not(None)
+    query = select(S.credited_delivered_at, S.answered_at).where(
+        S.campaign_id == campaign_id,
+        S.credited_delivered_at.is_not(None),
+        S.answered_at.is_not(None),
     )
     if counted_only:
         query = query.where(S.manual_status.is_distinct_from("no-response-needed"))

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from responses.charts import Timeline
+from responses.deadlines import Due
 from responses.figures import ANSWERED, Rate, counted_rate
 from responses.publish import timeline
 from responses.standing import S, answer_days, status_column, status_counts
@@ -52,7 +53,7 @@ def _category_counts(
     return [(category or "(none)", n, a) for category, n, a in uow.execute(query)]
 
 
-def summary(uow: Session, campaign: Campaign, *, today: date, working_days: int) -> Summary:
+def summary(uow: Session, campaign: Campaign, *, today: date, working_days: Due) -> Summary:
     """Everything a report page shows besides its page of addressees."""
     counts = status_counts(uow, today=today, working_days=working_days, campaign_id=campaign.id)
     tally = {status: n for (_, status), n in counts.items()}

@@ -25,6 +25,7 @@ SECTIONS = (
     "subject",
     "addressee",
     "salutation",
+    "opening",
     "body",
     "demands",
     "closing",
@@ -43,6 +44,8 @@ def sections_of(letter: ComposedLetter) -> dict[str, list[str]]:
         "subject": [letter.subject],
         "addressee": list(letter.addressee_lines),
         "salutation": [letter.salutation],
+        # A reminder's or a progress letter's opening paragraph (none in a first letter).
+        "opening": [letter.reminder] if letter.reminder else [],
         "body": letter.body_markdown.strip().splitlines(),
         "demands": [f"{n}. {demand}" for n, demand in enumerate(letter.demands, 1)],
         "closing": letter.closing.strip().splitlines(),

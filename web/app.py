@@ -32,6 +32,7 @@ from web.pages import (
     reports,
     responses,
     review,
+    threads,
 )
 from web.ratelimit import LoginLimiter
 from web.rendering import Pages
@@ -43,7 +44,19 @@ CSP = (
     "frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 )
 # Every router of the app; the access tests walk this table to check each route's guard.
-PAGES = (home, campaigns, review, outbox, handwork, pen, responses, registry, reports, public)
+PAGES = (
+    home,
+    campaigns,
+    review,
+    outbox,
+    handwork,
+    pen,
+    responses,
+    registry,
+    reports,
+    public,
+    threads,
+)
 PAGES_19 = (admin, appeals)  # issue 19: staff administration, campaigns from an uploaded appeal
 ROUTERS = (*(module.router for module in (*PAGES, *PAGES_19)), api.router)
 HEADERS = {

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from responses.deadlines import Due
 from responses.report import ReportRow, response_report
 from responses.standing import status_counts
 from storage.tables import Campaign
@@ -30,7 +31,7 @@ def addressee_page(
     campaign: Campaign,
     *,
     today: date,
-    working_days: int,
+    working_days: Due,
     page: int,
     size: int,
     total: int | None = None,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.store import get_campaign
 from errors import NotFound
+from responses.deadlines import Due
 from responses.report import response_report
 from storage import audit
 from storage.tables import Addressee, Campaign, Response
@@ -59,7 +60,7 @@ def public_campaign(uow: Session, key: str) -> Campaign:
 
 
 def public_rows(
-    uow: Session, campaign: Campaign, *, today: date, working_days: int
+    uow: Session, campaign: Campaign, *, today: date, working_days: Due
 ) -> list[PublicRow]:
     """One row per addressee the campaign wrote to, with only what may be published; silent
     addressees past their due date are ``overdue`` as of ``today``, as in the report."""

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, false, func, select
 from sqlalchemy.orm import Session
 
 from campaigns.goals import standing
+from responses.deadlines import Due
 from responses.standing import status_column
 from storage.tables import (
     Addressee,
@@ -177,7 +178,7 @@ class Overdue:
 
 
 def overdue_answers(
-    uow: Session, *, today: date, working_days: int, limit: int
+    uow: Session, *, today: date, working_days: Due, limit: int
 ) -> tuple[dict[int, int], list[Overdue]]:
     """How many addressees of each campaign are overdue by the report's rule
     (``responses.standing``), and the ``limit`` longest waiting of them."""

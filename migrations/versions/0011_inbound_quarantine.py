@@ -8,7 +8,8 @@ Revises: 0010_letter_offices
 Message-ID alone, since distinct messages do share Message-IDs. ``responses`` is unique by
 (Message-ID, letter) instead of Message-ID, so one reply can answer several letters. On SQLite
 the batch rebuild of ``responses`` needs the answer_standings triggers out of the way, so
-they are dropped and created again from migration 0007's own definitions.
+they are dropped and created again from migration 0009's definitions (the thread-wide ones
+that replaced 0007's).
 """
 
 import importlib.util
@@ -26,9 +27,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _standings() -> ModuleType:
-    """Migration 0007, loaded by path (its file name is no module name)."""
-    path = Path(__file__).with_name("0007_answer_standings.py")
-    spec = importlib.util.spec_from_file_location("_answer_standings_0007", path)
+    """Migration 0009, whose triggers are current, loaded by path (its file name is no module
+    name)."""
+    path = Path(__file__).with_name("0009_campaign_threads.py")
+    spec = importlib.util.spec_from_file_location("_campaign_threads_0009", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -42,13 +44,10 @@ def _sqlite_triggers(*, create: bool) -> None:
     if op.get_bind().dialect.name != "sqlite":
         return  # PostgreSQL alters in place; its triggers survive
     standings = _standings()
-    for table, event, statements in standings._rules("max"):
-        name = standings._name(table, event)
-        if create:
-            body = "; ".join(statements)
-            op.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {body}; END")
-        else:
-            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    if create:
+        standings.create_triggers("sqlite")
+    else:
+        standings.drop_triggers("sqlite")
 
 
 def upgrade() -> None:

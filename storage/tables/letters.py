@@ -22,6 +22,9 @@ class Batch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     reason: Mapped[str] = mapped_column(String(200))
+    # first (the full appeal) | progress (a later milestone's update) | reminder (a follow-up):
+    # set by ``campaigns.batches.create_batch`` alone.
+    kind: Mapped[str] = mapped_column(String(12), default="first", server_default="first")
     campaign_version: Mapped[int]
     signature_count: Mapped[int]
     signatures_as_of: Mapped[datetime]
@@ -40,7 +43,8 @@ class Letter(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
-    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"))
+    # Indexed: an addressee's thread (campaigns.threads, the standings triggers) starts here.
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("addressees.id"), index=True)
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(20), default="pending")
     message_id: Mapped[str] = mapped_column(String(200), unique=True)

@@ -98,9 +98,10 @@ class FollowUp(Base):
 
 
 class AnswerStanding(Base):
-    """Per (campaign, addressee) written to: the facts the answer status is made of (newest
-    letter, its first delivery's time if delivered, first answer, acknowledgement, status set
-    by hand), kept current by database triggers (migration 0007_answer_standings) on letters,
+    """Per (campaign, addressee) written to: the facts the answer status is made of, over the
+    whole thread (newest letter, first delivery of any letter, first answer and when the letter
+    it is credited to went out, acknowledgement, status set by hand), kept current by database
+    triggers (migrations 0007_answer_standings, 0009_campaign_threads) on letters,
     deliveries, responses and addressee_statuses, so pages count statuses without grouping
     every letter and delivery. ``responses.standing`` reads it; nothing writes it by hand."""
 
@@ -121,5 +122,7 @@ class AnswerStanding(Base):
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), index=True)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the letter the first answer is credited to went out (``campaigns.threads``).
+    credited_delivered_at: Mapped[datetime | None] = mapped_column(default=None)
     acknowledged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     manual_status: Mapped[str | None] = mapped_column(String(30), default=None)

@@ -68,8 +68,6 @@ def test_logged_answer_and_set_status_show_in_the_csv(run: CliRunner) -> None:
         "supportive",
         "--summary",
         "Will raise it at the Council",
-        "--date",
-        "2021-09-10",
     )
     ok(run, "responses", "status", CAMPAIGN, "mfa-poland", "--set", "refused")
     lines = ok(run, "report", CAMPAIGN, "--format", "csv").output.splitlines()

@@ -72,7 +72,7 @@ def _page(
             uow,
             campaign,
             today=s.clock.now().date(),
-            working_days=s.settings.answer_due_working_days,
+            working_days=s.settings.answer_deadlines,
             page=page,
             size=PAGE_SIZE,
         )
@@ -184,6 +184,8 @@ def deliver(
         report = enqueue(uow, campaign, actor=me.user.email, clock=s.clock, channels=CHANNELS)
     # As `advocacy deliver`: email, else post, else the web form; say when some had none.
     notice = "queued_skipped" if report.no_channel or report.flagged else "queued"
+    if report.superseded:  # delivery.supersede: say that older unsent letters were replaced
+        notice = "queued_superseded"
     return see_other(f"/campaigns/{key}", notice=notice, n=len(report.queued))
 
 

@@ -124,7 +124,7 @@ def logout(request: Request, me: Annotated[Staff, Depends(staff("read"))]) -> Re
 @router.get("/")
 def dashboard(request: Request, me: Annotated[Staff, Depends(staff("read"))]) -> Response:
     s = services_of(request)
-    due = s.settings.answer_due_working_days
+    due = s.settings.answer_deadlines
     with s.db.unit_of_work(write=False) as uow:
         late, overdue = overdue_answers(
             uow, today=s.clock.now().date(), working_days=due, limit=OVERDUE_SHOWN
@@ -143,7 +143,7 @@ def dashboard(request: Request, me: Annotated[Staff, Depends(staff("read"))]) ->
         states=states,
         overdue=overdue,
         overdue_total=sum(late.values()),
-        answer_due_days=due,
+        answer_due_days=due.working_days,
     )
 
 

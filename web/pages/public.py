@@ -26,7 +26,7 @@ def public_page(request: Request, key: str) -> Response:
             uow,
             campaign,
             today=s.clock.now().date(),
-            working_days=s.settings.answer_due_working_days,
+            working_days=s.settings.answer_deadlines,
         )
         title = campaign.title
     seconds = s.settings.public_cache_seconds

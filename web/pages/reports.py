@@ -62,7 +62,7 @@ def _all_rows(request: Request, key: str) -> list[ReportRow]:
             uow,
             campaign,
             today=s.clock.now().date(),
-            working_days=s.settings.answer_due_working_days,
+            working_days=s.settings.answer_deadlines,
         )
 
 
@@ -110,7 +110,7 @@ def report(
     request: Request, key: str, me: Annotated[Staff, Depends(staff("read"))], page: int = 1
 ) -> Response:
     s = services_of(request)
-    today, due = s.clock.now().date(), s.settings.answer_due_working_days
+    today, due = s.clock.now().date(), s.settings.answer_deadlines
     with s.db.unit_of_work(write=False) as uow:
         campaign = get_campaign(uow, key)
         totals = summary(uow, campaign, today=today, working_days=due)
@@ -141,5 +141,6 @@ def report(
         charts=charts,
         page=shown.page,
         pages=shown.pages,
-        answer_due_days=due,
+        answer_due_days=due.working_days,
+        answer_rules=due.rules,
     )

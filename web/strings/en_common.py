@@ -41,6 +41,10 @@ EN: dict[str, str] = {
     "notice.queued_skipped": "Queued {n} approved letters for delivery. Some letters have no "
     "usable contact channel: none on record, or an email address that bounced and waits for "
     "staff to check it (advocacy outbox checks).",
+    "notice.classified": "The answer is classified.",
+    "notice.queued_superseded": "Queued {n} approved letters for delivery. Older letters not "
+    "yet sent to the same addressees were superseded by the newer batch (each addressee's "
+    "history says which).",
     "notice.public_on": "The public page is on.",
     "notice.public_off": "The public page is off.",
     "notice.retrying": "The delivery will be tried again shortly.",

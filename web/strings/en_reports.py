@@ -14,4 +14,24 @@ EN: dict[str, str] = {
     "report.timeline": "Signatures, milestone batches, deliveries and answers over time.",
     "report.by_category": "Answered share of delivered letters, by category.",
     "report.due": "Due",
+    "report.rules": "Other deadlines by kind of addressee:",
+    "thread.deadline": "An answer is due {rule} after delivery; due on {due}.",
+    # One addressee's thread in a campaign (web.pages.threads).
+    "thread.title": "{addressee} · {campaign}",
+    "thread.intro": "Every letter, delivery and answer of this campaign to this addressee, "
+    "oldest first. An answer is credited to the letter it names, else to the newest delivery "
+    "before it.",
+    "thread.when": "When (UTC)",
+    "thread.batch": "Batch",
+    "thread.event": "Event",
+    "thread.details": "Details",
+    "thread.status": "Standing: {status}",
+    "thread.classify": "Classify",
+    "thread.kind": "Answer or acknowledgement",
+    "thread.history": "History",
+    "letter.superseded": "superseded by a newer letter",
+    "event.letter": "letter",
+    "event.delivery": "delivery",
+    "event.answer": "answer",
+    "event.acknowledgement": "acknowledgement",
 }
