@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from delivery.supersede import SUPERSEDED, supersede_unsent
 from delivery.channels import REGISTRY, Channels
 from delivery.states import State
+from delivery.supersede import SUPERSEDED, supersede_unsent
 from delivery.windows import SendWindow
 from review.queue import current_documents, is_approved
 from storage import audit
