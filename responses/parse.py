@@ -63,9 +63,11 @@ class Mail:
         return [header_text(v) for v in self._headers.get(name.lower(), [])]
 
     def raw_header(self, name: str) -> str:
-        """The first ``name`` header as received (folded lines joined), for addresses/ids."""
+        """The first ``name`` header as received (folded lines joined, control characters
+        dropped: no address or id has one, and PostgreSQL refuses NUL in text), for
+        addresses/ids."""
         values = self._headers.get(name.lower())
-        return _unfold(_unsurrogate(values[0])) if values else ""
+        return _CONTROL.sub("", _unfold(_unsurrogate(values[0]))) if values else ""
 
     @property
     def message_id(self) -> str:
@@ -182,6 +184,7 @@ def _fill(mail: Mail, parts: list[tuple[Message, int]]) -> None:
     if note:
         mail.notes.append(f"text part: {note}")
     mail.html = chosen.get_content_subtype() == "html"
+    text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL; it carries nothing
     mail.text = html_to_text(text) if mail.html else text.replace("\r\n", "\n")
 
 

@@ -204,6 +204,18 @@ def corpus(to: str, our_id: str) -> list[Bad]:
             + b"\r\nMerci",
             "unmatched",
         ),
+        Bad(  # PostgreSQL refuses NUL in text: neither the sender nor the text may carry one
+            "NUL bytes",
+            _head(to, sender="Desk\x00 <desk@mfa.example\x00>") + b"\r\nWe\x00 reply\x00",
+            "stored",
+            "response",
+        ),
+        Bad(
+            "NUL bytes, unmatched",
+            _head("office@derecognition.example", sender="\x00<\x00@x.example>")
+            + b"\r\nNo\x00 token",
+            "unmatched",
+        ),
         Bad(
             "broken base64",
             _head(to)
