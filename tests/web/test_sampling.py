@@ -40,7 +40,11 @@ def test_marking_sampled_is_reported_by_bulk_approval(
     csrf = log_in(services, client, "reviewer")
     marked = client.post(f"/review/letters/{letter}/sampled", data={"csrf": csrf})
     assert marked.status_code == 200  # followed to the letter page
-    client.post(f"/review/batches/{batch}/approve", data={"csrf": csrf})
+    # The example appeal has findings (placeholder petition.example): approved despite them.
+    decided = client.post(
+        f"/review/batches/{batch}/approve", data={"csrf": csrf, "despite_findings": "yes"}
+    )
+    assert decided.status_code == 200, decided.text
     [approved] = _audit(services, "batch.approved")
     assert approved.details["sampled"] == [letter]
 
