@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ONLY ?=
+# Four pytest workers on two cores: many tests wait on real servers and processes.
+TEST_WORKERS ?= 4
 
 .PHONY: demo test bench lint clean
 
@@ -14,7 +16,7 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## bench: run the benchmarks (make bench ONLY=render for one)
 bench: $(VENV)/.bench
