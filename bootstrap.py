@@ -32,6 +32,7 @@ from responses.tokens import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
 from storage.migrate import schema_problem, upgrade
+from storage.tables import Campaign
 from timeutil import Clock, SystemClock
 
 if TYPE_CHECKING:  # rendering loads WeasyPrint, pyHanko, pypdf: only commands that render pay
@@ -122,6 +123,14 @@ class Services:
     def send_window(self) -> SendWindow | None:
         """``ADVOCACY_SEND_WINDOW`` (None: any time); a bad value is an error naming it."""
         return SendWindow.parse(self.settings.send_window)
+
+    def send_window_for(self, campaign: Campaign, given: str | None = None) -> SendWindow | None:
+        """The window a campaign's email waits for: ``given`` (``deliver --send-window``),
+        else the appeal's ``send_window``, else the setting's; ``any`` is no window."""
+        text = given if given is not None else str(campaign.definition.get("send_window", ""))
+        if not text:
+            return self.send_window
+        return None if text == "any" else SendWindow.parse(text)
 
     def render(
         self,

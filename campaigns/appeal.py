@@ -193,6 +193,11 @@ class Appeal(_Strict):
     # Pins an addressee's letter language(s) over the registry's, by addressee key:
     # ``languages_for: {mfa-cyprus: el}`` or ``{mfa-cyprus: [el, en]}``.
     languages_for: dict[Line80, Language | list[Language]] = {}
+    # Office hours for this appeal's email, in each addressee's zone, over ADVOCACY_SEND_WINDOW:
+    # "09:30-12:00" (weekdays), "any" (no window), "" (the setting's).
+    send_window: str = Field(
+        "", pattern=r"^(any|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)?$"
+    )
 
     # Field validators, not a model validator, so each problem names its field and line.
     @field_validator("default_language")

@@ -36,24 +36,21 @@ def deliver(
     """Queue the campaign's approved letters and deliver everything due."""
     from campaigns.store import get_campaign
     from delivery.outbox import CHANNELS, enqueue
-    from delivery.windows import SendWindow
     from recipients.provenance import unconfirmed_deliveries
 
     s = services()
     if proof_to is not None:
         _proofs(s, campaign_key, to=proof_to, sample=sample)
         return
-    window = (
-        s.send_window if send_window is None else SendWindow.parse(send_window.replace("any", ""))
-    )
     with s.db.unit_of_work() as uow:
+        campaign = get_campaign(uow, campaign_key)
         report = enqueue(
             uow,
-            get_campaign(uow, campaign_key),
+            campaign,
             actor=s.actor,
             clock=s.clock,
             channels=CHANNELS,
-            window=window,
+            window=s.send_window_for(campaign, send_window),
         )
         unconfirmed = unconfirmed_deliveries(uow, get_campaign(uow, campaign_key).id, report.queued)
         if dry_run:

@@ -11,6 +11,7 @@ from campaigns.store import get_campaign
 from delivery.outbox import enqueue
 from delivery.windows import SendWindow
 from errors import AdvocacyError
+from storage.tables import Campaign
 from tests.delivery.builders import email_rows
 from tests.delivery.steps import deliveries
 from tests.helpers import CAMPAIGN
@@ -61,3 +62,39 @@ def test_enqueue_with_a_window_makes_the_row_due_at_the_opening(
     assert services.worker().drain_sync().done == {}
     clock.current = row.next_attempt_at
     assert services.worker().drain_sync().done == {"sent": 1}
+
+
+def _with_definition(services: bootstrap.Services, **changes: str) -> Campaign:
+    """The example campaign with ``changes`` made to its stored appeal definition."""
+    with services.db.unit_of_work() as uow:
+        campaign = get_campaign(uow, CAMPAIGN)
+        campaign.definition = {**campaign.definition, **changes}
+    with services.db.unit_of_work(write=False) as uow:
+        return get_campaign(uow, CAMPAIGN)
+
+
+def test_an_appeals_window_overrides_the_setting(services: bootstrap.Services) -> None:
+    """``send_window: 10:00-12:00`` in the appeal wins over ADVOCACY_SEND_WINDOW."""
+    email_rows(services, ["desk@mfa.example"], queue=False)
+    services.settings.send_window = "09:00-17:00"
+    campaign = _with_definition(services, send_window="10:00-12:00")
+    assert services.send_window_for(campaign) == SendWindow.parse("10:00-12:00")
+
+
+def test_any_in_the_appeal_means_no_window(services: bootstrap.Services) -> None:
+    """``send_window: any`` sends at once whatever the setting says; --send-window still wins."""
+    email_rows(services, ["desk@mfa.example"], queue=False)
+    services.settings.send_window = "09:00-17:00"
+    campaign = _with_definition(services, send_window="any")
+    assert services.send_window_for(campaign) is None
+    assert services.send_window_for(campaign, "08:00-09:00") == SendWindow.parse("08:00-09:00")
+
+
+def test_a_bad_appeal_window_is_refused_at_load() -> None:
+    """An appeal whose send_window is not HH:MM-HH:MM or 'any' fails validation by field."""
+    from pydantic import ValidationError
+
+    from campaigns.appeal import Appeal
+
+    with pytest.raises(ValidationError, match="send_window"):
+        Appeal.model_validate({"send_window": "9-5"})

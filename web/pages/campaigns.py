@@ -181,7 +181,14 @@ def deliver(
     s = services_of(request)
     with s.db.unit_of_work() as uow:
         campaign = get_campaign(uow, key)
-        report = enqueue(uow, campaign, actor=me.user.email, clock=s.clock, channels=CHANNELS)
+        report = enqueue(
+            uow,
+            campaign,
+            actor=me.user.email,
+            clock=s.clock,
+            channels=CHANNELS,
+            window=s.send_window_for(campaign),  # as `advocacy deliver`
+        )
     # As `advocacy deliver`: email, else post, else the web form; say when some had none.
     notice = "queued_skipped" if report.no_channel or report.flagged else "queued"
     if report.superseded:  # delivery.supersede: say that older unsent letters were replaced
