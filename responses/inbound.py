@@ -73,7 +73,6 @@ def _store(
     # Another copy of this Message-ID (other bytes: a second route, a re-export) may already
     # have answered a letter; it is kept, but answers each letter once.
     letters = [letter for letter in letters if letter.id not in answered]
-    notes = "; ".join(mail.notes)
     if not letters:
         rule = f"{rule}; another copy of this Message-ID already answers its letters"
         held = hold(uow, mail, raw_path=raw_path, status="matched", clock=clock, rule=rule)
@@ -93,6 +92,7 @@ def _store(
         for letter in letters
     ]
     insert_responses(uow, made)
+    notes = "; ".join(mail.notes)  # after new_response, which may note an unbelievable Date
     for response in made:
         audit.record_at_once(
             uow,

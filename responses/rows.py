@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import cast
@@ -28,14 +28,34 @@ def summary_of(mail: Mail) -> str:
     return " ".join(" ".join(kept).split())[:500]
 
 
-def received_at(mail: Mail, clock: Clock) -> datetime:
-    # The Date header when it parses; else (a broken mailer must not stop the import) the
-    # message is dated when it was imported.
+# A sender's clock may run a little fast; a Date further ahead than this is not believed.
+CLOCK_SKEW = timedelta(minutes=15)
+
+
+def received_at(mail: Mail, clock: Clock, *, not_before: datetime | None = None) -> datetime:
+    """The Date header when it parses and makes sense; else (a broken mailer must not stop the
+    import) when it was imported. A Date in the future, or before the letter it answers was
+    made (``not_before``), is not believed: the import time is used and a note says so."""
     try:
         sent_at = parsedate_to_datetime(mail.header("Date"))
     except (TypeError, ValueError, IndexError, OverflowError):
         return clock.now()
-    return as_utc(sent_at) if sent_at.tzinfo else clock.now()
+    if not sent_at.tzinfo:
+        return clock.now()
+    sent_at, now = as_utc(sent_at), clock.now()
+    if sent_at > now + CLOCK_SKEW:
+        return _unbelieved(mail, now, f"Date {sent_at:%Y-%m-%d %H:%M} UTC lies in the future")
+    if not_before is not None and sent_at < as_utc(not_before):
+        why = f"Date {sent_at:%Y-%m-%d %H:%M} UTC is before the letter it answers was made"
+        return _unbelieved(mail, now, why)
+    return sent_at
+
+
+def _unbelieved(mail: Mail, now: datetime, why: str) -> datetime:
+    note = f"{why}: dated when received"
+    if note not in mail.notes:
+        mail.notes.append(note)
+    return now
 
 
 def new_response(
@@ -63,7 +83,7 @@ def new_response(
         channel="email",
         stance="unclear",
         summary=summary_of(mail),
-        received_at=received_at(mail, clock),
+        received_at=received_at(mail, clock, not_before=letter.rendered_at),
         matched_by=matched_by,
         message_id=message_id or mail.message_id,
         raw_path=str(raw_path),

@@ -184,3 +184,28 @@ def test_sender_with_an_empty_address_is_unmatched(
 ) -> None:
     """A From without an address is not taken for an addressee who has no email."""
     assert import_reply(services, reply(sender="Mail Delivery System <>")).outcome == "unmatched"
+
+
+def test_a_date_in_the_future_is_not_believed(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A reply dated 2031 keeps its import time as received and the import says why."""
+    to = reply_address(services, letters["mfa-poland"])
+    result = import_reply(services, reply(to=to, date="Mon, 01 Dec 2031 10:00:00 +0000"))
+    assert result.response is not None
+    assert result.response.received_at == services.clock.now()
+    assert any("lies in the future" in note for note in result.notes)
+
+
+def test_a_date_before_the_letter_is_not_believed(
+    services: Services, letters: dict[str, Letter]
+) -> None:
+    """A reply dated before its letter was made keeps its import time and is flagged."""
+    letter = letters["mfa-poland"]
+    with services.db.unit_of_work() as uow:
+        uow.get_one(Letter, letter.id).rendered_at = services.clock.now()
+    to = reply_address(services, letter)
+    result = import_reply(services, reply(to=to, date="Tue, 01 Jan 2008 10:00:00 +0000"))
+    assert result.response is not None
+    assert result.response.received_at == services.clock.now()
+    assert any("before the letter it answers" in note for note in result.notes)
