@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from storage.tables import Batch, Delivery, Letter, Response
 
+# Delivered: delivery.states.WENT_OUT spelled as strings, since campaigns sits below delivery
+# (tests/campaigns/test_threads.py checks the two agree).
 WENT_OUT = frozenset({"sent", "written"})
 # Matching steps that name the very letter answered (``responses.matching``).
 LETTER_MATCHES = frozenset({"token", "in-reply-to"})

@@ -15,10 +15,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaigns.threads import WENT_OUT
 from storage.tables import Batch, Delivery, Letter
 
+# The start of a follow-up batch's ``reason`` (a label for people; its ``kind`` decides).
 FOLLOW_UP_REASON = "follow-up: no answer by"
-_WENT_OUT = ("sent", "written")
 
 
 def is_follow_up(batch: Batch) -> bool:
@@ -42,7 +43,7 @@ def first_written(
     delivered: dict[int, date] = {}
     dated: dict[int, date] = {}
     for addressee_id, letter_date, finished_at, state in rows:
-        if state in _WENT_OUT and finished_at is not None:
+        if state in WENT_OUT and finished_at is not None:
             day = finished_at.date()
             delivered[addressee_id] = min(day, delivered.get(addressee_id, day))
         day = letter_date.date()

@@ -25,7 +25,7 @@ from storage import audit
 from storage.tables import Addressee, Batch, Campaign, FollowUp, Letter
 from timeutil import Clock
 
-REASON = FOLLOW_UP_REASON  # letters.reminder reads it to give these letters their reminder
+REASON = FOLLOW_UP_REASON  # the batch reason people read; Batch.kind "reminder" decides
 ACTOR = "scheduler"
 
 

@@ -128,3 +128,11 @@ def test_a_milestone_with_letter_none_makes_no_batch(services: Services) -> None
         )
         assert [(f.milestone_key, f.batch_id) for f in fired] == [("goal-15000", None)]
     assert isinstance(quiet[0], Milestone)
+
+
+def test_went_out_is_the_delivery_lifecycles_set() -> None:
+    """The thread's 'delivered' states are exactly the outbox's (delivery.states.WENT_OUT)."""
+    from campaigns.threads import WENT_OUT
+    from delivery.states import WENT_OUT as LIFECYCLE
+
+    assert {str(s) for s in LIFECYCLE} == WENT_OUT
