@@ -11,35 +11,29 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from campaigns.milestones import MissedPolicy
-from campaigns.signatures import Recorder
-from campaigns.signers import EmailKeys
-from delivery.bounces import handle_bounce
 from delivery.channels import REGISTRY, Channels, ChannelSpec
-from delivery.dkim_sign import DkimSigner
-from delivery.maildir import MaildirTransport
-from delivery.pacing import DomainLimits
-from delivery.postal import POSTAL, WEB_FORM
-from delivery.retry import RetryPolicy
-from delivery.smtp import SmtpConfig, SmtpTransport
-from delivery.windows import SendWindow
-from delivery.worker import Transport, Worker
+from delivery.hand_carried import POSTAL, WEB_FORM
 from errors import AdvocacyError
-from responses.intake import Intake
 from responses.tokens import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
-from storage.migrate import schema_problem, upgrade
-from storage.tables import Campaign
 from timeutil import Clock, SystemClock
 
-if TYPE_CHECKING:  # rendering loads WeasyPrint, pyHanko, pypdf: only commands that render pay
+# Each command pays only for what it uses: the service modules load inside the methods that
+# need them (``advocacy outbox list`` never imports the milestone, reply or rendering code;
+# ``bench/bench_cli_start.py`` measures it, ``tests/cli/test_startup.py`` keeps it so).
+if TYPE_CHECKING:
+    from campaigns.milestones import MissedPolicy
+    from campaigns.signatures import Recorder
+    from campaigns.signers import EmailKeys
+    from delivery.windows import SendWindow
+    from delivery.worker import Transport, Worker
     from letters.compose import ComposedLetter
     from letters.documents import Renderer
     from letters.produce import Finishing
     from letters.service import RenderSummary
+    from responses.intake import Intake
+    from storage.tables import Campaign
 
 
 @dataclass
@@ -50,8 +44,14 @@ class Services:
     db: Database
     clock: Clock
     identities: ReplyAddresses
-    transport: Transport
+    given_transport: Transport | None = None  # tests' and the bench's; else from the settings
     _transports: dict[str, Transport] | None = None
+
+    @cached_property
+    def transport(self) -> Transport:
+        """The email transport (``make_transport``), built on first use: listing the outbox
+        loads no SMTP client."""
+        return self.given_transport or make_transport(self.settings)
 
     @cached_property
     def renderers(self) -> dict[str, Renderer]:
@@ -70,23 +70,33 @@ class Services:
     @property
     def email_keys(self) -> EmailKeys:
         """The keyed hash that stands in for signers' email addresses."""
+        from campaigns.signers import EmailKeys
+
         return EmailKeys(self.settings.secret_key.get_secret_value().encode())
 
     @property
     def missed_policy(self) -> MissedPolicy:
+        from campaigns.milestones import MissedPolicy
+
         grace = timedelta(seconds=self.settings.milestone_grace_seconds)
         return MissedPolicy(self.settings.missed_milestones, grace)
 
     def recorder(self, actor: str | None = None) -> Recorder:
         """Records signature counts and fires milestones as ``actor`` (default: settings)."""
+        from campaigns.signatures import Recorder
+
         return Recorder(self.identities, actor or self.actor, self.clock, self.missed_policy)
 
     def migrate(self) -> None:
+        from storage.migrate import upgrade
+
         upgrade(self.db.engine)
 
     def require_current_schema(self) -> None:
         """Refuse to run a long-lived service on a database ``advocacy init`` has not (or not
         yet for this version) set up: every page and job would fail one by one."""
+        from storage.migrate import schema_problem
+
         problem = schema_problem(self.db.engine)
         if problem is not None:
             raise AdvocacyError(problem)
@@ -96,6 +106,9 @@ class Services:
         return CHANNELS
 
     def worker(self) -> Worker:
+        from delivery.retry import RetryPolicy
+        from delivery.worker import Worker
+
         # One transport per automatic channel: email's is ``transport``, the others' from
         # their spec (built once per Services, so pooled connections are shared).
         if self._transports is None:
@@ -122,11 +135,15 @@ class Services:
     @property
     def send_window(self) -> SendWindow | None:
         """``ADVOCACY_SEND_WINDOW`` (None: any time); a bad value is an error naming it."""
+        from delivery.windows import SendWindow
+
         return SendWindow.parse(self.settings.send_window)
 
     def send_window_for(self, campaign: Campaign, given: str | None = None) -> SendWindow | None:
         """The window a campaign's email waits for: ``given`` (``deliver --send-window``),
         else the appeal's ``send_window``, else the setting's; ``any`` is no window."""
+        from delivery.windows import SendWindow
+
         text = given if given is not None else str(campaign.definition.get("send_window", ""))
         if not text:
             return self.send_window
@@ -184,6 +201,10 @@ class Services:
     def intake(self) -> Intake:
         """The inbound importer with everything wired: one message, one transaction, a failed
         import quarantined (``responses.intake``); it returns what became of the message."""
+        from sqlalchemy.orm import Session
+
+        from delivery.bounces import handle_bounce
+        from responses.intake import Intake
 
         def bounces(uow: Session, raw: bytes) -> bool:
             # False (unverified: no genuine signed VERP address) leaves it to the holding pen.
@@ -205,6 +226,11 @@ class Services:
 
 def make_transport(settings: Settings) -> Transport:
     """SMTP when ``ADVOCACY_SMTP_URL`` is set, else the Maildir outbox (written, not sent)."""
+    from delivery.dkim_sign import DkimSigner
+    from delivery.maildir import MaildirTransport
+    from delivery.pacing import DomainLimits
+    from delivery.smtp import SmtpConfig, SmtpTransport
+
     if settings.smtp_url is None:
         return MaildirTransport(settings.outbox_dir)
     config = SmtpConfig.from_url(
@@ -288,5 +314,5 @@ def build(
         identities=ReplyAddresses(
             settings.reply_domain, settings.secret_key.get_secret_value().encode()
         ),
-        transport=transport or make_transport(settings),
+        given_transport=transport,
     )

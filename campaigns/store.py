@@ -9,15 +9,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaigns.appeal import Appeal
 from errors import Conflict, NotFound
 from storage import audit
 from storage.tables import Campaign
 from timeutil import Clock
+
+if TYPE_CHECKING:  # the appeal model (pydantic, babel) loads when an appeal is read
+    from campaigns.appeal import Appeal
 
 
 def _digest(appeal: Appeal) -> tuple[dict[str, object], str]:
@@ -110,4 +113,6 @@ def appeal_of(campaign: Campaign) -> Appeal:
 
 @functools.lru_cache(maxsize=64)
 def _validated(sha256: str, definition: str) -> Appeal:
+    from campaigns.appeal import Appeal
+
     return Appeal.model_validate_json(definition)

@@ -1,42 +1,9 @@
 """The ``advocacy`` command line: ``main`` is the console script's entry point.
 
-Each submodule registers its commands on ``main`` when imported.
+Each submodule registers its commands on ``main`` when imported; ``main`` imports a command's
+module when that command is asked for (``cli.base.COMMANDS``, ``cli.lazy.LazyGroup``).
 """
 
-from cli import (
-    campaigns,
-    delivery,
-    doctor,
-    letters,
-    milestones,
-    outbox,
-    registry,
-    rehearse,
-    reports,
-    responses,
-    review,
-    scheduler,
-    signatures,
-    users,
-    web,
-)
 from cli.base import main
 
-__all__ = [
-    "campaigns",
-    "delivery",
-    "doctor",
-    "letters",
-    "main",
-    "milestones",
-    "outbox",
-    "registry",
-    "rehearse",
-    "reports",
-    "responses",
-    "review",
-    "scheduler",
-    "signatures",
-    "users",
-    "web",
-]
+__all__ = ["main"]

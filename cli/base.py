@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from rich.console import Console
 
+from cli.lazy import LazyGroup
 from errors import AdvocacyError
 
 if TYPE_CHECKING:
@@ -140,7 +141,33 @@ class Duration(click.ParamType):  # type: ignore[type-arg]
         return timedelta(**{_UNITS[found[2]]: int(found[1])})
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each top-level command and the modules that register it (``cli.lazy.LazyGroup``): a command
+# imports its own module only, so ``advocacy outbox list`` starts without the other commands.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "audit": ("cli.delivery",),
+    "campaign": ("cli.campaigns",),
+    "deliver": ("cli.delivery",),
+    "doctor": ("cli.doctor",),
+    "milestones": ("cli.milestones",),
+    "outbox": ("cli.outbox",),
+    "recipients": ("cli.registry",),
+    "rehearse": ("cli.rehearse",),
+    "render": ("cli.letters",),
+    "report": ("cli.reports",),
+    "responses": ("cli.responses",),
+    "review": ("cli.review",),
+    "scheduler": ("cli.scheduler",),
+    "serve": ("cli.web",),
+    "signatures": ("cli.signatures",),
+    "users": ("cli.web", "cli.users"),
+    "verify": ("cli.letters",),
+    "worker": ("cli.delivery",),
+}
+
+
+@click.group(
+    cls=LazyGroup, modules=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
+)
 def main() -> None:
     """Advocacy letters: a registry of addressees, signed-appeal PDFs rendered per addressee,
     milestone-triggered deliveries after staff review, and response tracking.

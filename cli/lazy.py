@@ -58,3 +58,30 @@ class LazyHelpOption(click.Option):
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         self.help = self._lazy_help()
         return super().get_help_record(ctx)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands live in modules imported only when one of them is asked for.
+
+    ``modules`` maps each command name to the modules that register it (and its subcommands)
+    on this group when imported. Running ``advocacy outbox list`` imports ``cli.outbox`` and
+    no other command module; the group's own help imports them all to list them.
+    """
+
+    def __init__(self, *args: Any, modules: dict[str, tuple[str, ...]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.modules = modules
+
+    def _load(self, name: str) -> None:
+        for module in self.modules.get(name, ()):
+            importlib.import_module(module)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for name in self.modules:
+            self._load(name)
+        return super().list_commands(ctx)

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from cli.base import console, handled, main, services
 from cli.lazy import LazyChoice, constant
@@ -223,6 +222,8 @@ def outbox_checks_clear(addressee_key: str, channel: str, reason: str) -> None:
 
 def drain_with_progress(s: bootstrap.Services) -> DrainReport:
     """Drain every due delivery, showing a progress bar on a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     from delivery.queries import count_due
 
     with s.db.unit_of_work(write=False) as uow:

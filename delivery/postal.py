@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import safecsv
-from delivery.channels import ChannelSpec
 from delivery.form_text import form_text, words_of
 from delivery.integrity import approved_content
 from delivery.states import State, move
@@ -31,20 +30,6 @@ from storage import audit
 from storage.tables import Addressee, Batch, BatchAnnex, Delivery, Document, Letter
 from timeutil import Clock
 
-POSTAL = ChannelSpec(
-    name="postal",
-    document="pdf",
-    recipient=lambda a: a.name if a.postal_address.strip() else "",
-    automatic=False,
-    sent_means="posted by staff (the date and tracking number are recorded)",
-)
-WEB_FORM = ChannelSpec(
-    name="manual",
-    document="pdf",
-    recipient=lambda a: a.web_form or "",
-    automatic=False,
-    sent_means="submitted through the addressee's web form by staff",
-)
 MANIFEST = ("item", "delivery", "addressee", "name", "postal_address", "first_page", "pages")
 
 

@@ -23,7 +23,6 @@ import safecsv
 from campaigns.history import count_history
 from campaigns.store import get_campaign
 from errors import UnknownFormat
-from letters.sandbox import render_template
 from responses.charts import Timeline, rate_bars_svg, timeline_svg
 from responses.figures import LeagueRow, Rate, breakdown, league, rate, stances
 from responses.report import ReportRow, response_report
@@ -120,6 +119,8 @@ def to_json(data: ReportData) -> bytes:
 
 
 def to_html(data: ReportData, templates_dir: Path) -> str:
+    from letters.sandbox import render_template  # Jinja2 only for the html and pdf formats
+
     charts = {
         "timeline": Markup(timeline_svg(data.timeline)),  # noqa: S704  (built and escaped in charts)
         "categories": Markup(rate_bars_svg(data.by_category, "Response rate by category")),  # noqa: S704

@@ -6,11 +6,21 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import click
+import pytest
 
 from cli import main
+from cli.base import COMMANDS
+from tests.helpers import APPEAL
 
 HEAVY = ("weasyprint", "pyhanko", "sqlalchemy", "bootstrap")
-GROUPS = sorted(name for name, command in main.commands.items() if hasattr(command, "commands"))
+GROUPS = sorted(
+    name
+    for name in main.list_commands(click.Context(main))
+    if hasattr(main.get_command(click.Context(main), name), "commands")
+)
 
 # A fresh interpreter (this one has imported everything already): import the CLI, build the
 # root's help and every group's help, and list the heavy modules that were loaded.
@@ -62,3 +72,65 @@ def test_probe_sees_a_heavy_import() -> None:
         timeout=120,
     )
     assert json.loads(done.stdout) == ["sqlalchemy"]
+
+
+def test_every_command_module_is_listed() -> None:
+    """Each top-level command registered by a ``cli`` module is in ``COMMANDS`` (a command
+    missing there would vanish from ``advocacy``), and each listed module registers its own."""
+    import importlib
+    import pkgutil
+
+    import cli
+
+    for module in pkgutil.iter_modules(cli.__path__):
+        importlib.import_module(f"cli.{module.name}")
+    assert set(main.commands) - {"init", "demo"} == set(COMMANDS)
+
+
+# What two everyday read commands must not load: the appeal model (pydantic, Babel,
+# email-validator), templates, rendering, bounce parsing, SMTP, the other commands' modules.
+NOT_FOR_READING = (
+    "campaigns.appeal",
+    "babel",
+    "email_validator",
+    "jinja2",
+    "weasyprint",
+    "flufl",
+    "aiosmtplib",
+    "responses.intake",
+    "cli.campaigns",
+    "cli.letters",
+)
+
+RUN = """
+import json, sys
+from click.testing import CliRunner
+from cli import main
+result = CliRunner().invoke(main, sys.argv[1:])
+assert result.exit_code == 0, result.output
+print(json.dumps(sorted(set(sys.modules))))
+"""
+
+
+@pytest.mark.parametrize("args", [["outbox", "list"], ["report", "derecognise-lukashenka"]])
+def test_read_commands_load_only_what_they_use(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``advocacy outbox list`` and ``advocacy report C`` start fast: none of the modules above
+    are imported (``bench/bench_cli_start.py`` measures the seconds)."""
+    monkeypatch.setenv("ADVOCACY_DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    monkeypatch.setenv("ADVOCACY_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("ADVOCACY_SMTP_URL", "")
+    setup = [
+        ["init"],
+        ["campaign", "create", str(APPEAL)],
+    ]
+    for step in setup:
+        subprocess.run([sys.executable, "-c", RUN, *step], check=True, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    unwanted = {m for m in loaded if m in NOT_FOR_READING or m.split(".")[0] in NOT_FOR_READING}
+    assert sorted(unwanted) == []
