@@ -14,6 +14,7 @@ import functools
 import re
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +30,12 @@ if TYPE_CHECKING:
 # Piped output (files, CI logs) gets room for the tables instead of rich's 80-column default.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def working(what: str) -> ContextManager[object]:
+    """A spinner saying what a long step is doing, shown at once on a terminal and cleared
+    when the step ends (nothing is printed into a pipe or a file)."""
+    return console.status(f"{what}…", spinner="dots")
 
 
 def services() -> bootstrap.Services:
@@ -181,7 +188,8 @@ def main() -> None:
 def init() -> None:
     """Create or upgrade the database schema (safe to run again)."""
     s = services()
-    s.migrate()
+    with working("creating or upgrading the database schema"):
+        s.migrate()
     console.print(f"database ready: {s.settings.database_url}")
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from cli.base import console, handled, main, services
+from cli.base import console, handled, main, services, working
 from cli.lazy import LazyChoice, constant
 from errors import AdvocacyError
 
@@ -50,9 +50,10 @@ def recipients_import(file: Path | None, bundled: bool, dry_run: bool, update: b
     path = BUNDLED / "registry.yaml" if bundled else file
     assert path is not None
     s = services()
-    located = registry.read_located(path)
-    groups = selection.read_groups(BUNDLED / "groups.yaml") if bundled else {}
-    with s.db.unit_of_work() as uow:
+    with working(f"reading {path}"):
+        located = registry.read_located(path)
+        groups = selection.read_groups(BUNDLED / "groups.yaml") if bundled else {}
+    with working(f"checking and importing {len(located):,} addressees"), s.db.unit_of_work() as uow:
         report = registry.import_records(
             uow,
             [record for record, _ in located],

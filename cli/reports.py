@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from cli.base import console, handled, main, services
+from cli.base import console, handled, main, services, working
 from cli.lazy import LazyChoice, constant
 from errors import InputError, Problem
 
@@ -48,9 +48,9 @@ def report(campaign_key: str | None, fmt: str, out: Path | None, league: bool) -
     if fmt == "table":
         print_report(s, campaign_key)
         return
-    with s.db.unit_of_work(write=False) as uow:
+    with working(f"building the {fmt} report"), s.db.unit_of_work(write=False) as uow:
         data = build_report(uow, campaign_key, clock=s.clock, settings=s.settings)
-    content = render_report(data, fmt, templates_dir=s.settings.templates_dir)
+        content = render_report(data, fmt, templates_dir=s.settings.templates_dir)
     if out is not None:
         out.write_bytes(content)
         console.print(f"wrote {out} ({len(content):,} bytes)")
