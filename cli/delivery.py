@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.base import console, handled, main, services
+from cli.base import console, handled, main, services, working
 from cli.outbox import drain_with_progress
 
 if TYPE_CHECKING:  # service modules load inside the commands (cli.lazy)
@@ -42,7 +42,7 @@ def deliver(
     if proof_to is not None:
         _proofs(s, campaign_key, to=proof_to, sample=sample)
         return
-    with s.db.unit_of_work() as uow:
+    with working(f"queueing the approved letters of {campaign_key}"), s.db.unit_of_work() as uow:
         campaign = get_campaign(uow, campaign_key)
         report = enqueue(
             uow,
