@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import gc
 import re
 import sys
 from collections.abc import Callable
@@ -48,6 +49,9 @@ def services() -> bootstrap.Services:
         built = bootstrap.build()
         ctx.obj = built
         ctx.call_on_close(built.close)
+        if not gc.isenabled():  # ``cli.run`` turned it off for start-up
+            gc.freeze()
+            gc.enable()
     return built
 
 

@@ -134,3 +134,29 @@ def test_read_commands_load_only_what_they_use(
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     unwanted = {m for m in loaded if m in NOT_FOR_READING or m.split(".")[0] in NOT_FOR_READING}
     assert sorted(unwanted) == []
+
+
+GC_PROBE = """
+import gc, sys
+from click.testing import CliRunner
+import cli
+gc.disable()  # as cli.run does
+result = CliRunner().invoke(cli.main, ["outbox", "list"])
+assert result.exit_code == 0, result.output
+print(gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+def test_start_up_turns_the_collector_back_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``cli.run`` starts with the garbage collector off; building the services turns it on
+    again with the start-up objects frozen, so a long command (serve, scheduler) collects."""
+    monkeypatch.setenv("ADVOCACY_DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    monkeypatch.setenv("ADVOCACY_DATA_DIR", str(tmp_path / "var"))
+    subprocess.run([sys.executable, "-c", RUN, "init"], check=True, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
