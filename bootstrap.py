@@ -27,8 +27,8 @@ from delivery.smtp import SmtpConfig, SmtpTransport
 from delivery.windows import SendWindow
 from delivery.worker import Transport, Worker
 from errors import AdvocacyError
+from letters.identity import ReplyAddresses
 from responses.intake import Intake
-from responses.tokens import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
 from storage.migrate import schema_problem, upgrade

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.batches import create_batch
+from letters.identity import ReplyAddresses
 from letters.reminder import FOLLOW_UP_REASON
 from responses.deadlines import Due
 from responses.report import response_report
-from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Addressee, Batch, Campaign, FollowUp, Letter
 from timeutil import Clock
