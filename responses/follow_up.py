@@ -6,7 +6,8 @@ An addressee already sent a follow-up is not chased again. The batch is made by
 ``campaigns.batches.create_batch`` with kind ``reminder``. The batch's
 letters start ``pending`` and go through rendering and review like any other; rendering gives
 them the reminder wording of ``letters.reminder`` (subject prefix, an opening paragraph with
-the date of the first letter).
+the date of the first letter). The hourly job that calls this for every campaign is
+``jobs.chase_silent``, in the composition root.
 """
 
 from __future__ import annotations
@@ -107,28 +108,3 @@ def create_follow_ups(
         )
         made.append(batch)
     return made
-
-
-def chase_silent() -> int:
-    """Scheduler job: follow-up batches for every campaign, each in its own transaction."""
-    import bootstrap  # here, not at the top: bootstrap imports the responses package
-
-    s = bootstrap.build()
-    try:
-        with s.db.unit_of_work(write=False) as uow:
-            ids = list(uow.scalars(select(Campaign.id).order_by(Campaign.id)))
-        made = 0
-        for campaign_id in ids:
-            with s.db.unit_of_work() as uow:
-                made += len(
-                    create_follow_ups(
-                        uow,
-                        uow.get_one(Campaign, campaign_id),
-                        identities=s.identities,
-                        working_days=s.settings.answer_deadlines,
-                        clock=s.clock,
-                    )
-                )
-        return made
-    finally:
-        s.close()

@@ -23,6 +23,7 @@ from bootstrap import Services
 from scheduler import FETCH_REPLIES, JOBS, build_scheduler
 from storage.tables import AuditEntry, MilestoneFiring
 from tests.campaigns.steps import batch_ids, start_campaign, with_milestones
+from tests.delivery.steps import queued_batch
 
 ADVOCACY = str(Path(sys.executable).parent / "advocacy")
 
@@ -239,6 +240,15 @@ class TestMissedMilestone:
         made = [int(child.communicate(timeout=120)[0]) for child in children]
         assert sorted(made) == [0, 1]
         assert len(batch_ids(services)) == 1
+
+
+class TestFollowUpJob:
+    @pytest.mark.usefixtures("in_env")
+    def test_silent_campaign_is_chased_once(self, services: Services) -> None:
+        """The hourly job makes one follow-up batch for a deadline passed long ago, then none."""
+        queued_batch(services)  # sent in 2021 by the test clock; the job's clock is today's
+        assert services.worker().drain_sync().done == {"sent": 7}
+        assert (jobs.chase_silent(), jobs.chase_silent()) == (1, 0)
 
 
 class TestProcesses:
