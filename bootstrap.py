@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from delivery.channels import REGISTRY, Channels, ChannelSpec
 from delivery.hand_carried import POSTAL, WEB_FORM
 from errors import AdvocacyError
-from responses.tokens import ReplyAddresses
+from letters.identity import ReplyAddresses
 from settings import Settings
 from storage.db import Database, make_engine
 from timeutil import Clock, SystemClock

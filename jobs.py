@@ -15,7 +15,7 @@ from sqlalchemy import select
 import bootstrap
 from campaigns.milestones import fire_due_milestones
 from errors import AdvocacyError
-from responses.follow_up import chase_silent as chase_silent  # follow-ups (hourly), re-exported
+from responses.follow_up import create_follow_ups
 from responses.imap import fetch_unseen, parse_url
 from review.render_failures import record_failure
 from storage.tables import Batch, Campaign, Letter
@@ -79,6 +79,30 @@ def render_pending(services: bootstrap.Services | None = None) -> int:
     finally:
         if services is None:
             s.close()
+
+
+def chase_silent() -> int:
+    """Follow-up batches for every campaign whose deadlines passed unanswered (hourly), each
+    campaign in its own transaction; return how many batches were made."""
+    s = bootstrap.build()
+    try:
+        with s.db.unit_of_work(write=False) as uow:
+            ids = list(uow.scalars(select(Campaign.id).order_by(Campaign.id)))
+        made = 0
+        for campaign_id in ids:
+            with s.db.unit_of_work() as uow:
+                campaign = uow.get_one(Campaign, campaign_id)
+                batches = create_follow_ups(
+                    uow,
+                    campaign,
+                    identities=s.identities,
+                    working_days=s.settings.answer_deadlines,
+                    clock=s.clock,
+                )
+                made += len(batches)
+        return made
+    finally:
+        s.close()
 
 
 def drain_outbox() -> int:

@@ -1,4 +1,5 @@
-"""The scheduler's job table, and nothing else: each job calls one service function.
+"""The scheduler's job table (each job calls one service function) and the one loop that runs
+it while this process leads (``run_while_leading``: ``advocacy scheduler`` and ``serve`` alike).
 
 Rule (APScheduler 3.11 FAQ): one scheduler per job store, so ``advocacy scheduler`` starts it
 only while it holds the leadership lock (``storage.leadership``). Jobs are ``module:function``
@@ -18,11 +19,16 @@ replacing the job an earlier configuration stored is what stops it from running.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Collection
+
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy import Engine
 
 from settings import Settings
+from storage.leadership import lead, lock_for
 
 # A run that starts this late (the process was busy or down) is skipped; coalescing then runs
 # it once, not once per missed interval.
@@ -66,3 +72,36 @@ def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
         func, "interval", minutes=minutes or 60, id=job_id, replace_existing=True, **paused
     )
     return scheduler
+
+
+def run_while_leading(
+    settings: Settings,
+    engine: Engine,
+    *,
+    stopping: threading.Event,
+    say: Callable[[str], None],
+    paused: Collection[str] = (),
+) -> None:
+    """Until ``stopping`` is set, run the job table whenever this process holds the leadership
+    lock, pausing it when the lock is lost (``storage.leadership.lead``); then shut it down.
+    Jobs named in ``paused`` never run here (``serve`` drains the outbox in its own thread)."""
+    scheduler = build_scheduler(settings, engine)
+    for job_id in paused:
+        scheduler.pause_job(job_id)
+
+    def start() -> None:
+        if scheduler.state == STATE_STOPPED:  # the first time; after a lost lock it is paused
+            scheduler.start()
+        else:
+            scheduler.resume()
+
+    lead(
+        lock_for(engine),
+        start=start,
+        stop=scheduler.pause,
+        poll=settings.scheduler_leader_poll_seconds,
+        stopping=stopping,
+        say=say,
+    )
+    if scheduler.running:
+        scheduler.shutdown(wait=True)

@@ -6,22 +6,41 @@ retries never change a letter's identity. ``create_batch`` is the one function t
 batch (milestones and follow-ups alike) and the one that sets its ``kind``: ``first`` (the full
 appeal), ``progress`` (a later milestone: addressees already written to get an update) or
 ``reminder`` (a follow-up to the silent).
+
+Campaigns sit below letters, yet a batch gives each letter its identity: ``Identities`` is the
+one-method role this module needs, and ``letters.identity.ReplyAddresses`` (built in bootstrap
+with the reply domain and secret) is the mechanism; nothing here imports letters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.store import appeal_of
 from recipients.selection import resolve
-from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Addressee, Batch, Campaign, Letter, SignatureCount
 from timeutil import Clock
+
+
+class NewIdentity(Protocol):
+    """A letter's identity as a batch stores it on the letter row."""
+
+    @property
+    def message_id(self) -> str: ...
+
+    @property
+    def reply_token(self) -> str: ...
+
+
+class Identities(Protocol):
+    """Makes a fresh identity for each new letter (``letters.identity.ReplyAddresses``)."""
+
+    def new_identity(self) -> NewIdentity: ...
 
 
 def latest_count(uow: Session, campaign_id: int) -> SignatureCount | None:
@@ -55,7 +74,7 @@ def create_batch(
     campaign: Campaign,
     *,
     reason: str,
-    identities: ReplyAddresses,
+    identities: Identities,
     actor: str,
     clock: Clock,
     kind: Kind | None = None,

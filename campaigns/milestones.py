@@ -19,9 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from campaigns.appeal import Milestone
-from campaigns.batches import create_batch, latest_count
+from campaigns.batches import Identities, create_batch, latest_count
 from campaigns.store import appeal_of
-from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Batch, Campaign, MilestoneFiring
 from timeutil import Clock
@@ -86,7 +85,7 @@ def _record(
     due: list[Milestone],
     *,
     count: int,
-    identities: ReplyAddresses,
+    identities: Identities,
     actor: str,
     clock: Clock,
     policy: MissedPolicy,
@@ -162,7 +161,7 @@ def fire_due_milestones(
     uow: Session,
     campaign: Campaign,
     *,
-    identities: ReplyAddresses,
+    identities: Identities,
     actor: str,
     clock: Clock,
     policy: MissedPolicy = FIRE_LATE,

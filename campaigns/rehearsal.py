@@ -23,12 +23,12 @@ from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
 from campaigns.appeal import Appeal
+from campaigns.batches import Identities
 from campaigns.explain import fired_for
 from campaigns.milestones import FIRE_LATE, MissedPolicy, fire_due_milestones
 from campaigns.signatures import CountOutcome, set_count
 from campaigns.store import appeal_of, create_campaign, get_campaign, update_campaign
 from responses.status import due_on
-from responses.tokens import ReplyAddresses
 from storage.tables import Addressee, Campaign, Letter, MilestoneFiring
 from timeutil import FixedClock, as_utc
 
@@ -96,7 +96,7 @@ def rehearse(
     campaign: str | Appeal,
     plan: Plan,
     *,
-    identities: ReplyAddresses,
+    identities: Identities,
 ) -> list[Event]:
     """Run the plan on ``session`` (a throwaway one) and return the timeline, in time order."""
     if isinstance(campaign, Appeal):
@@ -149,7 +149,7 @@ def _step(
     *,
     clock: FixedClock,
     plan: Plan,
-    identities: ReplyAddresses,
+    identities: Identities,
 ) -> CountOutcome:
     if count is not None:
         return set_count(

@@ -15,12 +15,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from campaigns.batches import latest_count
+from campaigns.batches import Identities, latest_count
 from campaigns.explain import Fired, fired_for
 from campaigns.milestones import FIRE_LATE, MissedPolicy, fire_due_milestones
 from campaigns.store import lock_campaign
 from errors import Conflict, InputError, Problem
-from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Batch, Campaign, SignatureCount
 from timeutil import Clock
@@ -54,7 +53,7 @@ def _outcome(
 class Recorder:
     """Who records counts, and how milestones that come due are fired."""
 
-    identities: ReplyAddresses
+    identities: Identities
     actor: str
     clock: Clock
     policy: MissedPolicy = FIRE_LATE
@@ -99,7 +98,7 @@ def set_count(
     *,
     as_of: datetime | None,
     source: str,
-    identities: ReplyAddresses,
+    identities: Identities,
     actor: str,
     clock: Clock,
     correction: str | None = None,

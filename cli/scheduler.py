@@ -21,8 +21,7 @@ def run_scheduler() -> None:
     hosts with PostgreSQL:
     only the holder of an advisory lock runs jobs, the others take over within
     ADVOCACY_SCHEDULER_LEADER_POLL_SECONDS if it dies. Stop it with Ctrl-C or SIGTERM."""
-    from scheduler import build_scheduler
-    from storage.leadership import lead, lock_for
+    from scheduler import run_while_leading
 
     s = services()
     s.require_current_schema()
@@ -33,25 +32,9 @@ def run_scheduler() -> None:
 
     signal.signal(signal.SIGTERM, stop_on_signal)
     signal.signal(signal.SIGINT, stop_on_signal)
-    scheduler = build_scheduler(s.settings, s.db.engine)
-
-    def start() -> None:
-        if scheduler.state == 0:  # STATE_STOPPED: the first time
-            scheduler.start()
-        else:
-            scheduler.resume()
 
     def say(message: str) -> None:
         print(f"scheduler: {message}", flush=True)  # a line at a time, also into a pipe
 
-    lead(
-        lock_for(s.db.engine),
-        start=start,
-        stop=scheduler.pause,
-        poll=s.settings.scheduler_leader_poll_seconds,
-        stopping=stopping,
-        say=say,
-    )
-    if scheduler.running:
-        scheduler.shutdown(wait=True)
+    run_while_leading(s.settings, s.db.engine, stopping=stopping, say=say)
     say("stopped")

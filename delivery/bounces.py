@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from delivery.checks import open_check
 from delivery.states import State, may_move, move
-from responses.tokens import ReplyAddresses
+from letters.identity import ReplyAddresses
 from storage import audit
 from storage.tables import Batch, Delivery, Letter
 from timeutil import Clock

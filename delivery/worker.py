@@ -29,7 +29,7 @@ from delivery.retry import RetryPolicy
 from delivery.states import State
 from delivery.windows import SendWindow
 from errors import IntegrityRefused
-from responses.tokens import ReplyAddresses
+from letters.identity import ReplyAddresses
 from storage.db import Database
 from storage.tables import Delivery
 from timeutil import Clock

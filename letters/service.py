@@ -31,10 +31,10 @@ from errors import Conflict, NotFound
 from letters.compose import ComposedLetter, compose
 from letters.documents import RenderedDocument, Renderer, write_atomically
 from letters.failures import RenderFailure, reason_of, record_failure
+from letters.identity import ReplyAddresses
 from letters.produce import Finishing, render_letter, render_many
 from letters.progress import Opening, openings
 from letters.signatories import batch_annex
-from responses.tokens import ReplyAddresses
 from review import texts as review_texts
 from storage import audit
 from storage.db import Database

@@ -6,7 +6,8 @@ An addressee already sent a follow-up is not chased again. The batch is made by
 ``campaigns.batches.create_batch`` with kind ``reminder``. The batch's
 letters start ``pending`` and go through rendering and review like any other; rendering gives
 them the reminder wording of ``letters.reminder`` (subject prefix, an opening paragraph with
-the date of the first letter).
+the date of the first letter). The hourly job that calls this for every campaign is
+``jobs.chase_silent``, in the composition root.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.batches import create_batch
+from letters.identity import ReplyAddresses
 from letters.reminder import FOLLOW_UP_REASON
 from responses.deadlines import Due
 from responses.report import response_report
-from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Addressee, Batch, Campaign, FollowUp, Letter
 from timeutil import Clock
@@ -107,28 +108,3 @@ def create_follow_ups(
         )
         made.append(batch)
     return made
-
-
-def chase_silent() -> int:
-    """Scheduler job: follow-up batches for every campaign, each in its own transaction."""
-    import bootstrap  # here, not at the top: bootstrap imports the responses package
-
-    s = bootstrap.build()
-    try:
-        with s.db.unit_of_work(write=False) as uow:
-            ids = list(uow.scalars(select(Campaign.id).order_by(Campaign.id)))
-        made = 0
-        for campaign_id in ids:
-            with s.db.unit_of_work() as uow:
-                made += len(
-                    create_follow_ups(
-                        uow,
-                        uow.get_one(Campaign, campaign_id),
-                        identities=s.identities,
-                        working_days=s.settings.answer_deadlines,
-                        clock=s.clock,
-                    )
-                )
-        return made
-    finally:
-        s.close()

@@ -16,13 +16,13 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from letters.documents import write_atomically
+from letters.identity import ReplyAddresses
 from responses.attachments import save_attachments
 from responses.classify import Verdict, classify
 from responses.matching import find_letters
 from responses.outcome import Inbound
 from responses.parse import Mail, read
 from responses.rows import hold, insert_responses, letter_context, new_response, prior
-from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.tables import Letter
 from timeutil import Clock

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from letters.documents import write_atomically
+from letters.identity import ReplyAddresses
 from responses.inbound import BounceHandler, import_message
 from responses.outcome import Inbound
 from responses.parse import read
 from responses.rows import hold, seen
-from responses.tokens import ReplyAddresses
 from storage import audit
 from storage.db import Database
 from timeutil import Clock

@@ -17,8 +17,8 @@ from email.utils import getaddresses
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from letters.identity import ReplyAddresses
 from responses.parse import Mail
-from responses.tokens import ReplyAddresses
 from storage.tables import Addressee, Letter
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 from apscheduler.job import Job
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import select
 
 import jobs
 from bootstrap import Services
-from scheduler import FETCH_REPLIES, JOBS, build_scheduler
+from scheduler import FETCH_REPLIES, JOBS, build_scheduler, run_while_leading
 from storage.tables import AuditEntry, MilestoneFiring
 from tests.campaigns.steps import batch_ids, start_campaign, with_milestones
+from tests.delivery.steps import queued_batch
 
 ADVOCACY = str(Path(sys.executable).parent / "advocacy")
 
@@ -239,6 +241,37 @@ class TestMissedMilestone:
         made = [int(child.communicate(timeout=120)[0]) for child in children]
         assert sorted(made) == [0, 1]
         assert len(batch_ids(services)) == 1
+
+
+class TestLeaderLoop:
+    def test_paused_jobs_stay_paused_while_leading(self, services: Services) -> None:
+        """``serve``'s loop leads with the drain job paused; the other jobs keep their times."""
+        stopping, said = threading.Event(), []
+
+        def say(message: str) -> None:
+            said.append(message)
+            stopping.set()  # leave after the first pass
+
+        run_while_leading(
+            services.settings,
+            services.db.engine,
+            stopping=stopping,
+            say=say,
+            paused=["drain-outbox"],
+        )
+        store = SQLAlchemyJobStore(engine=services.db.engine)
+        assert said == ["leader: running jobs"]
+        assert store.lookup_job("drain-outbox").next_run_time is None
+        assert store.lookup_job("check-milestones").next_run_time is not None
+
+
+class TestFollowUpJob:
+    @pytest.mark.usefixtures("in_env")
+    def test_silent_campaign_is_chased_once(self, services: Services) -> None:
+        """The hourly job makes one follow-up batch for a deadline passed long ago, then none."""
+        queued_batch(services)  # sent in 2021 by the test clock; the job's clock is today's
+        assert services.worker().drain_sync().done == {"sent": 7}
+        assert (jobs.chase_silent(), jobs.chase_silent()) == (1, 0)
 
 
 class TestProcesses:

@@ -16,8 +16,7 @@ import threading
 from sqlalchemy.exc import SQLAlchemyError
 
 import bootstrap
-from scheduler import build_scheduler
-from storage.leadership import lead, lock_for
+from scheduler import run_while_leading
 
 DRAIN_JOB = "drain-outbox"
 
@@ -46,26 +45,15 @@ def worker_loop(services: bootstrap.Services, stopping: threading.Event, poll: f
 
 
 def scheduler_loop(services: bootstrap.Services, stopping: threading.Event) -> None:
-    """Run the scheduler's job table while this process leads (see ``scheduler.py``)."""
-    scheduler = build_scheduler(services.settings, services.db.engine)
-    scheduler.pause_job(DRAIN_JOB)  # the worker thread drains the outbox: one drain loop
-
-    def start() -> None:
-        if scheduler.state == 0:  # STATE_STOPPED: the first time
-            scheduler.start()
-        else:
-            scheduler.resume()
-
-    lead(
-        lock_for(services.db.engine),
-        start=start,
-        stop=scheduler.pause,
-        poll=services.settings.scheduler_leader_poll_seconds,
+    """Run the scheduler's job table while this process leads (see ``scheduler.py``), with its
+    drain job paused: the worker thread drains the outbox, one drain loop."""
+    run_while_leading(
+        services.settings,
+        services.db.engine,
         stopping=stopping,
         say=lambda message: log.info("scheduler: %s", message),
+        paused=(DRAIN_JOB,),
     )
-    if scheduler.running:
-        scheduler.shutdown(wait=True)
 
 
 def start(services: bootstrap.Services, stopping: threading.Event) -> list[threading.Thread]:

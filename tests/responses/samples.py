@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from responses.tokens import ReplyAddresses
+from letters.identity import ReplyAddresses
 from storage.tables import Letter
 
 OOO_TEXT = {

@@ -5,6 +5,11 @@ tell a genuine token from a mistyped or forged one without a database lookup. Th
 address ``bounce+<delivery id>-<hmac>@<reply domain>`` is signed the same way (with its own
 prefix in the MAC, so a reply token's MAC never passes for a bounce address's): a bounce to an
 address without a genuine MAC names no delivery (``delivery_for_bounce`` is None).
+
+Layers: a letter's identity belongs to letters, and this module is pure (hmac, secrets, re), so
+delivery and responses, above letters, import it. Campaigns, below letters, make the letter rows
+of a batch: they declare the role they need (``campaigns.batches.Identities``, one method,
+``new_identity``) and bootstrap hands them this ``ReplyAddresses``, which fits it structurally.
 """
 
 from __future__ import annotations

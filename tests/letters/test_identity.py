@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from responses.tokens import ReplyAddresses
+from letters.identity import ReplyAddresses
 
 IDENTITIES = ReplyAddresses("replies.example", b"test-secret")
 
