@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # rendering loads WeasyPrint, pyHanko, pypdf: only commands t
     from letters.documents import Renderer
     from letters.produce import Finishing
     from letters.service import RenderSummary
+    from review.approvals import Approvals
 
 
 @dataclass
@@ -76,6 +77,13 @@ class Services:
     def missed_policy(self) -> MissedPolicy:
         grace = timedelta(seconds=self.settings.milestone_grace_seconds)
         return MissedPolicy(self.settings.missed_milestones, grace)
+
+    @property
+    def approvals(self) -> Approvals:
+        """Approving letters with ADVOCACY_FOUR_EYES bound (``review.approvals``)."""
+        from review.approvals import Approvals
+
+        return Approvals(four_eyes=self.settings.four_eyes, clock=self.clock)
 
     def recorder(self, actor: str | None = None) -> Recorder:
         """Records signature counts and fires milestones as ``actor`` (default: settings)."""

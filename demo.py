@@ -89,6 +89,7 @@ def run_demo(s: Services, console: Console) -> None:
             identities=s.identities,
             actor="demo",
             clock=s.clock,
+            policy=s.missed_policy,
         )
         signers = import_signers(
             uow,
@@ -113,11 +114,10 @@ def run_demo(s: Services, console: Console) -> None:
     for batch_id in batch_ids:
         summary = s.render(batch_id, actor="demo")
         with s.db.unit_of_work() as uow:
-            approved = queue.approve(
+            approved = s.approvals.approve(
                 uow,
                 queue.letters_in_review(uow, batch_id),
-                reviewer="demo-reviewer",
-                clock=s.clock,
+                reviewer="demo-reviewer",  # not the batch's creator: four eyes may be on
                 comment="approved by the demo",
             )
         console.print(f"batch {batch_id}: {summary.rendered} rendered, {len(approved)} approved")

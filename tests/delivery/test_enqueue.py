@@ -91,9 +91,7 @@ def test_a_flagged_email_falls_back_to_post(services: Services) -> None:
     batch_id = rendered_batch(services)
     _flag(services, "european-commission")
     with services.db.unit_of_work() as uow:
-        queue.approve(
-            uow, queue.letters_in_review(uow, batch_id), reviewer="r", clock=services.clock
-        )
+        services.approvals.approve(uow, queue.letters_in_review(uow, batch_id), reviewer="r")
         campaign = get_campaign(uow, CAMPAIGN)
         report = enqueue(uow, campaign, actor="test", clock=services.clock, channels=CHANNELS)
     assert report.flagged == ["european-commission: email"]
