@@ -6,6 +6,7 @@ done and changes nothing (same count → no new batch; same Message-ID → no se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -64,7 +65,8 @@ def _simulated_reply(s: Services, campaign_id: int) -> bytes | None:
     return reply.as_bytes()
 
 
-def run_demo(s: Services, console: Console) -> None:
+def run_demo(s: Services, console: Console, *, report: Callable[[Services, str], None]) -> None:
+    """The whole path; ``report`` prints a campaign's report (the CLI's, which sits above)."""
     s.migrate()
     console.rule("1. registry")
     records = registry.read_file(ADDRESSEES)
@@ -147,9 +149,7 @@ def run_demo(s: Services, console: Console) -> None:
             )
         console.print(f"reply from {REPLYING}: {result.outcome}")
 
-    from cli.reports import print_report
-
-    print_report(s, appeal.key)
+    report(s, appeal.key)
     console.print(f"PDFs:   {(s.settings.documents_dir / appeal.key).resolve()}")
     console.print(
         f"outbox: {s.settings.outbox_dir.resolve()} (Maildir; written, not sent)"

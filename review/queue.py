@@ -184,7 +184,7 @@ def approve_batch(
     Besides each letter's own approval, one ``batch.approved`` entry records the reviewer, the
     count and which of the letters that reviewer looked at (``letter.shown``) before approving.
     With ``despite_findings`` given (the CLI and the web), a campaign with findings
-    (``campaigns.check``) is approved only when it is true, and the findings are recorded.
+    (``letters.check``) is approved only when it is true, and the findings are recorded.
     """
     batch = uow.get(Batch, batch_id)
     if batch is None:
@@ -221,8 +221,8 @@ def approve_batch(
 
 def batch_findings(uow: Session, batch_id: int) -> list[str]:
     """What ``campaign check`` finds for the batch's campaign now, as sentences."""
-    from campaigns.check import check_campaign  # the check reads the registry: only here
     from campaigns.store import appeal_of
+    from letters.check import check_campaign  # the check reads the registry: only here
 
     campaign = uow.get_one(Campaign, uow.get_one(Batch, batch_id).campaign_id)
     return [str(finding) for finding in check_campaign(uow, appeal_of(campaign))]

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from campaigns.store import get_campaign
-from delivery.checks import clear_check
 from delivery.outbox import CHANNELS, enqueue
+from recipients.checks import clear_check
 from review import queue
 from storage.tables import Addressee, ChannelCheck, Letter
 from tests.delivery.steps import approve_and_enqueue, deliveries
