@@ -12,10 +12,11 @@ TEST_WORKERS ?= 4
 demo: $(VENV)/.runtime
 	$(BIN)/advocacy demo
 
-## test: install the dev extras, lint, type-check and run the whole suite
+## test: install the dev extras, lint, type-check, check the layers and run the whole suite
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## bench: run the benchmarks (make bench ONLY=render for one)
@@ -26,6 +27,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

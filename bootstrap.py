@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from letters.produce import Finishing
     from letters.service import RenderSummary
     from responses.intake import Intake
+    from review.approvals import Approvals
     from storage.tables import Campaign
 
 
@@ -80,6 +81,13 @@ class Services:
 
         grace = timedelta(seconds=self.settings.milestone_grace_seconds)
         return MissedPolicy(self.settings.missed_milestones, grace)
+
+    @property
+    def approvals(self) -> Approvals:
+        """Approving letters with ADVOCACY_FOUR_EYES bound (``review.approvals``)."""
+        from review.approvals import Approvals
+
+        return Approvals(four_eyes=self.settings.four_eyes, clock=self.clock)
 
     def recorder(self, actor: str | None = None) -> Recorder:
         """Records signature counts and fires milestones as ``actor`` (default: settings)."""

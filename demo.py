@@ -6,6 +6,7 @@ done and changes nothing (same count → no new batch; same Message-ID → no se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -64,7 +65,8 @@ def _simulated_reply(s: Services, campaign_id: int) -> bytes | None:
     return reply.as_bytes()
 
 
-def run_demo(s: Services, console: Console) -> None:
+def run_demo(s: Services, console: Console, *, report: Callable[[Services, str], None]) -> None:
+    """The whole path; ``report`` prints a campaign's report (the CLI's, which sits above)."""
     s.migrate()
     console.rule("1. registry")
     records = registry.read_file(ADDRESSEES)
@@ -89,6 +91,7 @@ def run_demo(s: Services, console: Console) -> None:
             identities=s.identities,
             actor="demo",
             clock=s.clock,
+            policy=s.missed_policy,
         )
         signers = import_signers(
             uow,
@@ -113,11 +116,10 @@ def run_demo(s: Services, console: Console) -> None:
     for batch_id in batch_ids:
         summary = s.render(batch_id, actor="demo")
         with s.db.unit_of_work() as uow:
-            approved = queue.approve(
+            approved = s.approvals.approve(
                 uow,
                 queue.letters_in_review(uow, batch_id),
-                reviewer="demo-reviewer",
-                clock=s.clock,
+                reviewer="demo-reviewer",  # not the batch's creator: four eyes may be on
                 comment="approved by the demo",
             )
         console.print(f"batch {batch_id}: {summary.rendered} rendered, {len(approved)} approved")
@@ -147,9 +149,7 @@ def run_demo(s: Services, console: Console) -> None:
             )
         console.print(f"reply from {REPLYING}: {result.outcome}")
 
-    from cli.reports import print_report
-
-    print_report(s, appeal.key)
+    report(s, appeal.key)
     console.print(f"PDFs:   {(s.settings.documents_dir / appeal.key).resolve()}")
     console.print(
         f"outbox: {s.settings.outbox_dir.resolve()} (Maildir; written, not sent)"

@@ -1,4 +1,4 @@
-"""Time: an injectable ``Clock`` and UTC helpers.
+"""Time: an injectable ``Clock``, UTC helpers and working days (``due_on``).
 
 Rule: store and compare naive-free UTC datetimes; SQLite drops offsets, so ``as_utc`` re-attaches
 UTC to whatever comes back from the database.
@@ -6,8 +6,9 @@ UTC to whatever comes back from the database.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 
@@ -42,3 +43,23 @@ def as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+@functools.lru_cache(maxsize=256)
+def _public_holidays(country: str, year: int) -> frozenset[date]:
+    import holidays  # here: the calendars load only when a deadline is worked out
+
+    try:
+        return frozenset(holidays.country_holidays(country.upper(), years=year))
+    except NotImplementedError:  # no calendar for this code (or none given): weekends only
+        return frozenset()
+
+
+def due_on(delivered: date, *, working_days: int, country: str = "") -> date:
+    """The day an answer is due: ``working_days`` working days after ``delivered``."""
+    day, left = delivered, working_days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in _public_holidays(country, day.year):
+            left -= 1
+    return day

@@ -80,6 +80,7 @@ def _batch(s: Services, workdir: Path, key: str, count: int) -> int:
             identities=s.identities,
             actor=ACTOR,
             clock=s.clock,
+            policy=s.missed_policy,
         )
         assert outcome.batch is not None
         batch = uow.get_one(Batch, outcome.batch.id)

@@ -72,6 +72,7 @@ def example_batch(services: bootstrap.Services, count: int = 15_240) -> int:
             identities=services.identities,
             actor=ACTOR,
             clock=services.clock,
+            policy=services.missed_policy,
         )
         if outcome.batch is None:
             raise RuntimeError(f"{count} signatures fired no milestone of {CAMPAIGN}")

@@ -164,7 +164,7 @@ def fire_due_milestones(
     identities: Identities,
     actor: str,
     clock: Clock,
-    policy: MissedPolicy = FIRE_LATE,
+    policy: MissedPolicy,
     count: int | None = None,
 ) -> Batch | None:
     """Fire every due, unfired milestone; all of them share one new batch. Return it, if any.

@@ -28,9 +28,8 @@ from campaigns.explain import fired_for
 from campaigns.milestones import FIRE_LATE, MissedPolicy, fire_due_milestones
 from campaigns.signatures import CountOutcome, set_count
 from campaigns.store import appeal_of, create_campaign, get_campaign, update_campaign
-from responses.status import due_on
 from storage.tables import Addressee, Campaign, Letter, MilestoneFiring
-from timeutil import FixedClock, as_utc
+from timeutil import FixedClock, as_utc, due_on
 
 ACTOR = "rehearsal"
 

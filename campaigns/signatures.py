@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.batches import Identities, latest_count
 from campaigns.explain import Fired, fired_for
-from campaigns.milestones import FIRE_LATE, MissedPolicy, fire_due_milestones
+from campaigns.milestones import MissedPolicy, fire_due_milestones
 from campaigns.store import lock_campaign
 from errors import Conflict, InputError, Problem
 from storage import audit
@@ -56,7 +56,7 @@ class Recorder:
     identities: Identities
     actor: str
     clock: Clock
-    policy: MissedPolicy = FIRE_LATE
+    policy: MissedPolicy
 
     def fire(self, uow: Session, campaign: Campaign, count: int | None = None) -> Batch | None:
         return fire_due_milestones(
@@ -102,7 +102,7 @@ def set_count(
     actor: str,
     clock: Clock,
     correction: str | None = None,
-    policy: MissedPolicy = FIRE_LATE,
+    policy: MissedPolicy,
 ) -> CountOutcome:
     """Record ``count`` for the campaign and fire any milestone it reaches.
 

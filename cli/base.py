@@ -202,6 +202,7 @@ def init() -> None:
 def demo() -> None:
     """Run the whole path on the bundled example: registry → milestone → PDFs → review →
     delivery → a reply → report. Running it again changes nothing."""
+    from cli.reports import print_report
     from demo import run_demo
 
-    run_demo(services(), console)
+    run_demo(services(), console, report=print_report)

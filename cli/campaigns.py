@@ -110,8 +110,8 @@ def campaign_check(campaign_key: str) -> None:
 
 
 def _print_findings(uow: Session, campaign: Campaign) -> int:
-    from campaigns.check import check_campaign
     from campaigns.store import appeal_of
+    from letters.check import check_campaign
 
     findings = check_campaign(uow, appeal_of(campaign))
     for finding in findings:

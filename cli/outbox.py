@@ -2,7 +2,7 @@
 progress bar.
 
 Rule: commands change rows only through ``delivery.intervene``, ``delivery.postal`` and
-``delivery.checks`` (audited, refusing rows a worker holds or that went out); the worker does
+``recipients.checks`` (audited, refusing rows a worker holds or that went out); the worker does
 any sending, never these commands.
 """
 
@@ -179,7 +179,7 @@ def outbox_checks(ctx: click.Context, include_cleared: bool) -> None:
     date; `checks clear ADDRESSEE` once the address is fixed or confirmed."""
     if ctx.invoked_subcommand is not None:
         return
-    from delivery.checks import channel_checks
+    from recipients.checks import channel_checks
 
     s = services()
     with s.db.unit_of_work(write=False) as uow:
@@ -210,7 +210,7 @@ def outbox_checks(ctx: click.Context, include_cleared: bool) -> None:
 def outbox_checks_clear(addressee_key: str, channel: str, reason: str) -> None:
     """Clear the addressee's open check on --channel (audited); the registry edit, if the
     address was wrong, is a separate step (`recipients import --update` or the web app)."""
-    from delivery.checks import clear_check
+    from recipients.checks import clear_check
 
     s = services()
     with s.db.unit_of_work() as uow:

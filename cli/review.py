@@ -172,25 +172,12 @@ def review_approve(
         raise click.UsageError("give letter ids or --batch B (not both)")
     with s.db.unit_of_work() as uow:
         if batch_id is not None:
-            approved = queue.approve_batch(
-                uow,
-                batch_id,
-                reviewer=s.actor,
-                clock=s.clock,
-                comment=comment,
-                four_eyes=s.settings.four_eyes,
-                despite_findings=despite_findings,
+            approved = s.approvals.approve_batch(
+                uow, batch_id, reviewer=s.actor, comment=comment, despite_findings=despite_findings
             )
             sampled = queue.sampled_by(uow, s.actor, [letter.id for letter in approved])
         else:
-            approved = queue.approve(
-                uow,
-                letter_ids,
-                reviewer=s.actor,
-                clock=s.clock,
-                comment=comment,
-                four_eyes=s.settings.four_eyes,
-            )
+            approved = s.approvals.approve(uow, letter_ids, reviewer=s.actor, comment=comment)
         after = s.settings.stale_after_signatures
         stale = sorted(stale_marks(uow, [letter.id for letter in approved], after_signatures=after))
     click.echo(f"approved {len(approved)} letter(s) as {s.actor}")

@@ -23,9 +23,9 @@ from email.policy import compat32
 from flufl.bounce import all_failures
 from sqlalchemy.orm import Session
 
-from delivery.checks import open_check
 from delivery.states import State, may_move, move
 from letters.identity import ReplyAddresses
+from recipients.checks import open_check
 from storage import audit
 from storage.tables import Batch, Delivery, Letter
 from timeutil import Clock

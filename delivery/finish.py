@@ -21,10 +21,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from delivery.checks import open_check
 from delivery.retry import RetryPolicy
 from delivery.states import State, move
 from delivery.windows import SendWindow
+from recipients.checks import open_check
 from storage import audit
 from storage.tables import Addressee, Batch, Delivery, Letter
 from timeutil import Clock

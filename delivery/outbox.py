@@ -55,7 +55,7 @@ def enqueue(
 ) -> EnqueueReport:
     """Put every approved letter of the campaign into the outbox, on the first of ``channels``
     (in the order of ``choose_channel``) that its addressee and documents allow. A channel
-    flagged by a permanent bounce and not yet cleared by staff (``delivery.checks``) is
+    flagged by a permanent bounce and not yet cleared by staff (``recipients.checks``) is
     skipped — the next channel is used, if any — and named in ``report.flagged``. With a
     sending ``window``, a row becomes due when its addressee's office next opens."""
     report = EnqueueReport()

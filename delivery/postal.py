@@ -24,8 +24,8 @@ from delivery.form_text import form_text, words_of
 from delivery.integrity import approved_content
 from delivery.states import State, move
 from errors import Conflict, NotFound
+from letters.texts import text_of
 from letters.wording import labels
-from review.texts import text_of
 from storage import audit
 from storage.tables import Addressee, Batch, BatchAnnex, Delivery, Document, Letter
 from timeutil import Clock

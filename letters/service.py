@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from campaigns.batches import language_now
 from campaigns.store import appeal_of
 from errors import Conflict, NotFound
+from letters import texts as review_texts
 from letters.compose import ComposedLetter, compose
 from letters.documents import RenderedDocument, Renderer, write_atomically
 from letters.failures import RenderFailure, reason_of, record_failure
@@ -35,7 +36,6 @@ from letters.identity import ReplyAddresses
 from letters.produce import Finishing, render_letter, render_many
 from letters.progress import Opening, openings
 from letters.signatories import batch_annex
-from review import texts as review_texts
 from storage import audit
 from storage.db import Database
 from storage.tables import Addressee, Approval, Batch, Campaign, Delivery, Document, Letter

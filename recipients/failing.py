@@ -2,7 +2,7 @@
 back to the registry until staff fix or confirm the contact.
 
 Rule: a failure stops counting once the contact is changed or confirmed after it — an open
-channel check (``delivery.checks``) is cleared then, with the reason, and a failed delivery to
+channel check (``recipients.checks``) is cleared then, with the reason, and a failed delivery to
 an address that is no longer the addressee's, or was confirmed since, is history, not a fault.
 """
 
@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from delivery.checks import channel_checks, clear_check
 from errors import InputError, NotFound, Problem
+from recipients.checks import channel_checks, clear_check
 from storage import audit
 from storage.tables import Addressee, ChannelCheck, Delivery, Letter
 from timeutil import Clock

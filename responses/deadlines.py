@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from errors import InputError, Problem
-from responses.status import due_on
+from timeutil import due_on
 
 SETTING = "ADVOCACY_ANSWER_DUE_RULES"
 _ENTRY = re.compile(

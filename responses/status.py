@@ -4,15 +4,14 @@ no-response-needed or overdue; and when an answer is due.
 Rule: a status staff set by hand (``refused``, ``no-response-needed``) wins; then a person's
 answer (``responded``); then an automatic acknowledgement; a delivered letter with none of
 these is ``overdue`` once its due date (N working days after delivery, weekends and the
-addressee country's public holidays excluded) has passed, else ``awaiting``.
+addressee country's public holidays excluded: ``timeutil.due_on``) has passed, else
+``awaiting``.
 """
 
 from __future__ import annotations
 
-import functools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,24 +24,6 @@ from timeutil import Clock
 STATUSES = ("awaiting", "acknowledged", "responded", "refused", "no-response-needed", "overdue")
 SETTABLE = ("refused", "no-response-needed")
 CLEAR = "clear"
-
-
-@functools.lru_cache(maxsize=256)
-def _public_holidays(country: str, year: int) -> frozenset[date]:
-    try:
-        return frozenset(holidays.country_holidays(country.upper(), years=year))
-    except NotImplementedError:  # no calendar for this code (or none given): weekends only
-        return frozenset()
-
-
-def due_on(delivered: date, *, working_days: int, country: str = "") -> date:
-    """The day an answer is due: ``working_days`` working days after ``delivered``."""
-    day, left = delivered, working_days
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in _public_holidays(country, day.year):
-            left -= 1
-    return day
 
 
 def status_of(

@@ -4,7 +4,8 @@ Rule: an approval pins the sha256 of each current document of the letter (its PD
 A later render makes new documents whose hashes no approval covers, so they need approving
 again; the outbox checks the hash of the bytes it sends against these approvals.
 Approving a whole batch also records the count and the reviewer's sample; with "four eyes" on,
-the batch's creator may not approve its letters.
+the batch's creator may not approve its letters. ``four_eyes`` has no default: callers take
+``Services.approvals`` (``review.approvals``), which binds it from the settings.
 """
 
 from __future__ import annotations
@@ -150,8 +151,8 @@ def approve(
     *,
     reviewer: str,
     clock: Clock,
+    four_eyes: bool,
     comment: str = "",
-    four_eyes: bool = False,
 ) -> list[Letter]:
     """Approve the current bytes of each letter. With ``four_eyes`` the reviewer must not be
     the batch's creator (``Conflict``; nothing is approved)."""
@@ -174,8 +175,8 @@ def approve_batch(
     *,
     reviewer: str,
     clock: Clock,
+    four_eyes: bool,
     comment: str = "",
-    four_eyes: bool = False,
     despite_findings: bool | None = None,
 ) -> list[Letter]:
     """Approve every letter of the batch awaiting review, after sampling some of them.
@@ -183,7 +184,7 @@ def approve_batch(
     Besides each letter's own approval, one ``batch.approved`` entry records the reviewer, the
     count and which of the letters that reviewer looked at (``letter.shown``) before approving.
     With ``despite_findings`` given (the CLI and the web), a campaign with findings
-    (``campaigns.check``) is approved only when it is true, and the findings are recorded.
+    (``letters.check``) is approved only when it is true, and the findings are recorded.
     """
     batch = uow.get(Batch, batch_id)
     if batch is None:
@@ -220,8 +221,8 @@ def approve_batch(
 
 def batch_findings(uow: Session, batch_id: int) -> list[str]:
     """What ``campaign check`` finds for the batch's campaign now, as sentences."""
-    from campaigns.check import check_campaign  # the check reads the registry: only here
     from campaigns.store import appeal_of
+    from letters.check import check_campaign  # the check reads the registry: only here
 
     campaign = uow.get_one(Campaign, uow.get_one(Batch, batch_id).campaign_id)
     return [str(finding) for finding in check_campaign(uow, appeal_of(campaign))]

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from errors import IntegrityRefused, NotFound
+from letters.texts import Previous, diff, previous_approved, text_of
 from responses.parse import read
 from review.queue import current_documents
 from review.stale import stale_reasons
-from review.texts import Previous, diff, previous_approved, text_of
 from storage import audit
 from storage.tables import Addressee, Approval, Batch, Document, Letter, ReviewText
 from timeutil import Clock

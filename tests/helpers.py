@@ -67,6 +67,7 @@ def set_signatures(
             identities=s.identities,
             actor=actor,
             clock=s.clock,
+            policy=s.missed_policy,
             correction=correction,
         )
 

@@ -22,9 +22,7 @@ def test_approved_letters_reach_the_transport(
     batch_id = reach_milestone(services)
     assert render(services, batch_id).rendered == 8
     with services.db.unit_of_work() as uow:
-        queue.approve(
-            uow, queue.letters_in_review(uow, batch_id), reviewer="r", clock=services.clock
-        )
+        services.approvals.approve(uow, queue.letters_in_review(uow, batch_id), reviewer="r")
         report = enqueue(uow, get_campaign(uow, CAMPAIGN), actor="t", clock=services.clock)
     assert report.no_channel == ["european-parliament"]
     outcome = services.worker().drain_sync()
@@ -56,5 +54,6 @@ def test_same_count_twice_creates_one_batch(services: Services) -> None:
             identities=services.identities,
             actor="t",
             clock=services.clock,
+            policy=services.missed_policy,
         )
     assert again.batch is None

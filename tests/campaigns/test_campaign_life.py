@@ -148,7 +148,12 @@ def test_three_milestones_keep_one_thread_per_addressee(services: Services, tmp_
     s.clock.current = datetime(2021, 11, 14, 9, 0, tzinfo=UTC)  # past the dated milestone
     with s.db.unit_of_work() as uow:
         third = fire_due_milestones(
-            uow, get_campaign(uow, CAMPAIGN), identities=s.identities, actor="test", clock=s.clock
+            uow,
+            get_campaign(uow, CAMPAIGN),
+            identities=s.identities,
+            actor="test",
+            clock=s.clock,
+            policy=s.missed_policy,
         )
         assert third is not None
         assert third.kind == "progress"

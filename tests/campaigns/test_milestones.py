@@ -35,6 +35,7 @@ def fire(s: Services) -> Batch | None:
             identities=s.identities,
             actor="scheduler",
             clock=s.clock,
+            policy=s.missed_policy,
         )
 
 

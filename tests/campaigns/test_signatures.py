@@ -50,6 +50,7 @@ class TestCounts:
                 identities=campaign.identities,
                 actor="t",
                 clock=campaign.clock,
+                policy=campaign.missed_policy,
             )
         with campaign.db.unit_of_work(write=False) as uow:
             snapshot = latest_count(uow, get_campaign(uow, CAMPAIGN).id)
@@ -100,6 +101,7 @@ class TestCounts:
                 identities=campaign.identities,
                 actor="t",
                 clock=campaign.clock,
+                policy=campaign.missed_policy,
             )
 
 

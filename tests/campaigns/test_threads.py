@@ -35,7 +35,7 @@ def test_a_newer_batch_supersedes_an_unsent_letter(services: Services) -> None:
     with services.db.unit_of_work() as uow:
         from review import queue
 
-        queue.approve(uow, queue.letters_in_review(uow, first), reviewer="r", clock=services.clock)
+        services.approvals.approve(uow, queue.letters_in_review(uow, first), reviewer="r")
     report = approve_and_enqueue(services, second)
     assert "uk-fcdo: batch 1 superseded by batch 2" in report.superseded
     with services.db.unit_of_work(write=False) as uow:

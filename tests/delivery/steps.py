@@ -15,7 +15,7 @@ from tests.helpers import CAMPAIGN, load_examples, reach_milestone, render
 def approve_and_enqueue(s: Services, batch_id: int) -> EnqueueReport:
     """Approve every letter of the batch awaiting review, then put the campaign in the outbox."""
     with s.db.unit_of_work() as uow:
-        queue.approve(uow, queue.letters_in_review(uow, batch_id), reviewer="r", clock=s.clock)
+        s.approvals.approve(uow, queue.letters_in_review(uow, batch_id), reviewer="r")
         return enqueue(uow, get_campaign(uow, CAMPAIGN), actor="test", clock=s.clock)
 
 

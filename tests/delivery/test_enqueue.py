@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from campaigns.store import get_campaign
-from delivery.checks import clear_check
 from delivery.outbox import CHANNELS, enqueue
+from recipients.checks import clear_check
 from review import queue
 from storage.tables import Addressee, ChannelCheck, Letter
 from tests.delivery.steps import approve_and_enqueue, deliveries
@@ -91,9 +91,7 @@ def test_a_flagged_email_falls_back_to_post(services: Services) -> None:
     batch_id = rendered_batch(services)
     _flag(services, "european-commission")
     with services.db.unit_of_work() as uow:
-        queue.approve(
-            uow, queue.letters_in_review(uow, batch_id), reviewer="r", clock=services.clock
-        )
+        services.approvals.approve(uow, queue.letters_in_review(uow, batch_id), reviewer="r")
         campaign = get_campaign(uow, CAMPAIGN)
         report = enqueue(uow, campaign, actor="test", clock=services.clock, channels=CHANNELS)
     assert report.flagged == ["european-commission: email"]

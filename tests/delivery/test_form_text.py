@@ -47,9 +47,7 @@ def task(services: Services) -> tuple[str, str]:
     batch_id = reach_milestone(services)
     render(services, batch_id, finishing=services.finishing)
     with services.db.unit_of_work() as uow:
-        queue.approve(
-            uow, queue.letters_in_review(uow, batch_id), reviewer="r", clock=services.clock
-        )
+        services.approvals.approve(uow, queue.letters_in_review(uow, batch_id), reviewer="r")
         enqueue(
             uow, get_campaign(uow, CAMPAIGN), actor="t", clock=services.clock, channels=CHANNELS
         )

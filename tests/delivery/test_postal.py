@@ -33,7 +33,7 @@ def queued_all_channels(s: Services, *, web_form: str = "") -> int:
     batch_id = reach_milestone(s)
     render(s, batch_id)
     with s.db.unit_of_work() as uow:
-        queue.approve(uow, queue.letters_in_review(uow, batch_id), reviewer="r", clock=s.clock)
+        s.approvals.approve(uow, queue.letters_in_review(uow, batch_id), reviewer="r")
         enqueue(uow, get_campaign(uow, CAMPAIGN), actor="t", clock=s.clock, channels=CHANNELS)
     return batch_id
 

@@ -14,10 +14,11 @@ from bootstrap import Services
 from campaigns.store import get_campaign
 from responses.report import response_report
 from responses.standing import cutoff, standings, status_counts
-from responses.status import due_on, set_status
+from responses.status import set_status
 from responses.summary import summary
 from storage.tables import Addressee, Batch, Campaign, Delivery, Document, Letter, Response
 from tests.helpers import CAMPAIGN, load_examples
+from timeutil import due_on
 
 COUNTRIES = ("LT", "PL", "US", "DE", "GB", "")
 STATES = ("sent", "written", "failed", "queued", "retry_wait", "cancelled")

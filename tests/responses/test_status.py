@@ -10,9 +10,10 @@ from bootstrap import Services
 from campaigns.store import get_campaign
 from errors import InputError
 from responses.report import ReportRow, response_report
-from responses.status import due_on, set_status, status_of
+from responses.status import set_status, status_of
 from tests.delivery.steps import queued_batch
 from tests.helpers import CAMPAIGN
+from timeutil import due_on
 
 DELIVERED = datetime(2021, 9, 8, 9, tzinfo=UTC)
 

@@ -12,7 +12,6 @@ from campaigns.appeal import Appeal, load_appeal
 from campaigns.batches import create_batch
 from campaigns.store import get_campaign, update_campaign
 from delivery.outbox import EnqueueReport, enqueue
-from review import queue
 from storage.tables import Addressee, Letter
 from tests.helpers import APPEAL, CAMPAIGN, load_examples, reach_milestone, render
 
@@ -52,7 +51,7 @@ def rendered_batch(services: Services) -> Batch:
 
 def approve(s: Services, *letter_ids: int) -> None:
     with s.db.unit_of_work() as uow:
-        queue.approve(uow, letter_ids, reviewer="reviewer", clock=s.clock)
+        s.approvals.approve(uow, letter_ids, reviewer="reviewer")
 
 
 def enqueue_campaign(s: Services) -> EnqueueReport:

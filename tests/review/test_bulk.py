@@ -93,6 +93,14 @@ def test_four_eyes_refuses_the_creator_one_letter_at_a_time(
         )
 
 
+def test_services_bind_the_four_eyes_setting(services: Services, batch: Batch) -> None:
+    """``Services.approvals`` applies ADVOCACY_FOUR_EYES without the caller passing it."""
+    second = next_batch(services, created_by="boris")
+    services.settings = services.settings.model_copy(update={"four_eyes": True})
+    with services.db.unit_of_work() as uow, pytest.raises(Conflict, match="four eyes"):
+        services.approvals.approve_batch(uow, second.id, reviewer="boris")
+
+
 def test_four_eyes_lets_another_reviewer_approve(services: Services, batch: Batch) -> None:
     """A reviewer who did not create the batch approves it under four eyes."""
     second = next_batch(services, created_by="boris")

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from bootstrap import Services
 from campaigns.store import get_campaign
 from delivery.outbox import CHANNELS, enqueue
-from review.queue import approve_batch
 from storage import audit
 from storage.tables import Addressee, ChannelCheck, Delivery
 from tests.web.steps import CAMPAIGN, log_in, rendered
@@ -30,7 +29,7 @@ def queued(s: Services, *, web_form: str = "") -> int:
         if web_form:
             parliament = uow.scalars(select(Addressee).where(Addressee.key == PARLIAMENT)).one()
             parliament.postal_address, parliament.web_form = "", web_form
-        approve_batch(uow, batch, reviewer="r", clock=s.clock)
+        s.approvals.approve_batch(uow, batch, reviewer="r")
         enqueue(uow, get_campaign(uow, CAMPAIGN), actor="t", clock=s.clock, channels=CHANNELS)
     return batch
 

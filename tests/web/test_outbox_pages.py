@@ -10,7 +10,6 @@ from bootstrap import Services
 from campaigns.store import get_campaign
 from delivery.memory import MemoryTransport
 from delivery.outbox import enqueue
-from review.queue import approve_batch
 from storage.tables import Addressee, ChannelCheck, Delivery
 from tests.web.steps import CAMPAIGN, log_in, rendered
 from tests.web.test_outbox_handwork import FORM, printed, queued, row
@@ -19,7 +18,7 @@ from tests.web.test_outbox_handwork import FORM, printed, queued, row
 def _failed_delivery(services: Services, transport: MemoryTransport) -> int:
     batch = rendered(services)
     with services.db.unit_of_work() as uow:
-        approve_batch(uow, batch, reviewer="r", clock=services.clock)
+        services.approvals.approve_batch(uow, batch, reviewer="r")
         enqueue(uow, get_campaign(uow, CAMPAIGN), actor="t", clock=services.clock)
         address = uow.scalars(select(Delivery.recipient)).first()
     assert address is not None
@@ -80,7 +79,7 @@ def test_deliver_button_skips_a_bounced_address_and_says_so(
     notice tells staff some letters had no usable channel."""
     batch = rendered(services)
     with services.db.unit_of_work() as uow:
-        approve_batch(uow, batch, reviewer="r", clock=services.clock)
+        services.approvals.approve_batch(uow, batch, reviewer="r")
         addressee = uow.scalars(select(Addressee).where(Addressee.key == "uk-fcdo")).one()
         addressee.postal_address = ""  # nothing to fall back on
         now = services.clock.now()

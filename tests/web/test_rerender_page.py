@@ -146,7 +146,7 @@ def test_a_letter_in_the_outbox_is_refused_on_its_page(
     """A queued letter keeps its bytes: 409 on the letter page, which no longer offers the form."""
     letter = _letter(services)
     with services.db.unit_of_work() as uow:
-        queue.approve(uow, [letter], reviewer="viewer@staff.example", clock=services.clock)
+        services.approvals.approve(uow, [letter], reviewer="viewer@staff.example")
         enqueue(uow, get_campaign(uow, CAMPAIGN), actor="t", clock=services.clock)
     _new_appeal_version(services)
     csrf = log_in(services, client, "reviewer")

@@ -2,7 +2,7 @@
 batch and download it, mark a printed letter posted, carry out a web-form task, clear a check.
 
 Rule: every change is the function ``advocacy outbox print / posted / done / checks clear``
-calls (``delivery.postal``, ``delivery.checks``), with the logged-in user as the audit actor;
+calls (``delivery.postal``, ``recipients.checks``), with the logged-in user as the audit actor;
 the pages hold no rule of their own beyond reading the form. A refused action (a row in the
 wrong state, an unknown row, a missing reason) is shown on the page again, nothing changed.
 """
@@ -15,9 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from delivery.checks import clear_check
 from delivery.postal import form_task, mark_done, mark_posted, print_batch
 from errors import AdvocacyError, Conflict, IntegrityRefused, NotFound
+from recipients.checks import clear_check
 from storage.tables import Delivery
 from web.guard import Staff, services_of, staff
 from web.pages.outbox import DOWNLOADS, outbox_page, print_file

@@ -19,10 +19,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from delivery.checks import channel_checks
 from delivery.intervene import cancel, retry_now
 from delivery.postal import print_file as postal_file
 from delivery.states import NAMES
+from recipients.checks import channel_checks
 from settings import Settings
 from web.guard import Staff, services_of, staff
 from web.outbox_queries import delivery_states, hand_rows, outbox_rows

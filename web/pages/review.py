@@ -191,14 +191,7 @@ def approve_letter(
 ) -> Response:
     s = services_of(request)
     with s.db.unit_of_work() as uow:
-        (letter,) = queue.approve(
-            uow,
-            [letter_id],
-            reviewer=me.user.email,
-            clock=s.clock,
-            comment=comment,
-            four_eyes=s.settings.four_eyes,
-        )
+        (letter,) = s.approvals.approve(uow, [letter_id], reviewer=me.user.email, comment=comment)
         batch_id = letter.batch_id
     return _next_letter(request, batch_id)
 
@@ -229,13 +222,11 @@ def approve_batch(
 ) -> Response:
     s = services_of(request)
     with s.db.unit_of_work() as uow:
-        approved = queue.approve_batch(
+        approved = s.approvals.approve_batch(
             uow,
             batch_id,
             reviewer=me.user.email,
-            clock=s.clock,
             comment=comment,
-            four_eyes=s.settings.four_eyes,
             despite_findings=despite_findings == "yes",  # the form's second confirmation
         )
     return see_other("/review", notice="batch_approved", n=len(approved))

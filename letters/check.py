@@ -10,6 +10,8 @@ recorded in the audit. What is looked for:
 - a targeted addressee without a channel (no email, postal address or web form);
 - an addressee with an office (``office`` or ``title``) but no holder recorded, or an office
   key the wording does not know (its letter would fall back to "Dear Sir or Madam,").
+
+It lives in letters, not campaigns: it asks what the letters would say (the wording's offices).
 """
 
 from __future__ import annotations

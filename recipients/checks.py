@@ -4,7 +4,8 @@ Rule: a check is opened by ``open_check`` (a verified permanent bounce, or a 5xx
 the recipient at RCPT) or by staff flagging a contact by hand (``recipients.failing``), and
 closed only by staff with ``clear_check``, once they have fixed or confirmed the address;
 clearing is audited with who, when and why, and the check row itself is kept
-(``cleared_at``) as history.
+(``cleared_at``) as history. It lives with the registry (below delivery, which opens checks
+on bounces): a check is about an addressee's contact, and fixing a contact clears it.
 """
 
 from __future__ import annotations

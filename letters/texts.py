@@ -2,7 +2,8 @@
 
 Rule: the text is recorded from the composed letter in the same transaction that stores the
 revision's documents, so a diff compares what two renders were asked to say; the bytes
-themselves are pinned by the approvals' sha256, not by this text.
+themselves are pinned by the approvals' sha256, not by this text. It lives in letters (below
+review, which shows the diffs) because rendering records it.
 """
 
 from __future__ import annotations
