@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -33,6 +33,17 @@ from timeutil import FixedClock, as_utc, due_on
 
 ACTOR = "rehearsal"
 
+# When an addressee's answer is due after a letter delivered that day (the service's rules:
+# ``Settings.answer_deadlines``, handed in by the caller; campaigns sit below responses).
+AnswerDue = Callable[[date, Addressee], date]
+
+
+def within_working_days(days: int) -> AnswerDue:
+    """``days`` working days for everyone (weekends and the country's holidays excluded)."""
+    return lambda delivered, addressee: due_on(
+        delivered, working_days=days, country=addressee.country
+    )
+
 
 @dataclass(frozen=True)
 class Event:
@@ -49,7 +60,7 @@ class Plan:
     end: datetime
     counts: list[tuple[datetime, int]] = field(default_factory=list)
     policy: MissedPolicy = FIRE_LATE
-    working_days: int = 20
+    answer_due: AnswerDue = field(default=within_working_days(20))
 
 
 @contextmanager
@@ -200,7 +211,7 @@ def _batch_events(
     for letter, addressee in letters:
         text = f"  {addressee.name} [{addressee.key}] in {letter.language} by {_channel(addressee)}"
         events.append(Event(at, "letter", text))
-        day = due_on(at.date(), working_days=plan.working_days, country=addressee.country)
+        day = plan.answer_due(at.date(), addressee)
         due.setdefault(day, []).append(addressee.key)
     for day, keys in sorted(due.items()):
         moment = datetime.combine(day, time(0), UTC)

@@ -18,7 +18,8 @@ from rich.markup import escape
 from cli.base import console, handled, main, services
 
 if TYPE_CHECKING:
-    from campaigns.rehearsal import Event, Plan
+    from campaigns.rehearsal import AnswerDue, Event, Plan
+    from responses.deadlines import Deadlines
 
 _STYLE = {
     "fire": "bold green",
@@ -100,11 +101,16 @@ def rehearse(campaign_key: str, start: str, end: str, counts: Path | None) -> No
         period[1],
         read_counts(counts) if counts else [],
         s.missed_policy,
-        s.settings.answer_due_working_days,
+        _answer_due(s.settings.answer_deadlines),
     )
     with throwaway(s.db.engine) as session:
         events = run(session, target, plan, identities=s.identities)
     _print(campaign_key, plan, events)
+
+
+def _answer_due(deadlines: Deadlines) -> AnswerDue:
+    """The service's deadline rules (``ADVOCACY_ANSWER_DUE_RULES``) as the rehearsal asks."""
+    return lambda delivered, a: deadlines.due(delivered, category=a.category, country=a.country)
 
 
 def _print(campaign: str, plan: Plan, events: list[Event]) -> None:

@@ -180,6 +180,28 @@ def test_rehearse_prints_the_seed_003_firing(run: CliRunner) -> None:
     assert "0 campaigns" in run.invoke(main, ["campaign", "list"]).output  # only on the copy
 
 
+def test_rehearse_uses_the_answer_due_rules(env: dict[str, str], tmp_path: Path) -> None:
+    """The rehearsal's answer deadlines follow ADVOCACY_ANSWER_DUE_RULES like the service's:
+    foreign ministries given 10 calendar days answer by 4 September 2020; EU institutions,
+    which no rule names, after the default 20 working days (22 September)."""
+    rules = {**env, "ADVOCACY_ANSWER_DUE_RULES": "foreign-ministry=10 days"}
+    with cli_runner(rules, cwd=tmp_path) as run:
+        assert run.invoke(main, ["init"]).exit_code == 0
+        run.invoke(main, ["recipients", "import", "--bundled"])
+        args = ["--from", "2020-08-01", "--to", "2020-10-31"]
+        result = run.invoke(
+            main, ["rehearse", str(EXAMPLES / "appeal-civil-society-2020.yaml"), *args]
+        )
+    assert result.exit_code == 0, result.output
+    due = [line for line in result.output.splitlines() if "answers due" in line]
+    ministries = [line for line in due if "mfa-lithuania" in line]
+    others = [line for line in due if "eu-high-representative" in line]
+    assert len(ministries) == 1
+    assert ministries[0].startswith("2020-09-04")
+    assert len(others) == 1
+    assert others[0].startswith("2020-09-22")  # no rule for them: the default
+
+
 def test_rehearse_with_counts_names_a_bad_row(run: CliRunner, tmp_path: Path) -> None:
     """A counts file with a count beyond the bound is refused naming its line."""
     run.invoke(main, ["campaign", "create", str(APPEAL)])
