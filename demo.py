@@ -6,6 +6,7 @@ done and changes nothing (same count → no new batch; same Message-ID → no se
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
@@ -23,7 +24,6 @@ from campaigns.signer_import import import_signers
 from campaigns.store import create_campaign, get_campaign
 from delivery.outbox import enqueue
 from recipients import registry
-from responses.inbound import import_message
 from review import queue
 from settings import ROOT
 from storage.tables import Addressee, Delivery, Letter
@@ -138,15 +138,8 @@ def run_demo(s: Services, console: Console, *, report: Callable[[Services, str],
     console.rule("5. a reply comes back")
     raw = _simulated_reply(s, campaign.id)
     if raw is not None:
-        with s.db.unit_of_work() as uow:
-            result = import_message(
-                uow,
-                raw,
-                identities=s.identities,
-                raw_dir=s.settings.data_dir / "inbound",
-                actor="demo",
-                clock=s.clock,
-            )
+        # The service's own intake (size limit, bounces first, quarantine), as the demo.
+        result = dataclasses.replace(s.intake(), actor="demo")(raw)
         console.print(f"reply from {REPLYING}: {result.outcome}")
 
     report(s, appeal.key)
