@@ -1,19 +1,30 @@
 """The letter as an editable Word document (python-docx), with the same content as the PDF.
 
 Rule: same letter → same bytes. python-docx stamps the zip members with the current time, so
-the package is rewritten with a fixed timestamp, and the core properties carry the letter date.
+the package is written with a fixed timestamp, and the core properties carry the letter date.
+
+Speed: python-docx's own ``save`` deflates the whole package (800 kB of styles in every
+letter), which was then read back and deflated again with the fixed timestamps. Here the parts
+are written once, in the order python-docx writes them, straight into the fixed-timestamp zip;
+and a part whose bytes a letter before had (every part but the document and its properties)
+reuses that deflated stream (``_Deflated``). The bytes are those of the simple path, save and
+rewrite (tests/letters/test_docx.py compares them).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+import zlib
+from collections import OrderedDict
 from functools import cache
 from typing import Any
 
 import qrcode
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -52,14 +63,76 @@ def _qr_png_bytes(url: str) -> bytes:
 
 
 def _fixed_timestamps(content: bytes) -> bytes:
+    """The simple path's last step: python-docx's package rewritten with fixed timestamps (each
+    member deflated at zlib's default level: a ``ZipInfo`` carries no level of its own)."""
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
-    # Level 1: a letter's XML is a few kilobytes; the default level takes twice as long.
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _members(document: Any) -> list[tuple[str, bytes]]:
+    """The package's members as python-docx's ``PackageWriter`` writes them, in its order."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
+    members = [
+        (CONTENT_TYPES_URI.membername, types.blob),
+        (PACKAGE_URI.rels_uri.membername, package.rels.xml),
+    ]
+    for part in parts:
+        members.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, part.rels.xml))
+    return members
+
+
+# Deflated parts by their bytes, most recent last: a worker renders a few template sets and
+# languages, each with a dozen parts that never change.
+_DEFLATED: OrderedDict[bytes, bytes] = OrderedDict()
+_DEFLATED_KEPT = 64
+
+
+class _Deflated:
+    """A member's deflate stream as zipfile's own compressor makes it (default level, raw),
+    given whole in ``compress``; remembered for bytes seen before (styles, theme, fonts...)."""
+
+    def __init__(self) -> None:
+        self._out = b""
+
+    def compress(self, data: bytes) -> bytes:
+        out = _DEFLATED.get(data)
+        if out is None:
+            deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            out = _DEFLATED[bytes(data)] = deflate.compress(data) + deflate.flush()
+            while len(_DEFLATED) > _DEFLATED_KEPT:
+                _DEFLATED.popitem(last=False)
+        else:
+            _DEFLATED.move_to_end(data)
+        self._out = out
+        return b""
+
+    def flush(self) -> bytes:
+        return self._out
+
+
+def _zipped(members: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name, data in members:
+            fixed = zipfile.ZipInfo(name, date_time=_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.file_size = len(data)
+            with target.open(fixed, "w") as member:
+                # zipfile takes the CRC and sizes as it writes; only the deflating is ours.
+                member._compressor = _Deflated()  # type: ignore[attr-defined]
+                member.write(data)
     return out.getvalue()
 
 
@@ -144,12 +217,21 @@ def _support(document: Any, letter: ComposedLetter, styles: dict[str, str]) -> N
 class DocxRenderer:
     """Renders the letter into a .docx for staff who edit by hand."""
 
-    def render(self, letter: ComposedLetter) -> RenderedDocument:
+    def _build(self, letter: ComposedLetter) -> Any:
         document = Document()
         _page_setup(document, letter)
         styles = _styles(document)
         _letter(document, letter, styles)
         _support(document, letter, styles)
+        return document
+
+    def render(self, letter: ComposedLetter) -> RenderedDocument:
+        document = self._build(letter)
+        return RenderedDocument(_zipped(_members(document)), MEDIA_TYPE, "docx")
+
+    def render_simply(self, letter: ComposedLetter) -> RenderedDocument:
+        """The same bytes the slow, obvious way (python-docx's save, then fixed timestamps):
+        what tests compare ``render`` with."""
         buffer = io.BytesIO()
-        document.save(buffer)
+        self._build(letter).save(buffer)
         return RenderedDocument(_fixed_timestamps(buffer.getvalue()), MEDIA_TYPE, "docx")

@@ -7,14 +7,15 @@ letter), so what a reviewer approves is exactly what the outbox sends. Header va
 Speed: the standard library base64-encodes an attachment 57 bytes at a time and writes it out
 line by line, about 50 ms for a letter PDF carrying a 150,000-name annex, more than the PDF
 itself costs. So each attachment is built with a short stand-in, and the stand-in's encoded line
-in the finished bytes is replaced by ``base64.encodebytes`` of the content (the same 76-column
-lines, with the message's CRLF): the same bytes the library would write
-(tests/letters/test_email.py compares them), in about 3 ms.
+in the finished bytes is replaced by the content encoded in one call and cut into the same
+76-column lines, joined with the message's CRLF (``_base64_lines``): the same bytes the library
+would write (tests/letters/test_email.py compares them). The finished message is spliced
+together once: each pass over a multi-megabyte buffer (a ``replace``, a ``count``) costs
+milliseconds.
 """
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 from email.headerregistry import Address
@@ -67,17 +68,38 @@ class EmailRenderer:
             message.add_attachment(
                 stand_in, maintype=maintype, subtype=subtype, filename=attachment.filename
             )
-            line = binascii.b2a_base64(stand_in).replace(b"\n", b"\r\n")
-            encoded[line] = base64.encodebytes(attachment.content).replace(b"\n", b"\r\n")
+            encoded[_base64_lines(stand_in)] = attachment.content
         # After the body: set_content() clears every Content-* header set before it.
         message["Content-Language"] = letter.language
         _fix_boundaries(message, letter.message_id)
-        content = _subject_on_its_line(message.as_bytes())
-        for line, real in encoded.items():
-            if content.count(line) != 1:  # a 44-character digest: never, but never guess
-                raise TemplateError(f"letter {letter.letter_id}: attachment stand-in not unique")
-            content = content.replace(line, real)
+        content = _spliced(_subject_on_its_line(message.as_bytes()), encoded, letter.letter_id)
         return RenderedDocument(content, "message/rfc822", "eml")
+
+
+_LINE = 76  # base64 characters per line: 57 bytes, as email.base64mime writes them
+
+
+def _base64_lines(data: bytes) -> bytes:
+    """``data`` as the email package encodes a body: 76-column base64 lines, each ending CRLF
+    (``base64.encodebytes`` with CRLF, without its Python loop over 57-byte chunks)."""
+    encoded = binascii.b2a_base64(data, newline=False)
+    lines = [encoded[i : i + _LINE] for i in range(0, len(encoded), _LINE)]
+    lines.append(b"")
+    return b"\r\n".join(lines)
+
+
+def _spliced(content: bytes, encoded: dict[bytes, bytes], letter_id: int) -> bytes:
+    """``content`` with each stand-in's encoded line replaced by its real content's lines."""
+    parts, at = [], 0
+    for line, real in sorted(encoded.items(), key=lambda item: content.find(item[0])):
+        found = content.find(line, at)
+        # A 44-character digest found twice in a small message: never, but never guess.
+        if found < 0 or content.find(line, found + 1) >= 0:
+            raise TemplateError(f"letter {letter_id}: attachment stand-in not unique")
+        parts += [content[at:found], _base64_lines(real)]
+        at = found + len(line)
+    parts.append(content[at:])
+    return b"".join(parts)
 
 
 def _fix_boundaries(message: EmailMessage, seed: str) -> None:

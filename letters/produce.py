@@ -1,10 +1,12 @@
 """Producing letters' documents: one letter's PDF, DOCX and email, and many letters on all cores.
 
 Rule: this is pure work — composed letters and the batch's annex bytes in, documents out; no
-database, no files. The letter PDF is made in a fixed order: the cover (WeasyPrint), then the
-annex pages attached, then the organisation's signature (last, or the merge would break it);
-the DOCX and the email are made from that final PDF. Worker processes receive the renderers,
-the annex and the signer once (the annex is parsed once per worker), then only letters.
+database, and no files but through a ``Filing`` (``file_many``: each letter's documents written
+where they were rendered, only their names and hashes sent back). The letter PDF is made in a
+fixed order: the cover (WeasyPrint), then the annex pages attached, then the organisation's
+signature (last, or the merge would break it); the DOCX and the email are made from that final
+PDF. Worker processes receive the renderers, the annex, the signer and the filing once (the
+annex is parsed once per worker), then only letters.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from letters.attach import ParsedAnnex
 from letters.compose import Attachment, ComposedLetter
 from letters.documents import RenderedDocument, Renderer, renderer_for
 from letters.failures import RenderFailure, failure_of
+from letters.filing import Filing, Written, discard
 
 # Below this many letters a pool costs more (worker start-up, imports) than it saves.
 POOL_FROM = 24
 Documents = dict[str, RenderedDocument]
-# What producing one letter gave: its documents, or why it could not be made.
+# What producing one letter gave: its documents (or, filed, their files), or why it could not
+# be made.
 Outcome = Documents | RenderFailure
+FiledOutcome = Written | RenderFailure
 # The annex every letter gets, or one per letter language (a letter is never mixed).
 Annexes = ParsedAnnex | Mapping[str, ParsedAnnex] | None
 
@@ -101,9 +106,39 @@ def render_many(
     """Each letter with its documents, in the order given; on ``workers`` processes when there
     are at least ``pool_from`` letters. A letter that cannot be made yields its
     ``RenderFailure`` instead, and the others go on (one bad letter never stops a batch)."""
+    return _produced(renderers, letters, None, annex, signer, workers, pool_from)
+
+
+def file_many(
+    renderers: Mapping[str, Renderer],
+    letters: Sequence[ComposedLetter],
+    *,
+    filing: Filing,
+    annex: Annexes = None,
+    signer: Signer | None = None,
+    workers: int = 1,
+    pool_from: int = POOL_FROM,
+) -> Generator[tuple[ComposedLetter, FiledOutcome], None, None]:
+    """``render_many``, each letter's documents written by ``filing`` where they were made
+    (``letters.filing``). Files made but never yielded (the caller stopped early) are removed;
+    a yielded letter's files are the caller's to store or discard. A failure to write (disk
+    full) is not a letter's: it stops the batch."""
+    return _produced(renderers, letters, filing, annex, signer, workers, pool_from)
+
+
+def _produced(
+    renderers: Mapping[str, Renderer],
+    letters: Sequence[ComposedLetter],
+    filing: Filing | None,
+    annex: Annexes,
+    signer: Signer | None,
+    workers: int,
+    pool_from: int,
+) -> Generator[tuple[ComposedLetter, Any], None, None]:
     if workers <= 1 or len(letters) < pool_from:
         for letter in letters:
-            yield letter, _attempt(renderers, letter, annex_for(annex, letter.language), signer)
+            made = _attempt(renderers, letter, annex_for(annex, letter.language), signer)
+            yield letter, _filed(filing, letter, made)
         return
     # spawn: workers start from a clean interpreter, not a copy of ours with its database
     # connections and threads (a progress bar's refresher may hold a lock at fork time).
@@ -113,19 +148,43 @@ def render_many(
         content = annex.content
     elif annex is not None:
         content = {language: parsed.content for language, parsed in annex.items()}
+    start = (renderers, content, signer, filing)
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start, initargs=(renderers, content, signer)
+        workers, mp_context=context, initializer=_start, initargs=start
     ) as pool:
-        # A bounded window: finished documents (megabytes each, with the annex) wait for the
-        # caller to store them; never the whole batch at once.
-        pending: deque[tuple[ComposedLetter, Future[Outcome]]] = deque()
-        for letter in letters:
-            pending.append((letter, pool.submit(_render, letter)))
-            if len(pending) >= 4 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
-        for done, future in pending:
-            yield done, future.result()
+        # A bounded window: finished letters wait for the caller to store them; never the
+        # whole batch at once.
+        pending: deque[tuple[ComposedLetter, Future[Any]]] = deque()
+        try:
+            for letter in letters:
+                pending.append((letter, pool.submit(_render, letter)))
+                if len(pending) >= 4 * workers:
+                    yield _next(pending)
+            while pending:
+                yield _next(pending)
+        finally:
+            _abandon(pending, filing)
+
+
+def _next(pending: deque[tuple[ComposedLetter, Future[Any]]]) -> tuple[ComposedLetter, Any]:
+    """The first letter's outcome, taken off ``pending`` before it is handed over (a letter
+    handed over is the caller's, even if the caller stops right there)."""
+    letter, future = pending[0]
+    made = future.result()
+    pending.popleft()
+    return letter, made
+
+
+def _abandon(pending: deque[tuple[ComposedLetter, Future[Any]]], filing: Filing | None) -> None:
+    """Stop the letters not yet yielded; remove the files of those already made."""
+    for _, future in pending:
+        future.cancel()
+    for _, future in pending:
+        if filing is None or future.cancelled() or future.exception() is not None:
+            continue
+        made = future.result()
+        if not isinstance(made, RenderFailure):
+            discard(made.values())
 
 
 _WORKER: dict[str, Any] = {}
@@ -135,6 +194,7 @@ def _start(
     renderers: Mapping[str, Renderer],
     annex: bytes | dict[str, bytes] | None,
     signer: Signer | None,
+    filing: Filing | None,
 ) -> None:
     # A render makes hundreds of thousands of short-lived objects; Python's default collector
     # thresholds run a full pass every few hundred, about 8 % of a cover's time. Workers only
@@ -146,7 +206,7 @@ def _start(
         parsed = ParsedAnnex(annex)
     elif annex is not None:
         parsed = {language: ParsedAnnex(content) for language, content in annex.items()}
-    _WORKER.update(renderers=renderers, annex=parsed, signer=signer)
+    _WORKER.update(renderers=renderers, annex=parsed, signer=signer, filing=filing)
 
 
 def _attempt(
@@ -161,10 +221,16 @@ def _attempt(
         return failure_of(letter, exc)
 
 
-def _render(letter: ComposedLetter) -> Outcome:
+def _filed(filing: Filing | None, letter: ComposedLetter, made: Outcome) -> Outcome | Written:
+    if filing is None or isinstance(made, RenderFailure):
+        return made
+    return filing.write(letter.addressee_key, made)
+
+
+def _render(letter: ComposedLetter) -> Outcome | Written:
     annex = annex_for(_WORKER["annex"], letter.language)
     outcome = _attempt(_WORKER["renderers"], letter, annex, _WORKER["signer"])
     if not isinstance(outcome, RenderFailure):
         for document in outcome.values():
             _ = document.sha256  # hashed here, on a worker's core, not in the storing process
-    return outcome
+    return _filed(_WORKER["filing"], letter, outcome)

@@ -4,12 +4,13 @@ Durable steps, and what a crash between them leaves:
 1. read the pending letters (one short read transaction);
 2. render the batch's signatory annex once per language of its letters, if it has none yet
    (file, then its row: a crash between them leaves an orphan file the next render overwrites);
-3. render each letter's PDF (cover + annex, signed last), DOCX and email in memory (slow; no
-   transaction open; on several processes for a big batch);
-4. write the files atomically (temp file + rename) — a crash here leaves at most orphan files,
-   which the next render overwrites with the same bytes;
-5. in one write transaction per letter, add the ``Document`` rows and move the letter to
-   ``review`` (or ``approved`` when the appeal does not require review).
+3. render each letter's PDF (cover + annex, signed last), DOCX and email (slow; no
+   transaction open; on several processes for a big batch), and write them to temporary files
+   where they were rendered (``letters.filing``);
+4. in one write transaction per group of letters (``letters.storing``), rename the files to
+   their final names, add the ``Document`` rows and move the letters to ``review`` (or
+   ``approved`` when the appeal does not require review) — a crash before the commit leaves at
+   most orphan files, which the next render overwrites.
 A letter that cannot be composed or rendered (a template error, a glyph no bundled font has,
 a bad address) is stored as such instead: it stays ``pending`` with ``render_error`` saying why
 (``letter.render_failed`` in the audit when the reason is new) and every other letter renders.
@@ -22,23 +23,25 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.batches import language_now
 from campaigns.store import appeal_of
 from errors import Conflict, NotFound
-from letters import texts as review_texts
+from letters.attach import ParsedAnnex
 from letters.compose import ComposedLetter, compose
-from letters.documents import RenderedDocument, Renderer, write_atomically
+from letters.documents import Renderer, write_atomically
 from letters.failures import RenderFailure, reason_of, record_failure
+from letters.filing import Filing
 from letters.identity import ReplyAddresses
-from letters.produce import Finishing, render_letter, render_many
+from letters.produce import Finishing, file_many, render_letter
 from letters.progress import Opening, openings
 from letters.signatories import batch_annex
+from letters.storing import groups, store_group
 from storage import audit
 from storage.db import Database
-from storage.tables import Addressee, Approval, Batch, Campaign, Delivery, Document, Letter
+from storage.tables import Addressee, Batch, Campaign, Delivery, Letter
 from timeutil import Clock
 
 # Re-exported: callers render one letter, or write a file, through this module.
@@ -124,6 +127,48 @@ def render_batch(
     campaign, letters, failed = _compose_pending(db, batch_id, identities, letter_ids)
     for failure in failed:
         record_failure(db, campaign.id, failure, actor=actor, clock=clock)
+    annexes = _annexes(db, batch_id, letters, finishing, documents_dir, actor, clock)
+    written: list[Path] = []
+    stored = 0
+    made = file_many(
+        renderers,
+        letters,
+        filing=Filing(documents_dir / campaign.key / f"batch-{batch_id}"),
+        annex=annexes,
+        signer=finishing.signer,
+        workers=finishing.workers,
+    )
+    # closing(): if storing fails, the worker pool (if any) is shut down now, not at GC.
+    with closing(made):
+        for group in groups(made):
+            done = []
+            for letter, outcome in group:
+                if isinstance(outcome, RenderFailure):
+                    failed.append(outcome)
+                    record_failure(db, campaign.id, outcome, actor=actor, clock=clock)
+                else:
+                    done.append((letter, outcome))
+            if done:
+                written += store_group(
+                    db, campaign, done, documents_dir=documents_dir, actor=actor, clock=clock
+                )
+            stored += len(done)
+            if progress is not None:
+                for letter, _ in group:
+                    progress(letter)
+    return RenderSummary(batch_id, stored, written, failed)
+
+
+def _annexes(
+    db: Database,
+    batch_id: int,
+    letters: list[ComposedLetter],
+    finishing: Finishing,
+    documents_dir: Path,
+    actor: str,
+    clock: Clock,
+) -> dict[str, ParsedAnnex]:
+    """The batch's annex for each language of ``letters`` (rendered now if it has none)."""
     annexes = {}
     if finishing.annexes is not None:
         for language in sorted({letter.language for letter in letters}):
@@ -138,96 +183,7 @@ def render_batch(
             )
             if annex is not None:
                 annexes[language] = annex
-    written: list[Path] = []
-    stored = 0
-    made = render_many(
-        renderers, letters, annex=annexes, signer=finishing.signer, workers=finishing.workers
-    )
-    # closing(): if storing fails, the worker pool (if any) is shut down now, not at GC.
-    with closing(made):
-        for letter, documents in made:
-            if isinstance(documents, RenderFailure):
-                failed.append(documents)
-                record_failure(db, campaign.id, documents, actor=actor, clock=clock)
-                if progress is not None:
-                    progress(letter)
-                continue
-            with db.unit_of_work() as uow:
-                written += _store(uow, campaign, letter, documents, documents_dir, clock)
-                audit.record(
-                    uow,
-                    at=clock.now(),
-                    actor=actor,
-                    action="letter.render",
-                    subject=f"letter:{letter.letter_id}",
-                    campaign_id=campaign.id,
-                    addressee=letter.addressee_key,
-                    sha256={fmt: doc.sha256 for fmt, doc in documents.items()},
-                )
-            stored += 1
-            if progress is not None:
-                progress(letter)
-    return RenderSummary(batch_id, stored, written, failed)
-
-
-def _store(
-    uow: Session,
-    campaign: Campaign,
-    letter: ComposedLetter,
-    documents: Mapping[str, RenderedDocument],
-    documents_dir: Path,
-    clock: Clock,
-) -> list[Path]:
-    """Write the letter's files, add their ``Document`` rows, move it to review (or approved)."""
-    auto_approve = not appeal_of(campaign).review_required
-    row = uow.get_one(Letter, letter.letter_id)
-    folder = documents_dir / campaign.key / f"batch-{row.batch_id}"
-    written = []
-    for fmt, doc in documents.items():
-        revision = 1 + (
-            uow.scalar(
-                select(func.max(Document.revision)).where(
-                    Document.letter_id == row.id, Document.format == fmt
-                )
-            )
-            or 0
-        )
-        path = folder / f"{letter.addressee_key}.r{revision}.{doc.extension}"
-        write_atomically(path, doc.content)
-        written.append(path)
-        stored = _document(row, fmt, revision, doc, str(path.relative_to(documents_dir)), clock)
-        uow.add(stored)
-        uow.flush()
-        if auto_approve:
-            uow.add(
-                Approval(
-                    document_id=stored.id,
-                    sha256=doc.sha256,
-                    decision="approved",
-                    reviewer="(review not required)",
-                    decided_at=clock.now(),
-                )
-            )
-    row.status = "approved" if auto_approve else "review"
-    row.rendered_at = clock.now()
-    row.render_error = ""
-    review_texts.record(uow, letter, campaign_version=campaign.version, clock=clock)
-    return written
-
-
-def _document(
-    row: Letter, fmt: str, revision: int, doc: RenderedDocument, path: str, clock: Clock
-) -> Document:
-    return Document(
-        letter_id=row.id,
-        format=fmt,
-        revision=revision,
-        path=path,
-        media_type=doc.media_type,
-        sha256=doc.sha256,
-        size=len(doc.content),
-        created_at=clock.now(),
-    )
+    return annexes
 
 
 def in_outbox(uow: Session, letter_id: int) -> bool:

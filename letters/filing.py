@@ -1,0 +1,74 @@
+"""Writing a letter's documents where they were rendered: megabytes never cross processes.
+
+Rule: whoever renders a letter (a worker process, for a big batch) writes each of its documents
+to a temporary file in the batch's folder — a hidden name unique to this write, never a final
+name — and hands on only that name, the size and the sha256. The storing process gives each
+file its final name (``<key>.r<revision>.<ext>``) with a rename inside the transaction that
+reads the revision and records the row, so a file under a final name is always the bytes a row
+was (or is being) recorded for, and two renders of one batch never write over each other's.
+A temporary file that is never stored (the batch stopped, the store failed) is removed
+(``discard``); a crash can at worst leave it as a hidden ``.tmp`` orphan.
+
+Why: a letter PDF with its 150,000-name annex and the email carrying it are 4 MB; sent back to
+the storing process they were pickled, piped and copied four times, on a core the workers need.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from letters.documents import RenderedDocument
+
+_COUNTER = itertools.count()
+
+
+@dataclass(frozen=True)
+class WrittenDocument:
+    """A rendered document already on disk, at ``path`` (its temporary name until stored)."""
+
+    path: Path
+    media_type: str
+    extension: str
+    sha256: str
+    size: int
+
+    def move_to(self, path: Path) -> None:
+        """Give the file its final name (replacing an orphan a crashed render left there)."""
+        os.replace(self.path, path)
+
+
+Written = dict[str, WrittenDocument]
+
+
+@dataclass(frozen=True)
+class Filing:
+    """The folder a batch's documents are written to (sent to each worker once)."""
+
+    folder: Path
+
+    def write(self, key: str, documents: Mapping[str, RenderedDocument]) -> Written:
+        """Each document written to a temporary file of its own, hashed on this core."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        written: Written = {}
+        try:
+            for fmt, doc in documents.items():
+                # A unique name, written in place: a torn file is never under a final name.
+                path = self.folder / f".{key}.{fmt}.{os.getpid()}-{next(_COUNTER)}.tmp"
+                written[fmt] = WrittenDocument(
+                    path, doc.media_type, doc.extension, doc.sha256, len(doc.content)
+                )
+                path.write_bytes(doc.content)
+        except OSError:
+            discard(written.values())  # disk full or read-only: no half-written files left
+            raise
+        return written
+
+
+def discard(documents: Iterable[WrittenDocument]) -> None:
+    """Remove the temporary files of documents that will not be stored."""
+    for document in documents:
+        document.path.unlink(missing_ok=True)
