@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
+import resource
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -99,6 +100,13 @@ def _batch(s: Services, workdir: Path, key: str, count: int) -> int:
     return batch_id
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool, once shut down)."""
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run(report: Report) -> None:
     s = services_in(report.workdir)
     try:
@@ -108,9 +116,10 @@ def run(report: Report) -> None:
         began = time.perf_counter()
         one = s.render(single, actor=ACTOR, finishing=replace(s.finishing, workers=1))
         baseline = one.rendered / (time.perf_counter() - began)
-        began = time.perf_counter()
+        cpu_before, began = _cpu(), time.perf_counter()
         made = s.render(batch, actor=ACTOR)
         seconds = time.perf_counter() - began
+        cpu = (_cpu() - cpu_before) / made.rendered
     finally:
         s.close()
     stored = sum(f.stat().st_size for f in s.settings.documents_dir.rglob("*") if f.is_file())
@@ -119,6 +128,11 @@ def run(report: Report) -> None:
         f"{made.rendered} letters (PDF + DOCX + email each) in {seconds:.1f} s on "
         f"{s.finishing.workers} workers; {stored / 1e9:.1f} GB written in all; load average "
         f"{os.getloadavg()[0]:.1f}. One process: {baseline:.2f} letters/s ({BASELINE} letters)"
+    )
+    cores = s.finishing.workers
+    report.note(
+        f"CPU per letter, this process and its workers (start-up included): {cpu * 1000:.0f} ms, "
+        f"i.e. {cores / cpu:.1f} letters/s on {cores} otherwise idle cores"
     )
     line = f"BENCH render_batch_1000 {_number(rate)} letters/s ratio={rate / baseline:.2f}"
     print(line, file=report.out, flush=True)

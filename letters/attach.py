@@ -31,6 +31,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from letters import base64_runs
+
 _ROW = struct.Struct(">BIH")  # an xref stream entry: type 1 (in use), offset, generation
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
@@ -84,6 +86,8 @@ class ParsedAnnex:
         key = (base, parent)
         if key not in self._blocks:
             self._blocks[key] = _serialise_annex(self._reader, base, parent)
+            # Every letter's PDF, and so its email, carries these bytes: their base64 is kept.
+            base64_runs.remember(self._blocks[key].content)
         return self._blocks[key]
 
 
