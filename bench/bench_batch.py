@@ -17,13 +17,14 @@ Figures (2 cores shared with other work; load average beside each; issue 20):
   machine. In one process, 125 ms CPU per letter: cover 41, DOCX 25, email 15, storing and
   writing ~30 (one transaction per letter, 4 MB of documents pickled back to this process),
   annex attach 4, hashes 2.
-- after: 17.2 letters/s at load 2.3 with 94 ms CPU per letter (21 letters/s on idle cores)
-  before the QR replay; with it 80 ms per letter, 25 letters/s on idle cores (11.9 letters/s
-  measured at load 3.6). What is left, per letter: cover 30 ms (WeasyPrint layout of the
-  head and painting; layout already reused), DOCX 13 (python-docx parsing its template and
-  building the body), email 7–11 (MIME building; the annex's base64 reused on a hit), writing
-  4 MB and storing ~6, annex attach 4–6 (pypdf reading each cover), hashes 2, worker start-up
-  ~6 (imports, each worker serialising each language's annex once).
+- after (issue-20-render): 22.6 letters/s at load 2.4, 81 ms CPU per letter, i.e. about 25
+  letters/s on otherwise idle cores (9.3 letters/s at load 4.3, 89 ms). What is left, per
+  letter: cover 30 ms (WeasyPrint laying out the letter's head and painting; the body's layout
+  is already reused, the QR code replayed), DOCX 13 (python-docx parsing its template and
+  building the body), email 7-11 (MIME building; the annex's base64 reused on a hit), writing
+  4 MB and storing ~6, annex attach 4-6 (pypdf reading each cover), hashes 2, worker start-up
+  ~6 (imports; each worker serialises each language's annex once). ``letters_1000`` (the PDF
+  alone) in the same state: 35.7 letters/s at load 2.3, 46 ms CPU per letter.
 """
 
 from __future__ import annotations
