@@ -19,6 +19,7 @@ from responses.report import response_report
 from responses.standing import status_counts
 from storage.tables import Addressee, Batch, Document, Letter, Signer
 from tests.delivery.steps import approve_and_enqueue
+from tests.documents import stand_in_render
 from tests.helpers import APPEAL, CAMPAIGN, load_examples, reach_milestone, render, set_signatures
 from tests.responses.replies import import_reply, reply
 from web.publishing import public_rows
@@ -44,7 +45,7 @@ def _signers(s: Services, country: str, n: int, *, start: int) -> None:
 
 
 def _deliver(s: Services, batch_id: int) -> None:
-    render(s, batch_id)
+    stand_in_render(s, batch_id)  # the second batch's letters are read: rendered for real
     approve_and_enqueue(s, batch_id)
     s.worker().drain_sync()
 

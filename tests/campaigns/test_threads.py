@@ -15,16 +15,17 @@ from errors import InputError
 from responses.manual_entry import Answer, classify, log_answer
 from storage.tables import Addressee, Delivery, Letter, MilestoneFiring
 from tests.delivery.steps import approve_and_enqueue
-from tests.helpers import APPEAL, CAMPAIGN, load_examples, reach_milestone, render, set_signatures
+from tests.documents import stand_in_render
+from tests.helpers import APPEAL, CAMPAIGN, load_examples, reach_milestone, set_signatures
 
 
 def _two_unsent_batches(s: Services) -> tuple[int, int]:
     load_examples(s)
     first = reach_milestone(s, 15_240)
-    render(s, first)
+    stand_in_render(s, first)
     second = set_signatures(s, 50_500).batch
     assert second is not None
-    render(s, second.id)
+    stand_in_render(s, second.id)
     return first, second.id
 
 
@@ -68,7 +69,7 @@ def _log(s: Services, when: datetime | None, **fields: str) -> None:
 def delivered(services: Services) -> Services:
     load_examples(services)
     batch = reach_milestone(services)
-    render(services, batch)
+    stand_in_render(services, batch)
     approve_and_enqueue(services, batch)
     services.worker().drain_sync()
     services.clock.advance(timedelta(days=5))

@@ -9,7 +9,8 @@ from campaigns.store import get_campaign
 from delivery.outbox import EnqueueReport, enqueue
 from review import queue
 from storage.tables import Addressee, Approval, Delivery, Document, Letter
-from tests.helpers import CAMPAIGN, load_examples, reach_milestone, render
+from tests.documents import stand_in_render
+from tests.helpers import CAMPAIGN, load_examples, reach_milestone
 
 
 def approve_and_enqueue(s: Services, batch_id: int) -> EnqueueReport:
@@ -20,10 +21,11 @@ def approve_and_enqueue(s: Services, batch_id: int) -> EnqueueReport:
 
 
 def queued_batch(s: Services) -> int:
-    """The whole path up to the outbox: examples loaded, milestone reached, rendered, queued."""
+    """The whole path up to the outbox: examples loaded, milestone reached, rendered (stand-in
+    PDFs: ``tests.documents``), queued."""
     load_examples(s)
     batch_id = reach_milestone(s)
-    render(s, batch_id)
+    stand_in_render(s, batch_id)
     approve_and_enqueue(s, batch_id)
     return batch_id
 

@@ -16,7 +16,8 @@ from cli import main
 from delivery.proof import marked
 from storage.tables import Delivery
 from tests.delivery.steps import approve_and_enqueue
-from tests.helpers import CAMPAIGN, cli_runner, cli_services, load_examples, reach_milestone, render
+from tests.documents import stand_in_render
+from tests.helpers import CAMPAIGN, cli_runner, cli_services, load_examples, reach_milestone
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def approved(env: dict[str, str]) -> Iterator[bootstrap.Services]:
     with closing(cli_services(env)) as s:
         load_examples(s)
         batch_id = reach_milestone(s)
-        render(s, batch_id)
+        stand_in_render(s, batch_id)
         approve_and_enqueue(s, batch_id)
         with s.db.unit_of_work() as uow:
             for row in uow.scalars(select(Delivery)):

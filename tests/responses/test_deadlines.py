@@ -14,7 +14,8 @@ from responses.deadlines import Rule, parse_rules
 from responses.report import response_report
 from responses.standing import status_counts
 from tests.delivery.steps import approve_and_enqueue
-from tests.helpers import CAMPAIGN, load_examples, reach_milestone, render
+from tests.documents import stand_in_render
+from tests.helpers import CAMPAIGN, load_examples, reach_milestone
 
 RULES = "government/GB=21 days; eu-institution=15 working days; /US=30 days"
 
@@ -47,7 +48,7 @@ def test_report_and_standings_agree_under_rules(services: Services) -> None:
     is overdue, and the report names each addressee's deadline."""
     load_examples(services)
     batch = reach_milestone(services)
-    render(services, batch)
+    stand_in_render(services, batch)
     approve_and_enqueue(services, batch)
     services.worker().drain_sync()
     deadlines = parse_rules("eu-institution=2 working days; /US=40 days", working_days=20)

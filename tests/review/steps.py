@@ -13,7 +13,8 @@ from campaigns.batches import create_batch
 from campaigns.store import get_campaign, update_campaign
 from delivery.outbox import EnqueueReport, enqueue
 from storage.tables import Addressee, Letter
-from tests.helpers import APPEAL, CAMPAIGN, load_examples, reach_milestone, render
+from tests.documents import stand_in_render
+from tests.helpers import APPEAL, CAMPAIGN, load_examples, reach_milestone
 
 # One English and one Russian letter keep each test fast on both databases.
 KEYS = ("mfa-ukraine", "uk-fcdo")
@@ -32,8 +33,9 @@ def small_appeal() -> Appeal:
 
 
 def rendered(s: Services, batch_id: int) -> Batch:
-    """Render the batch for review; the batch with its letter ids by addressee."""
-    render(s, batch_id)
+    """Render the batch for review (stand-in PDFs: ``tests.documents``); the batch with its
+    letter ids by addressee."""
+    stand_in_render(s, batch_id)
     with s.db.unit_of_work(write=False) as uow:
         rows = uow.execute(
             select(Addressee.key, Letter.id)

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from bootstrap import Services
 from storage.tables import User
-from tests.helpers import load_examples, reach_milestone, render
+from tests.documents import stand_in_render
+from tests.helpers import load_examples, reach_milestone
 from web.accounts import new_api_token, open_session
 from web.guard import SESSION_COOKIE
 
@@ -62,9 +63,9 @@ def api_token(s: Services, role: str) -> dict[str, str]:
 
 
 def rendered(s: Services) -> int:
-    """The example registry and appeal, the 15,000 milestone fired, its letters rendered;
-    return the batch id (8 letters awaiting review)."""
+    """The example registry and appeal, the 15,000 milestone fired, its letters rendered
+    (stand-in PDFs: ``tests.documents``); return the batch id (8 letters awaiting review)."""
     load_examples(s)
     batch = reach_milestone(s)
-    render(s, batch)
+    stand_in_render(s, batch)
     return batch
