@@ -41,6 +41,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             terminalreporter.write_line(f"{count:5d}  {reason.removeprefix('Skipped: ')}")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``sqlite_only`` (``tests.helpers.SQLITE_ONLY``) that uses the database
+    runs on SQLite alone: a parametrize mark, added before pytest reads the marks, takes
+    precedence over the fixture's two params."""
+    definition = metafunc.definition
+    if "database_url" in metafunc.fixturenames and definition.get_closest_marker("sqlite_only"):
+        definition.add_marker(pytest.mark.parametrize("database_url", ["sqlite"], indirect=True))
+
+
 POSTGRES_URL = os.environ.get("ADVOCACY_TEST_POSTGRES_URL", "")
 
 
@@ -171,6 +181,26 @@ def services(
     built = bootstrap.build(settings, clock=clock, transport=transport)
     if not at_head(built.db.engine):  # Alembic's no-op upgrade alone costs ~0.12 s a test
         built.migrate()
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="module")
+def module_services(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[bootstrap.Services]:
+    """Services on one SQLite database shared by a module's tests, for read-only tests of an
+    expensive state (a batch rendered for real): those tests must not change it."""
+    root = tmp_path_factory.mktemp("module")
+    shutil.copyfile(migrated_sqlite, root / "advocacy.db")
+    settings = Settings(
+        database_url=f"sqlite:///{root / 'advocacy.db'}",
+        data_dir=root / "var",
+        smtp_url=None,
+        secret_key="test-secret",
+        _env_file=None,
+    )  # type: ignore[call-arg]
+    built = bootstrap.build(settings, clock=FixedClock(), transport=MemoryTransport())
     yield built
     built.close()
 

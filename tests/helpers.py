@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bootstrap import Services, build
@@ -27,6 +28,10 @@ from settings import ROOT, Settings
 EXAMPLES = ROOT / "examples"
 APPEAL = EXAMPLES / "appeal-derecognition.yaml"
 CAMPAIGN = "derecognise-lukashenka"
+# For a test whose subject does not depend on the database's SQL (a page, an access rule, a
+# rendered document): the PostgreSQL run would repeat the SQLite one and add nothing. Tests of
+# queries, state moves, locks, triggers and concurrency keep both.
+SQLITE_ONLY = pytest.mark.sqlite_only  # tests/conftest.py: pytest_generate_tests
 
 
 def load_examples(s: Services, appeal: Appeal | Path = APPEAL) -> None:

@@ -31,10 +31,12 @@ COMPOUNDS = " ".join(
 )
 
 
-@pytest.fixture
-def task(services: Services) -> tuple[str, str]:
+@pytest.fixture(scope="module")
+def task(module_services: Services) -> tuple[str, str]:
     """A web-form-only Parliament's task for the example letter with an extra paragraph of
-    compounds and a signatory annex: (the task's text, the approved PDF's raw text)."""
+    compounds and a signatory annex: (the task's text, the approved PDF's raw text). Rendered
+    once for the module (SQLite: the text does not depend on the database); the tests read it."""
+    services = module_services
     appeal = load_appeal(APPEAL)
     english = appeal.texts["en"]
     body = f"{english.body.rstrip()}\n\n{COMPOUNDS}.\n"

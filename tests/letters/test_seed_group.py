@@ -11,7 +11,9 @@ from recipients import registry, selection
 from recipients.selection import Selection
 from settings import ROOT
 from storage.tables import Addressee, Letter
-from tests.helpers import APPEAL, reach_milestone, render
+from tests.helpers import APPEAL, SQLITE_ONLY, reach_milestone, render
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 BUNDLED = ROOT / "recipients" / "data"
 # As a letter from abroad is addressed: the English name first, then the Latin-script address.

@@ -4,6 +4,7 @@ day of the first letter, in the letter's language, in the PDF, the DOCX and the 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from datetime import timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -17,31 +18,42 @@ from sqlalchemy import select
 from bootstrap import Services
 from campaigns.store import get_campaign
 from letters.reminder import first_written
+from letters.service import RenderSummary
 from responses.follow_up import create_follow_ups
 from storage.tables import Addressee
 from tests.delivery.steps import approve_and_enqueue
-from tests.helpers import CAMPAIGN, load_examples, reach_milestone, render
+from tests.documents import stand_in_render
+from tests.helpers import CAMPAIGN, SQLITE_ONLY, load_examples, reach_milestone, render
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 EN = "On 10 September 2021 we wrote to you about “"
 RU = "10 сентября 2021 г. мы направили вам обращение «"
 
 
+def _send_first(s: Services, rendering: Callable[[Services, int], RenderSummary]) -> list[Path]:
+    """The first batch rendered (by ``rendering``) and dated 8 September 2021, sent two days
+    later, on 10 September; its files."""
+    load_examples(s)
+    batch_id = reach_milestone(s)
+    files = rendering(s, batch_id).files
+    approve_and_enqueue(s, batch_id)
+    s.clock.advance(timedelta(days=2))
+    assert s.worker().drain_sync().done == {"sent": 7}
+    return files
+
+
 @pytest.fixture
 def first_files(services: Services) -> dict[str, Path]:
-    """The first batch's files by name: rendered and dated 8 September 2021, sent two days
-    later, on 10 September."""
-    load_examples(services)
-    batch_id = reach_milestone(services)
-    files = render(services, batch_id).files
-    approve_and_enqueue(services, batch_id)
-    services.clock.advance(timedelta(days=2))
-    assert services.worker().drain_sync().done == {"sent": 7}
-    return {path.name: path for path in files}
+    """The first batch's files by name, rendered for real."""
+    return {path.name: path for path in _send_first(services, render)}
 
 
 @pytest.fixture
-def follow_up_files(services: Services, first_files: dict[str, Path]) -> dict[str, Path]:
-    """The follow-up batch's files by name, rendered after the answer deadline passed."""
+def follow_up_files(services: Services) -> dict[str, Path]:
+    """The follow-up batch's files by name, rendered after the answer deadline passed (the
+    first batch, whose documents nobody reads here, with stand-in PDFs)."""
+    _send_first(services, stand_in_render)
     services.clock.advance(timedelta(days=60))
     with services.db.unit_of_work() as uow:
         [batch] = create_follow_ups(

@@ -11,10 +11,13 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from bootstrap import Services
+from tests.helpers import SQLITE_ONLY
 from tests.web.steps import ROLES, log_in
 from web.accounts import PERMISSIONS
 from web.app import ROUTERS
 from web.guard import PUBLIC_PATHS, UNSAFE
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 FILL = {"key": "derecognise-lukashenka", "page": "1"}
 

@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from storage.tables import AuditEntry, Campaign, User
-from tests.helpers import APPEAL
+from tests.helpers import APPEAL, SQLITE_ONLY
 from tests.web.steps import log_in
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 
 def _user(services: Services, email: str) -> User:

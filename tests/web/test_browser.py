@@ -18,6 +18,7 @@ import pytest
 import uvicorn
 
 from bootstrap import Services
+from tests.helpers import SQLITE_ONLY
 from tests.web.steps import CAMPAIGN, PASSWORD, add_staff, rendered
 from web import background
 from web.app import create_app
@@ -25,6 +26,7 @@ from web.app import create_app
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.integration,
+    SQLITE_ONLY,  # the pages do not depend on the database (tests.helpers)
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="browser tests need Debian's chromium: apt-get install chromium "

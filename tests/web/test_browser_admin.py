@@ -15,12 +15,14 @@ import pytest
 import uvicorn
 
 from bootstrap import Services
+from tests.helpers import SQLITE_ONLY
 from tests.web.steps import PASSWORD, add_staff
 from web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.integration,
+    SQLITE_ONLY,  # the pages do not depend on the database (tests.helpers)
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="browser tests need Debian's chromium: apt-get install chromium",
@@ -56,8 +58,6 @@ def test_admin_manages_accounts_and_tokens(served: str, services: Services) -> N
     """Add an account, make it a campaigner, issue and revoke its token, deactivate it."""
     from playwright.sync_api import expect, sync_playwright
 
-    if services.db.engine.dialect.name != "sqlite":
-        pytest.skip("one run is enough: the page does not depend on the database")
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),

@@ -15,7 +15,10 @@ from campaigns.store import get_campaign
 from delivery.outbox import CHANNELS, enqueue
 from storage import audit
 from storage.tables import Addressee, ChannelCheck, Delivery
+from tests.helpers import SQLITE_ONLY
 from tests.web.steps import CAMPAIGN, log_in, rendered
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 PARLIAMENT = "european-parliament"  # the example addressee with a postal address and no email
 FORM = "https://www.europarl.example/contact"
@@ -144,6 +147,7 @@ def test_web_form_task_shows_the_form_and_the_text(services: Services, client: T
     page = client.get(f"/outbox/{delivery}/task").text
     assert f'<a href="{FORM}" target="_blank" rel="noopener noreferrer">' in page
     assert "readonly" in page
+    assert "Stand-in letter" in page  # the text read back from the approved (stand-in) PDF
     assert "/done" not in page  # a viewer may look, not mark done
 
 

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from bootstrap import Services
 from responses.pen import STATUSES, pen
 from storage.tables import Response
-from tests.helpers import load_examples, reach_milestone
+from tests.helpers import SQLITE_ONLY, load_examples, reach_milestone
 from tests.responses.corpus import corpus
 from tests.responses.replies import import_reply, letters_by_key
 from tests.responses.test_mime_fuzz import MESSAGES
 from tests.web.steps import log_in
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 
 def test_pen_assign_and_pages_survive_the_corpus(services: Services, client: TestClient) -> None:

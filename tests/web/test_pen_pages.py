@@ -10,9 +10,11 @@ from sqlalchemy import select
 from bootstrap import Services
 from storage.tables import InboundMessage, Letter
 from storage.tables import Response as Reply
-from tests.helpers import load_examples, reach_milestone
+from tests.helpers import SQLITE_ONLY, load_examples, reach_milestone
 from tests.responses.replies import import_reply, reply
 from tests.web.steps import CAMPAIGN, log_in
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 
 @pytest.fixture

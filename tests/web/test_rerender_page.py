@@ -20,10 +20,12 @@ from review import queue
 from review.stale import current_revision
 from settings import Settings
 from storage.tables import Letter
-from tests.helpers import APPEAL, set_signatures
+from tests.helpers import APPEAL, SQLITE_ONLY, set_signatures
 from tests.web.steps import CAMPAIGN, add_staff, log_in, rendered
 from timeutil import Clock
 from web.app import create_app
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 FORM = re.compile(r'action="/review/letters/\d+/rerender"')
 

@@ -8,8 +8,10 @@ from sqlalchemy import select, update
 
 from bootstrap import Services
 from storage.tables import Addressee, Letter
-from tests.helpers import load_examples, reach_milestone, render
+from tests.helpers import SQLITE_ONLY, load_examples, reach_milestone, render
 from tests.web.steps import log_in, rendered
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 
 def test_a_failed_letter_is_listed_with_its_reason(services: Services, client: TestClient) -> None:

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from bootstrap import Services
 from review.queue import current_documents
 from storage.tables import Letter
-from tests.helpers import set_signatures
+from tests.helpers import SQLITE_ONLY, set_signatures
 from tests.web.steps import log_in, rendered
+
+pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 
 
 def _first_letter(services: Services, batch: int) -> int:
