@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 import bootstrap
 from delivery.memory import MemoryTransport
 from settings import ROOT, Settings
+from tests.helpers import copy_template, migrated_template
 from timeutil import FixedClock
 
 EXAMPLES = ROOT / "examples"
@@ -135,17 +136,9 @@ def transport() -> MemoryTransport:
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One SQLite database migrated from scratch per test process, copied for each test:
-    running every migration again for each of a thousand tests cost minutes of CPU."""
-    from storage.db import make_engine
-    from storage.migrate import upgrade
-
-    path = tmp_path_factory.mktemp("migrated") / "advocacy.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()  # the last connection to close checkpoints the WAL into the file
-    return path
+def migrated_sqlite() -> Path:
+    """The migrated SQLite template of this test process (``tests.helpers``)."""
+    return migrated_template()
 
 
 @cache
@@ -171,13 +164,9 @@ def services(
     settings: Settings,
     clock: FixedClock,
     transport: MemoryTransport,
-    request: pytest.FixtureRequest,
 ) -> Iterator[bootstrap.Services]:
     """Services from the real composition root, migrated, with a memory transport."""
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), url.database)
+    copy_template(settings.database_url)
     built = bootstrap.build(settings, clock=clock, transport=transport)
     if not at_head(built.db.engine):  # Alembic's no-op upgrade alone costs ~0.12 s a test
         built.migrate()
