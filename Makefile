@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ONLY ?=
-# Four pytest workers on two cores: many tests wait on real servers and processes.
+# Four pytest workers on two cores: many tests wait on real servers and processes. worksteal:
+# an idle worker takes tests from a busy one (the slow tests start first, tests/conftest.py).
 TEST_WORKERS ?= 4
 
 .PHONY: demo test bench lint clean
@@ -17,7 +18,7 @@ test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## bench: run the benchmarks (make bench ONLY=render for one)
 bench: $(VENV)/.bench

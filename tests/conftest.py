@@ -42,6 +42,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             terminalreporter.write_line(f"{count:5d}  {reason.removeprefix('Skipped: ')}")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests (``slow`` or ``integration``) first, in their order, then the rest: a
+    twenty-second test picked up last would keep one worker busy after the others finished."""
+    items.sort(
+        key=lambda item: (
+            not (item.get_closest_marker("slow") or item.get_closest_marker("integration"))
+        )
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A test marked ``sqlite_only`` (``tests.helpers.SQLITE_ONLY``) that uses the database

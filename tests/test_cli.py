@@ -39,6 +39,7 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert "Usage:" in result.output
 
 
+@pytest.mark.slow
 def test_demo_twice_duplicates_nothing(env: dict[str, str], tmp_path: Path) -> None:
     """The demo leaves readable PDFs (each ending with the annex of consenting signers) and
     Maildir messages; a second run adds none."""

@@ -274,6 +274,7 @@ class TestFollowUpJob:
         assert (jobs.chase_silent(), jobs.chase_silent()) == (1, 0)
 
 
+@pytest.mark.slow
 class TestProcesses:
     def test_restart_after_the_moment_fires_once(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, update
 
 from bootstrap import Services
@@ -13,7 +14,7 @@ from settings import ROOT
 from storage.tables import Addressee, Letter
 from tests.helpers import APPEAL, SQLITE_ONLY, reach_milestone, render
 
-pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
+pytestmark = [SQLITE_ONLY, pytest.mark.slow]  # the PostgreSQL run adds nothing here (tests.helpers)
 
 BUNDLED = ROOT / "recipients" / "data"
 # As a letter from abroad is addressed: the English name first, then the Latin-script address.
