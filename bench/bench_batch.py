@@ -25,6 +25,17 @@ Figures (2 cores shared with other work; load average beside each; issue 20):
   4 MB and storing ~6, annex attach 4-6 (pypdf reading each cover), hashes 2, worker start-up
   ~6 (imports; each worker serialises each language's annex once). ``letters_1000`` (the PDF
   alone) in the same state: 35.7 letters/s at load 2.3, 46 ms CPU per letter.
+- after (issue-20-render2): 26.2 letters/s at load 1.7, 68-72 ms CPU per letter (main at
+  c100f08 beside it, at load 4.5: 96 ms; this branch at load 5.6-7.1: 78-80 ms). In one process
+  without storing (60 letters, caches warm), 62 -> 50 ms a letter: DOCX 15 -> 5 (the template
+  opened once per process, letters copied from a blank document), attach 4.3 -> 1.6 (the
+  cover's catalogue and page tree read alone), email 4.9 -> 4.4 (headers parsed and folded
+  once). Workers keep to one language each (``letters.lanes``). Until this branch the baseline
+  batch typeset its Russian annex inside its timing (only the default language's was made
+  beforehand): ratio 3.06 then, 1.83 now. What is left, per letter: cover ~28 ms (head layout
+  and painting every page, though pages after the first are the same in every letter), writing
+  4.6 MB ~4, hashes ~3, email ~4 plus ~1.3 of base64 misses (57 alignments a language a worker),
+  DOCX 5, storing ~3.5 in this process, worker start-up ~3.
 """
 
 from __future__ import annotations
@@ -53,6 +64,7 @@ from storage.tables import Batch, Signer
 LETTERS = 1_000
 BASELINE = 100
 COUNTRIES = ["LT", "LV", "PL", "UA", "DE", "GB", "FR", "SE"]
+LANGUAGES = ("en", "ru")  # alternately
 
 
 def _registry(path: Path, count: int, tag: str) -> None:
@@ -66,7 +78,7 @@ def _registry(path: Path, count: int, tag: str) -> None:
                     f"Ministry of Foreign Affairs no. {i}",
                     "foreign-ministry",
                     COUNTRIES[i % 8],
-                    "ru" if i % 2 else "en",
+                    LANGUAGES[i % 2],
                     f"desk{i}@{tag}-{i}.example",
                     tag,
                 ]
@@ -75,7 +87,7 @@ def _registry(path: Path, count: int, tag: str) -> None:
 
 def _batch(s: Services, workdir: Path, key: str, count: int) -> int:
     """A campaign writing to ``count`` new addressees, its milestone fired and its 150,000
-    consenting signers stored; the batch id, its annex already rendered."""
+    consenting signers stored; the batch id, its annex already rendered in each language."""
     path = workdir / f"{key}.csv"
     _registry(path, count, key)
     appeal = load_appeal(EXAMPLES / "appeal-derecognition.yaml")
@@ -105,14 +117,16 @@ def _batch(s: Services, workdir: Path, key: str, count: int) -> int:
         uow.execute(insert(Signer), signer_rows(batch.campaign_id, start))
         batch_id = batch.id
     assert s.finishing.annexes is not None
-    batch_annex(
-        s.db,
-        batch_id,
-        annexes=s.finishing.annexes,
-        documents_dir=s.settings.documents_dir,
-        actor=ACTOR,
-        clock=s.clock,
-    )
+    for language in LANGUAGES:  # every letter language's: the render finds them all made
+        batch_annex(
+            s.db,
+            batch_id,
+            annexes=s.finishing.annexes,
+            documents_dir=s.settings.documents_dir,
+            actor=ACTOR,
+            clock=s.clock,
+            language=language,
+        )
     return batch_id
 
 

@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any, cast
 
 from pypdf import PdfReader
+from pypdf._utils import read_non_whitespace
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -29,6 +30,7 @@ from pypdf.generic import (
     NumberObject,
     PdfObject,
     StreamObject,
+    read_object,
 )
 
 from letters import base64_runs
@@ -70,7 +72,7 @@ class ParsedAnnex:
         tree = _page_tree(reader)
         base = int(trailer["/Size"])  # type: ignore[call-overload] # a NumberObject
         block = self._block(base, tree.idnum)
-        node: Any = DictionaryObject(cast(DictionaryObject, tree.get_object()))
+        node: Any = DictionaryObject(cast(DictionaryObject, _lone_object(reader, tree)))
         kids = ArrayObject([*node["/Kids"], IndirectObject(block.root, 0, reader)])
         node[NameObject("/Kids")] = kids
         node[NameObject("/Count")] = NumberObject(int(node["/Count"]) + self.pages)
@@ -93,11 +95,31 @@ class ParsedAnnex:
 
 def _page_tree(reader: PdfReader) -> IndirectObject:
     """The reference to the document's root page-tree node."""
-    catalog: Any = reader.trailer["/Root"].get_object()
+    catalog: Any = _lone_object(reader, reader.trailer.raw_get("/Root"))
     tree = catalog.raw_get("/Pages")
     if not isinstance(tree, IndirectObject):
         raise ValueError("the page tree is not an indirect object")
     return tree
+
+
+def _lone_object(reader: PdfReader, ref: Any) -> Any:
+    """The object ``ref`` refers to, as pypdf reads it; from an object stream (where a cover
+    keeps its catalogue and page tree), that one object read, not all the stream's (pypdf
+    parses every one of them, fonts and all: two thirds of attaching)."""
+    if not isinstance(ref, IndirectObject) or ref.idnum not in reader.xref_objStm:
+        return ref.get_object()
+    number, index = reader.xref_objStm[ref.idnum]
+    stream: Any = IndirectObject(number, 0, reader).get_object()
+    data = stream.get_data()
+    first = int(stream["/First"])
+    header = data[:first].split()
+    if 2 * index + 1 >= len(header) or int(header[2 * index]) != ref.idnum:
+        return ref.get_object()  # an unusual stream: pypdf's own way
+    buffer = io.BytesIO(data)
+    buffer.seek(first + int(header[2 * index + 1]))
+    read_non_whitespace(buffer)
+    buffer.seek(-1, 1)
+    return read_object(buffer, reader)
 
 
 def _startxref(pdf: bytes) -> int:

@@ -1,38 +1,39 @@
 """The letter as an editable Word document (python-docx), with the same content as the PDF.
 
 Rule: same letter → same bytes. python-docx stamps the zip members with the current time, so
-the package is written with a fixed timestamp, and the core properties carry the letter date.
+the package is written with a fixed timestamp, and the core properties carry the letter date
+(``letters.docx_zip``).
 
-Speed: python-docx's own ``save`` deflates the whole package (800 kB of styles in every
-letter), which was then read back and deflated again with the fixed timestamps. Here the parts
-are written once, in the order python-docx writes them, straight into the fixed-timestamp zip;
-and a part whose bytes a letter before had (every part but the document and its properties)
-reuses that deflated stream (``_Deflated``). The bytes are those of the simple path, save and
-rewrite (tests/letters/test_docx.py compares them).
+Speed: ``Document()`` parses python-docx's default template (800 kB of styles) and every part
+was serialised again for every letter. Here each process opens the template once and sets up
+what every letter shares (page, margins, the Normal style: ``_blank``); the parts no letter
+changes (styles, settings, numbering) are then kept as their serialised bytes, and each letter
+starts from a deep copy of that blank document: its document part, properties and package
+objects only. The bytes are those of the simple path, a fresh ``Document()`` set up in full,
+saved and rewritten (tests/letters/test_docx.py compares them).
 """
 
 from __future__ import annotations
 
+import copy
 import io
-import zipfile
-import zlib
-from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import qrcode
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-from docx.opc.pkgwriter import _ContentTypesItem
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
+from letters.docx_zip import fixed_timestamps, members, zipped
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -62,93 +63,49 @@ def _qr_png_bytes(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _fixed_timestamps(content: bytes) -> bytes:
-    """The simple path's last step: python-docx's package rewritten with fixed timestamps (each
-    member deflated at zlib's default level: a ``ZipInfo`` carries no level of its own)."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
-
-
-def _members(document: Any) -> list[tuple[str, bytes]]:
-    """The package's members as python-docx's ``PackageWriter`` writes them, in its order."""
-    package = document.part.package
-    parts = package.parts
-    for part in parts:
-        part.before_marshal()
-    types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
-    members = [
-        (CONTENT_TYPES_URI.membername, types.blob),
-        (PACKAGE_URI.rels_uri.membername, package.rels.xml),
-    ]
-    for part in parts:
-        members.append((part.partname.membername, part.blob))
-        if len(part.rels):
-            members.append((part.partname.rels_uri.membername, part.rels.xml))
-    return members
-
-
-# Deflated parts by their bytes, most recent last: a worker renders a few template sets and
-# languages, each with a dozen parts that never change.
-_DEFLATED: OrderedDict[bytes, bytes] = OrderedDict()
-_DEFLATED_KEPT = 64
-
-
-class _Deflated:
-    """A member's deflate stream as zipfile's own compressor makes it (default level, raw),
-    given whole in ``compress``; remembered for bytes seen before (styles, theme, fonts...)."""
-
-    def __init__(self) -> None:
-        self._out = b""
-
-    def compress(self, data: bytes) -> bytes:
-        out = _DEFLATED.get(data)
-        if out is None:
-            deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-            out = _DEFLATED[bytes(data)] = deflate.compress(data) + deflate.flush()
-            while len(_DEFLATED) > _DEFLATED_KEPT:
-                _DEFLATED.popitem(last=False)
-        else:
-            _DEFLATED.move_to_end(data)
-        self._out = out
-        return b""
-
-    def flush(self) -> bytes:
-        return self._out
-
-
-def _zipped(members: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name, data in members:
-            fixed = zipfile.ZipInfo(name, date_time=_EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.file_size = len(data)
-            with target.open(fixed, "w") as member:
-                # zipfile takes the CRC and sizes as it writes; only the deflating is ours.
-                member._compressor = _Deflated()  # type: ignore[attr-defined]
-                member.write(data)
-    return out.getvalue()
-
-
-def _page_setup(document: Any, letter: ComposedLetter) -> None:
+def _shared_setup(document: Any) -> None:
+    """What every letter's document has alike: A4, its margins, the Normal style's font."""
     section = document.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
     section.left_margin, section.right_margin = Mm(25), Mm(20)
     style = document.styles["Normal"]
     style.font.name, style.font.size = "PT Serif", Pt(11)
+
+
+def _own_setup(document: Any, letter: ComposedLetter) -> None:
+    """The letter's properties and footer."""
     props = document.core_properties
     props.title, props.author = letter.subject, letter.sender.name
     props.language, props.last_modified_by, props.revision = letter.language, "", 1
     props.created = props.modified = letter.date.replace(tzinfo=None)
-    footer = section.footer.paragraphs[0]
+    footer = document.sections[0].footer.paragraphs[0]
     footer.text = f"{letter.sender.organisation} · {letter.labels['page']} "
     _page_number_field(footer)
+
+
+# The document part's related parts that building a letter never reads or changes.
+_UNCHANGING = (RT.STYLES, RT.SETTINGS, RT.NUMBERING)
+
+
+@dataclass(frozen=True)
+class _Blank:
+    document: Any  # set up as every letter is, its unchanging parts kept as bytes
+    styles: dict[str, str]
+
+
+@cache
+def _blank() -> _Blank:
+    """The template opened and set up once per process (see the module's docstring)."""
+    document = Document()
+    _shared_setup(document)
+    styles = _styles(document)
+    rels = document.part.rels
+    for rel in rels.values():
+        if rel.reltype in _UNCHANGING and not rel.is_external:
+            part = rel.target_part
+            frozen = Part(part.partname, part.content_type, part.blob, part.package)
+            rel._target = rels._target_parts_by_rId[rel.rId] = frozen
+    return _Blank(document, styles)
 
 
 def _styles(document: Any) -> dict[str, str]:
@@ -217,21 +174,23 @@ def _support(document: Any, letter: ComposedLetter, styles: dict[str, str]) -> N
 class DocxRenderer:
     """Renders the letter into a .docx for staff who edit by hand."""
 
-    def _build(self, letter: ComposedLetter) -> Any:
+    def render(self, letter: ComposedLetter) -> RenderedDocument:
+        blank = _blank()
+        document = copy.deepcopy(blank.document)
+        _own_setup(document, letter)
+        _letter(document, letter, blank.styles)
+        _support(document, letter, blank.styles)
+        return RenderedDocument(zipped(members(document)), MEDIA_TYPE, "docx")
+
+    def render_simply(self, letter: ComposedLetter) -> RenderedDocument:
+        """The same bytes the slow, obvious way (a fresh ``Document()``, python-docx's save,
+        then fixed timestamps): what tests compare ``render`` with."""
         document = Document()
-        _page_setup(document, letter)
+        _shared_setup(document)
+        _own_setup(document, letter)
         styles = _styles(document)
         _letter(document, letter, styles)
         _support(document, letter, styles)
-        return document
-
-    def render(self, letter: ComposedLetter) -> RenderedDocument:
-        document = self._build(letter)
-        return RenderedDocument(_zipped(_members(document)), MEDIA_TYPE, "docx")
-
-    def render_simply(self, letter: ComposedLetter) -> RenderedDocument:
-        """The same bytes the slow, obvious way (python-docx's save, then fixed timestamps):
-        what tests compare ``render`` with."""
         buffer = io.BytesIO()
-        self._build(letter).save(buffer)
-        return RenderedDocument(_fixed_timestamps(buffer.getvalue()), MEDIA_TYPE, "docx")
+        document.save(buffer)
+        return RenderedDocument(fixed_timestamps(buffer.getvalue()), MEDIA_TYPE, "docx")

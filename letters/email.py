@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from errors import TemplateError
 from letters import base64_runs
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
+from letters.email_headers import SMTP, SMTPUTF8
 from letters.sandbox import render_template, template_folder
 from recipients.addresses import header_address
 

@@ -6,7 +6,8 @@ where they were rendered, only their names and hashes sent back). The letter PDF
 fixed order: the cover (WeasyPrint), then the annex pages attached, then the organisation's
 signature (last, or the merge would break it); the DOCX and the email are made from that final
 PDF. Worker processes receive the renderers, the annex, the signer and the filing once (the
-annex is parsed once per worker), then only letters.
+annex is parsed once per worker and language it meets), then only letters, each worker those of
+one language where it can (``letters.lanes``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 from collections import deque
 from collections.abc import Generator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -26,6 +28,7 @@ from letters.compose import Attachment, ComposedLetter
 from letters.documents import RenderedDocument, Renderer, renderer_for
 from letters.failures import RenderFailure, failure_of
 from letters.filing import Filing, Written, discard
+from letters.lanes import InFlight, run_lanes
 
 # Below this many letters a pool costs more (worker start-up, imports) than it saves.
 POOL_FROM = 24
@@ -103,9 +106,11 @@ def render_many(
     workers: int = 1,
     pool_from: int = POOL_FROM,
 ) -> Generator[tuple[ComposedLetter, Outcome], None, None]:
-    """Each letter with its documents, in the order given; on ``workers`` processes when there
-    are at least ``pool_from`` letters. A letter that cannot be made yields its
-    ``RenderFailure`` instead, and the others go on (one bad letter never stops a batch)."""
+    """Each letter with its documents; on ``workers`` processes when there are at least
+    ``pool_from`` letters, each worker keeping to one language where it can, the letters then
+    as they are done (``letters.lanes``), else in the order given. A letter that cannot be
+    made yields its ``RenderFailure`` instead, and the others go on (one bad letter never
+    stops a batch)."""
     return _produced(renderers, letters, None, annex, signer, workers, pool_from)
 
 
@@ -149,33 +154,23 @@ def _produced(
     elif annex is not None:
         content = {language: parsed.content for language, parsed in annex.items()}
     start = (renderers, content, signer, filing)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start, initargs=start
-    ) as pool:
-        # A bounded window: finished letters wait for the caller to store them; never the
-        # whole batch at once.
-        pending: deque[tuple[ComposedLetter, Future[Any]]] = deque()
+    # One pool of one process per lane, so that letters can be sent to a worker of their
+    # language (``letters.lanes``).
+    with ExitStack() as stack:
+        lanes = [
+            stack.enter_context(
+                ProcessPoolExecutor(1, mp_context=context, initializer=_start, initargs=start)
+            )
+            for _ in range(workers)
+        ]
+        flights: list[InFlight] = [deque() for _ in lanes]
         try:
-            for letter in letters:
-                pending.append((letter, pool.submit(_render, letter)))
-                if len(pending) >= 4 * workers:
-                    yield _next(pending)
-            while pending:
-                yield _next(pending)
+            yield from run_lanes(letters, lanes, _render, flights)
         finally:
-            _abandon(pending, filing)
+            _abandon([pending for flight in flights for pending in flight], filing)
 
 
-def _next(pending: deque[tuple[ComposedLetter, Future[Any]]]) -> tuple[ComposedLetter, Any]:
-    """The first letter's outcome, taken off ``pending`` before it is handed over (a letter
-    handed over is the caller's, even if the caller stops right there)."""
-    letter, future = pending[0]
-    made = future.result()
-    pending.popleft()
-    return letter, made
-
-
-def _abandon(pending: deque[tuple[ComposedLetter, Future[Any]]], filing: Filing | None) -> None:
+def _abandon(pending: list[tuple[ComposedLetter, Future[Any]]], filing: Filing | None) -> None:
     """Stop the letters not yet yielded; remove the files of those already made."""
     for _, future in pending:
         future.cancel()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from letters import attach
 from letters.annex import AnnexEntry
 from letters.attach import ParsedAnnex
 from letters.pdf import PdfRenderer
@@ -85,3 +86,20 @@ def test_poppler_reads_it_without_complaint(
     out = subprocess.run([*command, str(path)], capture_output=True, text=True)
     assert out.returncode == 0
     assert out.stderr == ""
+
+
+def test_objects_read_alone_are_pypdfs(annex: ParsedAnnex, merged: bytes) -> None:
+    """The cover's catalogue and page tree, read alone out of their object stream, are the
+    objects pypdf reads with the whole stream; the letter is the same bytes either way."""
+    reader = PdfReader(io.BytesIO(COVER))
+    root = reader.trailer.raw_get("/Root")
+    assert root.idnum in reader.xref_objStm  # the case read alone
+    catalog = attach._lone_object(reader, root)
+    tree = catalog.raw_get("/Pages")
+    expected = PdfReader(io.BytesIO(COVER))  # a reader of its own: references compare by it
+    for ref, alone in [(root, catalog), (tree, attach._lone_object(reader, tree))]:
+        whole = expected.get_object(ref.idnum)
+        assert attach._serialise(1, 0, alone) == attach._serialise(1, 0, whole)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(attach, "_lone_object", lambda _reader, ref: ref.get_object())
+        assert annex.attach_to(COVER) == merged

@@ -43,3 +43,14 @@ def test_letters_differ_where_their_addressees_do() -> None:
     other = renderer.render(LETTERS["other addressee"]).content
     assert one != other
     assert other == renderer.render_simply(LETTERS["other addressee"]).content
+
+
+def test_letters_from_the_shared_blank_document_stay_apart() -> None:
+    """Each letter starts from a copy of the process's blank document: one after the other, in
+    either order, every letter is still the simple path's bytes (nothing left from the one
+    before: paragraphs, footer, picture, properties)."""
+    renderer = DocxRenderer()
+    for name in [*LETTERS, *reversed(LETTERS)]:
+        assert (
+            renderer.render(LETTERS[name]).content == renderer.render_simply(LETTERS[name]).content
+        )

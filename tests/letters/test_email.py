@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import SMTP, default
+from email.policy import SMTP, SMTPUTF8, default
 
 import pytest
 from pydantic import ValidationError
 
 from campaigns.appeal import Appeal
 from errors import TemplateError
+from letters import email as email_module
 from letters.compose import Attachment, ComposedLetter
 from letters.documents import RenderedDocument
 from letters.service import render_letter
@@ -214,3 +215,25 @@ def test_a_long_subject_starts_on_the_subject_line() -> None:
     assert b"\r\nSubject: Petition: do not" in raw
     parsed = message_from_bytes(raw, policy=default)
     assert parsed["Subject"] == subject
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        letter("en"),
+        letter("ru"),
+        letter("ru", to=addressee(email="андрей@мид.example")),  # an SMTPUTF8 message
+        letter("en", to=addressee(key="mfa-poland", name="Ministry of Poland", email="a@b.pl")),
+    ],
+)
+def test_remembered_headers_are_the_librarys_bytes(made: ComposedLetter) -> None:
+    """With headers parsed and folded once per process (``letters.email_headers``), twice
+    over, the message is what the library's own policies write."""
+    pdf = Attachment("appeal.pdf", "application/pdf", b"%PDF-1.7 tiny")
+    made = replace(made, attachments=(pdf,))
+    ours = [RENDERERS["email"].render(made).content for _ in range(2)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(email_module, "SMTP", SMTP)
+        patch.setattr(email_module, "SMTPUTF8", SMTPUTF8)
+        library = RENDERERS["email"].render(made).content
+    assert ours == [library, library]
