@@ -4,12 +4,13 @@ SQLAlchemy, the composition root): each command imports those when it runs."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
-from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from cli import main
 from cli.base import COMMANDS
@@ -112,23 +113,36 @@ print(json.dumps(sorted(set(sys.modules))))
 """
 
 
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An installation after ``advocacy init`` and ``campaign create`` (set up in this
+    process: only the probed command needs a fresh interpreter)."""
+    folder = tmp_path_factory.mktemp("startup")
+    env = {
+        **os.environ,
+        "ADVOCACY_DATABASE_URL": f"sqlite:///{folder / 'a.db'}",
+        "ADVOCACY_DATA_DIR": str(folder / "var"),
+        "ADVOCACY_SMTP_URL": "",
+    }
+    runner = CliRunner(env=env)
+    for step in (["init"], ["campaign", "create", str(APPEAL)]):
+        result = runner.invoke(main, step)
+        assert result.exit_code == 0, result.output
+    return env
+
+
 @pytest.mark.parametrize("args", [["outbox", "list"], ["report", "derecognise-lukashenka"]])
 def test_read_commands_load_only_what_they_use(
-    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    args: list[str], installation: dict[str, str]
 ) -> None:
     """``advocacy outbox list`` and ``advocacy report C`` start fast: none of the modules above
     are imported (``bench/bench_cli_start.py`` measures the seconds)."""
-    monkeypatch.setenv("ADVOCACY_DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
-    monkeypatch.setenv("ADVOCACY_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("ADVOCACY_SMTP_URL", "")
-    setup = [
-        ["init"],
-        ["campaign", "create", str(APPEAL)],
-    ]
-    for step in setup:
-        subprocess.run([sys.executable, "-c", RUN, *step], check=True, capture_output=True)
     done = subprocess.run(
-        [sys.executable, "-c", RUN, *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", RUN, *args],
+        env=installation,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
@@ -147,16 +161,15 @@ print(gc.isenabled(), gc.get_freeze_count() > 0)
 """
 
 
-def test_start_up_turns_the_collector_back_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_start_up_turns_the_collector_back_on(installation: dict[str, str]) -> None:
     """``cli.run`` starts with the garbage collector off; building the services turns it on
     again with the start-up objects frozen, so a long command (serve, scheduler) collects."""
-    monkeypatch.setenv("ADVOCACY_DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
-    monkeypatch.setenv("ADVOCACY_DATA_DIR", str(tmp_path / "var"))
-    subprocess.run([sys.executable, "-c", RUN, "init"], check=True, capture_output=True)
     done = subprocess.run(
-        [sys.executable, "-c", GC_PROBE], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", GC_PROBE],
+        env=installation,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
