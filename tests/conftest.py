@@ -54,7 +54,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test marked ``sqlite_only`` (``tests.helpers.SQLITE_ONLY``) that uses the database
+    """A test marked ``sqlite_only`` (``tests.markers.SQLITE_ONLY``) that uses the database
     runs on SQLite alone: a parametrize mark, added before pytest reads the marks, takes
     precedence over the fixture's two params."""
     definition = metafunc.definition

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
@@ -36,7 +35,6 @@ CAMPAIGN = "derecognise-lukashenka"
 # For a test whose subject does not depend on the database's SQL (a page, an access rule, a
 # rendered document): the PostgreSQL run would repeat the SQLite one and add nothing. Tests of
 # queries, state moves, locks, triggers and concurrency keep both.
-SQLITE_ONLY = pytest.mark.sqlite_only  # tests/conftest.py: pytest_generate_tests
 
 
 def load_examples(s: Services, appeal: Appeal | Path = APPEAL) -> None:

@@ -8,7 +8,8 @@ from bootstrap import Services
 from letters.failures import ACTION
 from review.render_failures import failed_letters
 from storage.tables import Addressee, AuditEntry, Letter
-from tests.helpers import SQLITE_ONLY, load_examples, reach_milestone, render
+from tests.helpers import load_examples, reach_milestone, render
+from tests.markers import SQLITE_ONLY
 
 pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 

@@ -12,7 +12,8 @@ from recipients import registry, selection
 from recipients.selection import Selection
 from settings import ROOT
 from storage.tables import Addressee, Letter
-from tests.helpers import APPEAL, SQLITE_ONLY, reach_milestone, render
+from tests.helpers import APPEAL, reach_milestone, render
+from tests.markers import SQLITE_ONLY
 
 pytestmark = [SQLITE_ONLY, pytest.mark.slow]  # the PostgreSQL run adds nothing here (tests.helpers)
 

@@ -23,7 +23,8 @@ from responses.follow_up import create_follow_ups
 from storage.tables import Addressee
 from tests.delivery.steps import approve_and_enqueue
 from tests.documents import stand_in_render
-from tests.helpers import CAMPAIGN, SQLITE_ONLY, load_examples, reach_milestone, render
+from tests.helpers import CAMPAIGN, load_examples, reach_milestone, render
+from tests.markers import SQLITE_ONLY
 
 pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
 

@@ -18,7 +18,8 @@ from delivery.memory import MemoryTransport
 from review.render_failures import ACTION, failing_batches
 from settings import ROOT, Settings
 from storage.tables import AuditEntry, Letter
-from tests.helpers import APPEAL, SQLITE_ONLY, load_examples, reach_milestone, set_signatures
+from tests.helpers import APPEAL, load_examples, reach_milestone, set_signatures
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import add_staff, log_in
 from timeutil import Clock
 from web.app import create_app

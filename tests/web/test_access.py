@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from bootstrap import Services
-from tests.helpers import SQLITE_ONLY
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import ROLES, log_in
 from web.accounts import PERMISSIONS
 from web.app import ROUTERS

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from storage.tables import AuditEntry, Campaign, User
-from tests.helpers import APPEAL, SQLITE_ONLY
+from tests.helpers import APPEAL
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import log_in
 
 pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)

@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 
 from bootstrap import Services
-from tests.helpers import SQLITE_ONLY
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import CAMPAIGN, PASSWORD, add_staff, rendered
 from web import background
 from web.app import create_app

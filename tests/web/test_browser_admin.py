@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 
 from bootstrap import Services
-from tests.helpers import SQLITE_ONLY
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import PASSWORD, add_staff
 from web.app import create_app
 

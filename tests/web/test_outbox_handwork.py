@@ -15,7 +15,7 @@ from campaigns.store import get_campaign
 from delivery.outbox import CHANNELS, enqueue
 from storage import audit
 from storage.tables import Addressee, ChannelCheck, Delivery
-from tests.helpers import SQLITE_ONLY
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import CAMPAIGN, log_in, rendered
 
 pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)

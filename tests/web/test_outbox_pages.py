@@ -11,7 +11,7 @@ from campaigns.store import get_campaign
 from delivery.memory import MemoryTransport
 from delivery.outbox import enqueue
 from storage.tables import Addressee, ChannelCheck, Delivery
-from tests.helpers import SQLITE_ONLY
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import CAMPAIGN, log_in, rendered
 from tests.web.test_outbox_handwork import FORM, printed, queued, row
 

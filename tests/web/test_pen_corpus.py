@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bootstrap import Services
 from responses.pen import STATUSES, pen
 from storage.tables import Response
-from tests.helpers import SQLITE_ONLY, load_examples, reach_milestone
+from tests.helpers import load_examples, reach_milestone
+from tests.markers import SQLITE_ONLY
 from tests.responses.corpus import corpus
 from tests.responses.replies import import_reply, letters_by_key
 from tests.responses.test_mime_fuzz import MESSAGES

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from bootstrap import Services
 from storage.tables import InboundMessage, Letter
 from storage.tables import Response as Reply
-from tests.helpers import SQLITE_ONLY, load_examples, reach_milestone
+from tests.helpers import load_examples, reach_milestone
+from tests.markers import SQLITE_ONLY
 from tests.responses.replies import import_reply, reply
 from tests.web.steps import CAMPAIGN, log_in
 

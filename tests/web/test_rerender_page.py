@@ -20,7 +20,8 @@ from review import queue
 from review.stale import current_revision
 from settings import Settings
 from storage.tables import Letter
-from tests.helpers import APPEAL, SQLITE_ONLY, set_signatures
+from tests.helpers import APPEAL, set_signatures
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import CAMPAIGN, add_staff, log_in, rendered
 from timeutil import Clock
 from web.app import create_app

@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 
 from bootstrap import Services
 from storage.tables import Addressee, Letter
-from tests.helpers import SQLITE_ONLY, load_examples, reach_milestone, render
+from tests.helpers import load_examples, reach_milestone, render
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import log_in, rendered
 
 pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from bootstrap import Services
 from review.queue import current_documents
 from storage.tables import Letter
-from tests.helpers import SQLITE_ONLY, set_signatures
+from tests.helpers import set_signatures
+from tests.markers import SQLITE_ONLY
 from tests.web.steps import log_in, rendered
 
 pytestmark = SQLITE_ONLY  # the PostgreSQL run adds nothing here (tests.helpers)
