@@ -48,11 +48,15 @@ def check_milestones() -> int:
     """Check every campaign's milestones, each in its own transaction; return batches made."""
     s = bootstrap.build()
     try:
-        with s.db.unit_of_work(write=False) as uow:
-            ids = list(uow.scalars(select(Campaign.id).order_by(Campaign.id)))
-        return sum(fire_milestones_of(campaign_id, s) for campaign_id in ids)
+        return sum(fire_milestones_of(campaign_id, s) for campaign_id in _campaign_ids(s))
     finally:
         s.close()
+
+
+def _campaign_ids(s: bootstrap.Services) -> list[int]:
+    """Every campaign's id, oldest first (each job then works on one per transaction)."""
+    with s.db.unit_of_work(write=False) as uow:
+        return list(uow.scalars(select(Campaign.id).order_by(Campaign.id)))
 
 
 def render_pending(services: bootstrap.Services | None = None) -> int:
@@ -86,10 +90,8 @@ def chase_silent() -> int:
     campaign in its own transaction; return how many batches were made."""
     s = bootstrap.build()
     try:
-        with s.db.unit_of_work(write=False) as uow:
-            ids = list(uow.scalars(select(Campaign.id).order_by(Campaign.id)))
         made = 0
-        for campaign_id in ids:
+        for campaign_id in _campaign_ids(s):
             with s.db.unit_of_work() as uow:
                 campaign = uow.get_one(Campaign, campaign_id)
                 batches = create_follow_ups(
