@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 import bootstrap
 from campaigns.appeal import load_appeal
 from campaigns.signatures import set_count
-from campaigns.store import appeal_of, create_campaign
+from campaigns.store import create_campaign
 from delivery.memory import MemoryTransport
-from letters.compose import ComposedLetter, compose
+from letters.compose import ComposedLetter
+from letters.service import compose_pending
 from recipients import registry
 from settings import ROOT, Settings
-from storage.tables import Addressee, Batch, Campaign, Letter
 from timeutil import FixedClock
 
 EXAMPLES = ROOT / "examples"
@@ -80,27 +78,8 @@ def example_batch(services: bootstrap.Services, count: int = 15_240) -> int:
 
 
 def composed_letters(services: bootstrap.Services, batch_id: int) -> list[ComposedLetter]:
-    """The batch's letters, composed as ``render_batch`` composes them, by addressee key."""
-    with services.db.unit_of_work(write=False) as uow:
-        batch = uow.get_one(Batch, batch_id)
-        appeal = appeal_of(uow.get_one(Campaign, batch.campaign_id))
-        rows = uow.execute(
-            select(Letter, Addressee)
-            .join(Addressee, Letter.addressee_id == Addressee.id)
-            .where(Letter.batch_id == batch_id)
-            .order_by(Addressee.key)
-        ).all()
-        return [
-            compose(
-                appeal=appeal,
-                addressee=addressee,
-                letter_id=letter.id,
-                language=letter.language,
-                dated=batch.created_at,
-                signature_count=batch.signature_count,
-                signatures_as_of=batch.signatures_as_of,
-                message_id=letter.message_id,
-                reply_to=services.identities.reply_to(letter.reply_token),
-            )
-            for letter, addressee in rows
-        ]
+    """The batch's (pending) letters, composed by ``render_batch``'s own composition."""
+    _, letters, failed = compose_pending(services.db, batch_id, services.identities, None)
+    if failed:
+        raise RuntimeError(f"letters of batch {batch_id} could not be composed: {failed}")
+    return letters

@@ -64,9 +64,11 @@ class RenderSummary:
     failed: list[RenderFailure] = field(default_factory=list)
 
 
-def _compose_pending(
+def compose_pending(
     db: Database, batch_id: int, identities: ReplyAddresses, letter_ids: Collection[int] | None
 ) -> tuple[Campaign, list[ComposedLetter], list[RenderFailure]]:
+    """The batch's pending letters (or those of ``letter_ids``) composed, by addressee key, and
+    the ones that could not be composed, each with why."""
     with db.unit_of_work(write=False) as uow:
         batch = uow.get_one(Batch, batch_id)
         campaign = uow.get_one(Campaign, batch.campaign_id)
@@ -124,7 +126,7 @@ def render_batch(
     and attached to every letter PDF; ``progress`` is called after each letter is stored (or
     recorded as failed). A letter that fails is listed in ``RenderSummary.failed``.
     """
-    campaign, letters, failed = _compose_pending(db, batch_id, identities, letter_ids)
+    campaign, letters, failed = compose_pending(db, batch_id, identities, letter_ids)
     for failure in failed:
         record_failure(db, campaign.id, failure, actor=actor, clock=clock)
     annexes = _annexes(db, batch_id, letters, finishing, documents_dir, actor, clock)
