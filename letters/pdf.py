@@ -15,7 +15,8 @@ and the characters with their code points.
 Speed: pydyf (WeasyPrint's PDF writer) deflates every stream at zlib level 9, about a tenth of
 a cover letter's time; at level 1 the cover is ~7 % larger (2 kB, beside a megabyte of annex)
 and the same bytes every time. pydyf has no setting for it, so its ``zlib`` is given one. The
-petition's QR code is drawn once per process and its operators replayed (``letters.svg_replay``).
+petition's QR code is drawn once per process and its operators replayed (``letters.svg_replay``),
+and so is each line of text letters of one layout share (``letters.text_replay``).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from errors import TemplateError
-from letters import svg_replay
+from letters import svg_replay, text_replay
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
 from letters.reuse import Masters
@@ -58,6 +59,7 @@ class _FastDeflate:
 
 pydyf.zlib = _FastDeflate
 svg_replay.install()  # the QR code drawn once, its operators replayed (letters.svg_replay)
+text_replay.install()  # lines letters share drawn once, then replayed (letters.text_replay)
 _LOGGER = logging.getLogger("weasyprint")
 _FONT_URL = re.compile(r"""url\(\s*["']?([^"')]+\.(?:ttf|otf))["']?\s*\)""", re.IGNORECASE)
 _OPTIONS = {**weasyprint.DEFAULT_OPTIONS, "pdf_variant": "pdf/a-3u", "uncompressed_pdf": False}
