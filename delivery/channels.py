@@ -5,7 +5,7 @@ registry which channel an addressee can be reached on (in registration order: th
 order), the worker claims only ``automatic`` channels and sends each through its spec's
 transport, and the CLI and the web outbox list channels by asking the registry. A new channel
 (fax, an institution's contact-form API) is one module with its ``ChannelSpec`` and one
-``register`` line in ``bootstrap.py``; an unknown name raises ``UnknownFormat``.
+``register`` line in ``bootstrap/channels.py``; an unknown name raises ``UnknownFormat``.
 """
 
 from __future__ import annotations
@@ -84,5 +84,5 @@ class Channels(Sequence[str]):
         return name in self._specs
 
 
-# The one registry; ``bootstrap.py`` registers the channels (email, postal, manual) into it.
+# The one registry; ``bootstrap/channels.py`` registers the channels (email, postal, manual).
 REGISTRY = Channels()

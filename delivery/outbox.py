@@ -1,7 +1,7 @@
 """The durable outbox: enqueue approved letters, one row per (letter, channel).
 
 The lifecycle is ``delivery.states``; claiming is ``delivery.claims``, recording outcomes
-``delivery.finish``, the channels ``delivery.channels`` (filled in by ``bootstrap.py``).
+``delivery.finish``, the channels ``delivery.channels`` (filled in by ``bootstrap/channels.py``).
 
 Durable steps, and what a crash between them leaves:
 - enqueue: one row per (letter, channel), inserted once; the unique key makes re-running a no-op.

@@ -1,7 +1,8 @@
 """Composing one addressee's letter: every value the templates need, already localised.
 
 Rule: ``ComposedLetter`` is plain, immutable data; renderers turn it into bytes and must not
-reach back into the database. Same ``ComposedLetter`` → same bytes.
+reach back into the database. Same ``ComposedLetter`` → same bytes. The body's Markdown forms
+are ``letters.body_text``; the support and progress sentences ``letters.support``.
 """
 
 from __future__ import annotations
@@ -10,64 +11,16 @@ import base64
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
-from typing import Any
 
 import qrcode
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from campaigns.appeal import Appeal, Cosigner, Sender
 from letters import wording
+from letters.body_text import body_html, plain_paragraphs
 from letters.progress import Progress
+from letters.support import progress_paragraph, support_sentence
 from storage.tables import Addressee
-
-# html=False: any HTML typed into an appeal body is shown as text, never interpreted.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False})
-
-
-@cache
-def plain_paragraphs(markdown: str) -> tuple[str, ...]:
-    """The Markdown body as plain-text paragraphs, for the text email and the DOCX: a
-    paragraph's source line breaks become spaces, emphasis marks go, a link keeps its address
-    in brackets, a list item starts with "- " or its number."""
-    paragraphs: list[str] = []
-    lists: list[list[int]] = []  # per open list: [next number] (ordered) or [] (bullets)
-    prefix = ""
-    for token in _MARKDOWN.parse(markdown):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            start = token.attrGet("start")
-            lists.append([int(start) if start else 1] if token.type[0] == "o" else [])
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-        elif token.type == "list_item_open" and lists:
-            numbered = lists[-1]
-            prefix = f"{numbered[0]}. " if numbered else "- "
-            if numbered:
-                numbered[0] += 1
-        elif token.type == "inline":
-            paragraphs.append(prefix + _inline_text(token.children or []))
-            prefix = ""
-    return tuple(paragraphs)
-
-
-def _inline_text(children: list[Any]) -> str:
-    parts: list[str] = []
-    link: list[str] = []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type == "softbreak":
-            parts.append(" ")
-        elif child.type == "hardbreak":
-            parts.append("\n")
-        elif child.type == "link_open":
-            link.append(str(child.attrGet("href") or ""))
-        elif child.type == "link_close" and link:
-            href = link.pop()
-            parts.append(f" ({href})" if href else "")
-        elif child.type == "image":
-            parts.append(child.content)
-    return "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n"))
 
 
 @dataclass(frozen=True)
@@ -95,7 +48,7 @@ class ComposedText:
 
     @property
     def body_html(self) -> Markup:
-        return Markup(_MARKDOWN.render(self.body_markdown))  # noqa: S704 - html disabled above
+        return body_html(self.body_markdown)
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:
@@ -139,7 +92,7 @@ class ComposedLetter:
 
     @property
     def body_html(self) -> Markup:
-        return Markup(_MARKDOWN.render(self.body_markdown))  # noqa: S704 - html disabled above
+        return body_html(self.body_markdown)
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:
@@ -252,21 +205,6 @@ def compose(
     )
 
 
-def support_sentence(
-    appeal: Appeal, language: str, locale: str, *, count: int, as_of: datetime
-) -> str:
-    """The sentence saying who stands behind the appeal (``Appeal.support``); "" for none."""
-    if appeal.support.kind == "none":
-        return ""
-    if appeal.support.kind == "text":
-        return appeal.support.text[language]
-    return wording.fill(
-        wording.labels(language)["supported"],
-        count=wording.number(count, locale),
-        date=wording.long_date(as_of.date(), locale),
-    )
-
-
 def _text(
     appeal: Appeal,
     addressee: Addressee,
@@ -302,30 +240,3 @@ def _text(
         labels=words,
         reminder=reminder,
     )
-
-
-def progress_paragraph(
-    progress: Progress, words: dict[str, str], language: str, locale: str, *, heading: str
-) -> str:
-    """A progress letter's opening: the earlier letter's day, the increase, the total, and
-    (with local support) the signers from the addressee's country."""
-    dates = {
-        "date": wording.long_date(progress.earlier, locale),
-        "today": wording.long_date(progress.as_of, locale),
-    }
-    pattern = words["progress"]
-    for name, value in dates.items():
-        if value.endswith("."):  # "1 декабря 2026 г." then the sentence's own full stop
-            pattern = pattern.replace(f"{{{name}}}.", f"{{{name}}}")
-    text = pattern.format(
-        heading=heading,
-        increase=wording.number(progress.increase, locale),
-        total=wording.number(progress.total, locale),
-        **dates,
-    )
-    if progress.local is not None:
-        text += " " + words["progress.local"].format(
-            country=wording.country_name(progress.country, language),
-            local=wording.number(progress.local, locale),
-        )
-    return text

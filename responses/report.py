@@ -66,9 +66,6 @@ def _page(uow: Session, campaign: Campaign, *, offset: int, limit: int | None) -
     return list(uow.scalars(query))
 
 
-DEFAULT_WORKING_DAYS = 20
-
-
 def _delivery_word(delivery: Delivery | None, addressee: Addressee) -> str:
     if delivery is not None:
         return DELIVERY_WORDS.get(delivery.state, delivery.state)
@@ -129,7 +126,7 @@ def response_report(
     campaign: Campaign,
     *,
     today: date | None = None,
-    working_days: Due = DEFAULT_WORKING_DAYS,
+    working_days: Due,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[ReportRow]:
@@ -137,7 +134,8 @@ def response_report(
     batch: ``campaigns.threads``); with ``limit``, one page of them (by addressee key).
 
     ``today`` turns silent addressees past their due date into ``overdue``; without it they
-    stay ``awaiting``."""
+    stay ``awaiting``. ``working_days``: when an answer is due (``Settings.answer_deadlines``,
+    from ADVOCACY_ANSWER_DUE_RULES); no default, so no caller can leave the policy out."""
     threads = load_threads(uow, campaign.id, _page(uow, campaign, offset=offset, limit=limit))
     addressees = {
         a.id: a

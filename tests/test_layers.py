@@ -2,7 +2,8 @@
 
 ``lint-imports`` (pyproject's ``[tool.importlinter]``) checks every package, and the imports of
 the root modules from a package; these tests check what the root modules import themselves,
-every import counted (lazy ones inside functions and type-only ones too).
+every import counted (lazy ones inside functions and type-only ones too). The composition root
+is a package (``bootstrap/``), checked by both.
 """
 
 from __future__ import annotations
@@ -29,11 +30,16 @@ ALLOWED = {
 }
 
 
+def sources(module: str) -> list[Path]:
+    """``module``.py, or every file of the package ``module/`` (``bootstrap``)."""
+    folder = ROOT / module
+    return sorted(folder.rglob("*.py")) if folder.is_dir() else [ROOT / f"{module}.py"]
+
+
 def imported_by(module: str) -> set[str]:
-    """Every project module ``module``.py imports, wherever the import statement is."""
-    tree = ast.parse((ROOT / f"{module}.py").read_text())
+    """Every project module ``module`` imports, wherever the import statement is."""
     names = set()
-    for node in ast.walk(tree):
+    for node in (n for path in sources(module) for n in ast.walk(ast.parse(path.read_text()))):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -43,9 +49,11 @@ def imported_by(module: str) -> set[str]:
 
 def test_imports_are_read_lazy_ones_too() -> None:
     """The reader sees an import inside a function (the jobs import bootstrap at the top, the
-    settings' deadlines inside a property)."""
+    settings' deadlines inside a property), and in every file of a package (the SMTP transport
+    inside a function of ``bootstrap/channels.py``)."""
     assert "bootstrap" in imported_by("jobs")
     assert "responses.deadlines" in imported_by("settings")
+    assert "delivery.smtp" in imported_by("bootstrap")
 
 
 @pytest.mark.parametrize("module", sorted(BELOW_EVERYTHING))

@@ -34,7 +34,9 @@ def test_approved_letters_reach_the_transport(
     assert message.get_content_type() == "multipart/mixed"
     assert [p.get_content_type() for p in message.iter_attachments()] == ["application/pdf"]
     with services.db.unit_of_work(write=False) as uow:
-        rows = response_report(uow, get_campaign(uow, CAMPAIGN))
+        rows = response_report(
+            uow, get_campaign(uow, CAMPAIGN), working_days=services.settings.answer_deadlines
+        )
     assert {r.status for r in rows} == {"awaiting", "not delivered"}
 
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from bootstrap import Services
 from campaigns.appeal import Appeal, Layout, Support
 from letters.check import check_campaign
-from letters.compose import support_sentence
+from letters.support import support_sentence
 from tests.helpers import load_examples
 from tests.letters.builders import APPEAL, SIGNATURES_AS_OF
 from tests.letters.texts import appeal_in

@@ -23,7 +23,7 @@ FORM = "https://mfa.example/contact"
 
 @pytest.fixture
 def form_api() -> Iterator[None]:
-    REGISTRY.register(FORM_API)  # the one line a new channel needs in bootstrap.py
+    REGISTRY.register(FORM_API)  # the one line a new channel needs in bootstrap/channels.py
     POSTED.sent.clear()
     yield
     REGISTRY.unregister(FORM_API.name)

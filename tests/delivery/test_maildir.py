@@ -83,6 +83,8 @@ def test_report_says_written_to_outbox(services: bootstrap.Services) -> None:
     queued_batch(services)
     services.worker().drain_sync()
     with services.db.unit_of_work(write=False) as uow:
-        rows = response_report(uow, get_campaign(uow, CAMPAIGN))
+        rows = response_report(
+            uow, get_campaign(uow, CAMPAIGN), working_days=services.settings.answer_deadlines
+        )
     emailed = [row for row in rows if row.addressee_key != "european-parliament"]
     assert {row.delivery for row in emailed} == {"written to outbox"}

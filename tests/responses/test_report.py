@@ -26,7 +26,9 @@ def to_poland(services: Services) -> str:
 
 def poland(s: Services) -> ReportRow:
     with s.db.unit_of_work(write=False) as uow:
-        rows = response_report(uow, get_campaign(uow, CAMPAIGN))
+        rows = response_report(
+            uow, get_campaign(uow, CAMPAIGN), working_days=s.settings.answer_deadlines
+        )
     [row] = [r for r in rows if r.addressee_key == "mfa-poland"]
     return row
 

@@ -36,7 +36,9 @@ def test_answer_times_agree_with_the_report(services: Services) -> None:
     campaign_id = written_world(services)
     _name_letters(services, campaign_id)
     with services.db.unit_of_work(write=False) as uow:
-        rows = response_report(uow, uow.get_one(Campaign, campaign_id))
+        rows = response_report(
+            uow, uow.get_one(Campaign, campaign_id), working_days=services.settings.answer_deadlines
+        )
         sql = sorted(answer_days(uow, campaign_id))
         query = select(S.delivered_at).where(S.campaign_id == campaign_id)
         delivered = list(uow.scalars(query))

@@ -1,6 +1,9 @@
 """The composition root: the one place where settings become a database, renderers, a transport.
 
 Rule: nothing else constructs these; the CLI, the scheduler's jobs and the tests ask ``build``.
+``Services`` binds the settings' policies; the factories it calls are beside it by concern:
+``bootstrap.channels`` (the channels, the email transport), ``bootstrap.rendering`` (the
+renderers, the annex and signature), ``bootstrap.inbound`` (the importer of replies, bounces).
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from delivery.channels import REGISTRY, Channels, ChannelSpec
-from delivery.hand_carried import POSTAL, WEB_FORM
+from bootstrap.channels import CHANNELS, channel_transports, make_transport
+from bootstrap.inbound import make_intake
+from bootstrap.rendering import make_finishing, make_renderers
+from delivery.channels import Channels
 from errors import AdvocacyError
 from letters.identity import ReplyAddresses
 from settings import Settings
@@ -35,6 +40,8 @@ if TYPE_CHECKING:
     from responses.intake import Intake
     from review.approvals import Approvals
     from storage.tables import Campaign
+
+__all__ = ["CHANNELS", "Services", "build"]  # CHANNELS: ``cli.outbox`` reads "bootstrap:CHANNELS"
 
 
 @dataclass
@@ -120,11 +127,7 @@ class Services:
         # One transport per automatic channel: email's is ``transport``, the others' from
         # their spec (built once per Services, so pooled connections are shared).
         if self._transports is None:
-            self._transports = {
-                name: spec.transport(self.settings)
-                for name in CHANNELS.automatic()
-                if name != "email" and (spec := CHANNELS.spec(name)).transport is not None
-            }
+            self._transports = channel_transports(self.settings)
         return Worker(
             self.db,
             self.transport,
@@ -209,103 +212,12 @@ class Services:
     def intake(self) -> Intake:
         """The inbound importer with everything wired: one message, one transaction, a failed
         import quarantined (``responses.intake``); it returns what became of the message."""
-        from sqlalchemy.orm import Session
-
-        from delivery.bounces import handle_bounce
-        from responses.intake import Intake
-
-        def bounces(uow: Session, raw: bytes) -> bool:
-            # False (unverified: no genuine signed VERP address) leaves it to the holding pen.
-            return handle_bounce(uow, raw, identities=self.identities, clock=self.clock) is not None
-
-        return Intake(
-            db=self.db,
-            identities=self.identities,
-            raw_dir=self.settings.data_dir / "inbound",
-            actor=self.actor,
-            clock=self.clock,
-            max_bytes=self.settings.inbound_max_bytes,
-            bounces=bounces,
+        return make_intake(
+            self.settings, self.db, self.identities, actor=self.actor, clock=self.clock
         )
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def make_transport(settings: Settings) -> Transport:
-    """SMTP when ``ADVOCACY_SMTP_URL`` is set, else the Maildir outbox (written, not sent)."""
-    from delivery.dkim_sign import DkimSigner
-    from delivery.maildir import MaildirTransport
-    from delivery.pacing import DomainLimits
-    from delivery.smtp import SmtpConfig, SmtpTransport
-
-    if settings.smtp_url is None:
-        return MaildirTransport(settings.outbox_dir)
-    config = SmtpConfig.from_url(
-        settings.smtp_url.get_secret_value(), timeout=settings.smtp_timeout_seconds
-    )
-    limits = DomainLimits(
-        concurrency=settings.smtp_domain_concurrency, per_minute=settings.smtp_domain_per_minute
-    )
-    dkim = (
-        DkimSigner.from_file(
-            settings.dkim_key_file, selector=settings.dkim_selector, domain=settings.dkim_domain
-        )
-        if settings.dkim_key_file
-        else None
-    )
-    return SmtpTransport(config, pool_size=settings.smtp_pool_size, limits=limits, dkim=dkim)
-
-
-EMAIL = ChannelSpec(
-    name="email",
-    document="email",
-    recipient=lambda a: a.email or "",
-    automatic=True,
-    sent_means="accepted by the receiving mail server (Maildir: written to the outbox, not sent)",
-    transport=make_transport,
-)
-
-
-def register_channels(channels: Channels) -> Channels:
-    """The delivery channels, in fallback order: one line per channel (``delivery.channels``)."""
-    channels.register(EMAIL)
-    channels.register(POSTAL)
-    channels.register(WEB_FORM)
-    return channels
-
-
-CHANNELS = register_channels(REGISTRY)
-
-
-def make_renderers(settings: Settings) -> dict[str, Renderer]:
-    from letters.docx import DocxRenderer
-    from letters.email import EmailRenderer
-    from letters.pdf import PdfRenderer
-
-    templates = settings.templates_dir
-    return {
-        "pdf": PdfRenderer(templates),
-        "docx": DocxRenderer(),
-        "email": EmailRenderer(templates),
-    }
-
-
-def make_finishing(settings: Settings) -> Finishing:
-    """The signatory annex always; the organisation's signature when a key file is set."""
-    from letters.annex import AnnexRenderer
-    from letters.produce import Finishing, default_workers
-    from letters.signing import PdfSigner
-
-    signer = None
-    if settings.signing_key_file is not None:
-        secret = settings.signing_key_passphrase
-        signer = PdfSigner(
-            settings.signing_key_file,
-            None if secret is None else secret.get_secret_value().encode(),
-        )
-    workers = settings.render_workers or default_workers()
-    return Finishing(AnnexRenderer(settings.templates_dir), signer, workers)
 
 
 def build(
