@@ -27,7 +27,7 @@ from letters.attach import ParsedAnnex
 from letters.compose import Attachment, ComposedLetter
 from letters.documents import RenderedDocument, Renderer, renderer_for
 from letters.failures import RenderFailure, failure_of
-from letters.filing import Filing, Written, discard
+from letters.filing import Filing, Written, discard, release
 from letters.lanes import InFlight, run_lanes
 
 # Below this many letters a pool costs more (worker start-up, imports) than it saves.
@@ -141,9 +141,12 @@ def _produced(
     pool_from: int,
 ) -> Generator[tuple[ComposedLetter, Any], None, None]:
     if workers <= 1 or len(letters) < pool_from:
-        for letter in letters:
-            made = _attempt(renderers, letter, annex_for(annex, letter.language), signer)
-            yield letter, _filed(filing, letter, made)
+        try:
+            for letter in letters:
+                made = _attempt(renderers, letter, annex_for(annex, letter.language), signer)
+                yield letter, _filed(filing, letter, made)
+        finally:
+            release()  # the last letter's files: closed, their pages dropped (letters.filing)
         return
     # spawn: workers start from a clean interpreter, not a copy of ours with its database
     # connections and threads (a progress bar's refresher may hold a lock at fork time).
