@@ -164,7 +164,7 @@ def review_approve(
     of each document is recorded, and a batch approval records the count and the sample.
     With ADVOCACY_FOUR_EYES=true the batch's creator cannot approve its letters. A batch whose
     campaign has findings (`campaign check`) needs --despite-findings."""
-    from review import queue
+    from review.bulk import sampled_by
     from review.stale import stale_marks
 
     s = services()
@@ -175,7 +175,7 @@ def review_approve(
             approved = s.approvals.approve_batch(
                 uow, batch_id, reviewer=s.actor, comment=comment, despite_findings=despite_findings
             )
-            sampled = queue.sampled_by(uow, s.actor, [letter.id for letter in approved])
+            sampled = sampled_by(uow, s.actor, [letter.id for letter in approved])
         else:
             approved = s.approvals.approve(uow, letter_ids, reviewer=s.actor, comment=comment)
         after = s.settings.stale_after_signatures

@@ -24,8 +24,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.appeal import Appeal
 from letters.wording import OFFICES
-from recipients.selection import resolve
-from storage.tables import Addressee
+from recipients.selection import Facts, resolve_facts
 
 _PLACEHOLDER_DOMAIN = re.compile(
     r"\b[\w.-]*(?:\.example|example\.(?:com|org|net)|\.invalid|\.test)\b", re.IGNORECASE
@@ -43,9 +42,10 @@ class Finding:
 
 
 def check_campaign(uow: Session, appeal: Appeal) -> list[Finding]:
-    """Every finding for ``appeal`` and the addressees it targets now."""
+    """Every finding for ``appeal`` and the addressees it targets now (read on each call: the
+    review page shows these, so a registry change shows on its next view)."""
     findings = list(_placeholders(appeal))
-    for addressee in resolve(uow, appeal.targets).addressees:
+    for addressee in resolve_facts(uow, appeal.targets):
         findings += _addressee_findings(appeal, addressee)
     return findings
 
@@ -68,7 +68,7 @@ def _placeholders(appeal: Appeal) -> Iterator[Finding]:
                 yield Finding(f"appeal: {where}", f"{kind} {match[0]!r} (in {value!r})")
 
 
-def _addressee_findings(appeal: Appeal, addressee: Addressee) -> list[Finding]:
+def _addressee_findings(appeal: Appeal, addressee: Facts) -> list[Finding]:
     subject = f"addressee {addressee.key}"
     found = []
     languages = addressee.languages.split(";")

@@ -1,8 +1,9 @@
 """Approving with the review policy bound: the calls the CLI, the web and the demo make.
 
-Rule: ``review.queue.approve`` and ``approve_batch`` take ``four_eyes`` with no default, so a
-caller that forgets it does not type-check; callers outside tests take ``Services.approvals``,
-which bootstrap builds with ``ADVOCACY_FOUR_EYES`` and the clock, so none can leave it out.
+Rule: ``review.queue.approve`` and ``review.bulk.approve_batch`` take ``four_eyes`` with no
+default, so a caller that forgets it does not type-check; callers outside tests take
+``Services.approvals``, which bootstrap builds with ``ADVOCACY_FOUR_EYES`` and the clock, so none
+can leave it out.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from review import queue
+from review import bulk, queue
 from storage.tables import Letter
 from timeutil import Clock
 
@@ -44,8 +45,8 @@ class Approvals:
         comment: str = "",
         despite_findings: bool | None = None,
     ) -> list[Letter]:
-        """``review.queue.approve_batch`` under this policy."""
-        return queue.approve_batch(
+        """``review.bulk.approve_batch`` under this policy."""
+        return bulk.approve_batch(
             uow,
             batch_id,
             reviewer=reviewer,

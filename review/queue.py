@@ -3,9 +3,9 @@
 Rule: an approval pins the sha256 of each current document of the letter (its PDF and email).
 A later render makes new documents whose hashes no approval covers, so they need approving
 again; the outbox checks the hash of the bytes it sends against these approvals.
-Approving a whole batch also records the count and the reviewer's sample; with "four eyes" on,
-the batch's creator may not approve its letters. ``four_eyes`` has no default: callers take
-``Services.approvals`` (``review.approvals``), which binds it from the settings.
+With "four eyes" on, the batch's creator may not approve its letters. ``four_eyes`` has no
+default: callers take ``Services.approvals`` (``review.approvals``), which binds it from the
+settings. Approving a whole batch at once is ``review.bulk``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from errors import Conflict, NotFound
 from storage import audit
-from storage.tables import Addressee, Approval, AuditEntry, Batch, Campaign, Document, Letter
+from storage.tables import Addressee, Approval, Batch, Campaign, Document, Letter
 from timeutil import Clock
 
 
@@ -167,78 +167,6 @@ def approve(
             )
         )
     return approved
-
-
-def approve_batch(
-    uow: Session,
-    batch_id: int,
-    *,
-    reviewer: str,
-    clock: Clock,
-    four_eyes: bool,
-    comment: str = "",
-    despite_findings: bool | None = None,
-) -> list[Letter]:
-    """Approve every letter of the batch awaiting review, after sampling some of them.
-
-    Besides each letter's own approval, one ``batch.approved`` entry records the reviewer, the
-    count and which of the letters that reviewer looked at (``letter.shown``) before approving.
-    With ``despite_findings`` given (the CLI and the web), a campaign with findings
-    (``letters.check``) is approved only when it is true, and the findings are recorded.
-    """
-    batch = uow.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"no batch {batch_id}")
-    findings = [] if despite_findings is None else batch_findings(uow, batch_id)
-    if findings and not despite_findings:
-        raise Conflict(
-            f"batch {batch_id} has {len(findings)} finding(s) (advocacy campaign check): "
-            + "; ".join(findings[:5])
-            + ("; …" if len(findings) > 5 else "")
-            + ". Fix them, or approve with --despite-findings."
-        )
-    ids = letters_in_review(uow, batch_id)
-    if not ids:
-        raise Conflict(f"batch {batch_id} has no letters awaiting review")
-    approved = approve(
-        uow, ids, reviewer=reviewer, clock=clock, comment=comment, four_eyes=four_eyes
-    )
-    audit.record(
-        uow,
-        at=clock.now(),
-        actor=reviewer,
-        action="batch.approved",
-        subject=f"batch:{batch_id}",
-        campaign_id=batch.campaign_id,
-        count=len(approved),
-        letters=ids,
-        sampled=sampled_by(uow, reviewer, ids),
-        comment=comment,
-        **({"despite_findings": findings} if findings else {}),
-    )
-    return approved
-
-
-def batch_findings(uow: Session, batch_id: int) -> list[str]:
-    """What ``campaign check`` finds for the batch's campaign now, as sentences."""
-    from campaigns.store import appeal_of
-    from letters.check import check_campaign  # the check reads the registry: only here
-
-    campaign = uow.get_one(Campaign, uow.get_one(Batch, batch_id).campaign_id)
-    return [str(finding) for finding in check_campaign(uow, appeal_of(campaign))]
-
-
-def sampled_by(uow: Session, reviewer: str, letter_ids: list[int]) -> list[int]:
-    """Which of these letters the reviewer has looked at with ``review show``."""
-    subjects = {f"letter:{i}": i for i in letter_ids}
-    shown = uow.scalars(
-        select(AuditEntry.subject).where(
-            AuditEntry.action == "letter.shown",
-            AuditEntry.actor == reviewer,
-            AuditEntry.subject.in_(subjects),
-        )
-    )
-    return sorted({subjects[s] for s in shown})
 
 
 def reject(

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bootstrap import Services
 from errors import Conflict, NotFound
-from review import queue
+from review import bulk, queue
 from review.view import letter_view, record_shown
 from storage import audit
 from storage.tables import AuditEntry, Letter
@@ -16,7 +16,7 @@ from tests.review.steps import Batch, next_batch
 
 def _approve_batch(s: Services, batch_id: int, *, reviewer: str, four_eyes: bool = False) -> None:
     with s.db.unit_of_work() as uow:
-        queue.approve_batch(
+        bulk.approve_batch(
             uow, batch_id, reviewer=reviewer, clock=s.clock, comment="ok", four_eyes=four_eyes
         )
 

@@ -7,8 +7,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from bootstrap import Services
+from campaigns.appeal import load_appeal
+from campaigns.store import update_campaign
+from recipients.provenance import set_fields
 from storage.tables import Addressee, Letter
-from tests.helpers import load_examples, reach_milestone, render
+from tests.helpers import APPEAL, load_examples, reach_milestone, render
 from tests.markers import SQLITE_ONLY
 from tests.web.steps import log_in, rendered
 
@@ -36,6 +39,29 @@ def test_findings_are_shown_before_approval(services: Services, client: TestClie
     page = client.get("/review").text
     assert "finding(s)" in page
     assert "(example)" in page
+
+
+def test_a_registry_change_shows_on_the_next_view(services: Services, client: TestClient) -> None:
+    """After ``recipients set`` gives an addressee an office the wording lacks, the very next
+    view of the page lists that finding (nothing is kept from the view before)."""
+    rendered(services)
+    log_in(services, client, "reviewer")  # findings are shown beside the bulk approval
+    assert "addressee mfa-poland: unknown office" not in client.get("/review").text
+    with services.db.unit_of_work() as uow:
+        set_fields(uow, "mfa-poland", {"office": "duke"}, actor="t", clock=services.clock)
+    assert "addressee mfa-poland: unknown office" in client.get("/review").text
+
+
+def test_an_appeal_change_shows_on_the_next_view(services: Services, client: TestClient) -> None:
+    """After the campaign's appeal drops its placeholder petition URL, the next view no longer
+    lists that finding."""
+    rendered(services)
+    log_in(services, client, "reviewer")  # findings are shown beside the bulk approval
+    assert "appeal: petition_url: placeholder domain" in client.get("/review").text
+    fixed = load_appeal(APPEAL).model_copy(update={"petition_url": "https://petitions.org.by/x"})
+    with services.db.unit_of_work() as uow:
+        update_campaign(uow, fixed, actor="t", clock=services.clock)
+    assert "appeal: petition_url: placeholder domain" not in client.get("/review").text
 
 
 def test_bulk_approval_without_the_confirmation_is_refused(

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from errors import Conflict, TemplateError
 from letters.signatories import undrawable_signers
-from review import queue
+from review import bulk, queue
 from review.render_failures import failed_letters
 from review.stale import current_revision, stale_marks
 from review.view import LetterView, letter_view, record_shown, verified_pdf
@@ -64,7 +64,7 @@ def review_queue(
         stale = stale_marks(uow, [row.letter_id for row in letters], after_signatures=after)
         rejected = rejected_letters(uow)
         failed = failed_letters(uow)
-        findings = queue.batch_findings(uow, chosen.id) if chosen else []
+        findings = bulk.batch_findings(uow, chosen.id) if chosen else []
         undrawable = undrawable_signers(uow, chosen.id) if chosen else []
     return pages_of(request).render(
         request,
