@@ -6,6 +6,9 @@ ONLY ?=
 # Four pytest workers on two cores: many tests wait on real servers and processes. worksteal:
 # an idle worker takes tests from a busy one (the slow tests start first, tests/conftest.py).
 TEST_WORKERS ?= 4
+# Our modules compiled once at install: where PYTHONDONTWRITEBYTECODE is set (as on CI machines)
+# every command would otherwise compile them again (~20 ms of each CLI start).
+COMPILE = $(BIN)/python -m compileall -q -j0 -x '/(\.venv|\.git|var|tests|node_modules)/' .
 
 .PHONY: demo test bench lint clean
 
@@ -37,16 +40,19 @@ $(BIN)/python:
 $(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	scripts/system-deps.sh runtime
 	$(BIN)/pip install -q -e .
+	$(COMPILE)
 	touch $@
 
 $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	scripts/system-deps.sh runtime
 	$(BIN)/pip install -q -e '.[bench]'
+	$(COMPILE)
 	touch $(VENV)/.runtime $@
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	scripts/system-deps.sh test
 	$(BIN)/pip install -q -e '.[dev]'
+	$(COMPILE)
 	touch $(VENV)/.runtime $(VENV)/.bench $@
 
 clean:
