@@ -18,7 +18,7 @@ from delivery.memory import MemoryTransport
 from delivery.outbox import enqueue
 from review import queue
 from review.stale import current_revision
-from settings import Settings
+from settings import ROOT, Settings
 from storage.tables import Letter
 from tests.helpers import APPEAL, set_signatures
 from tests.markers import SQLITE_ONLY
@@ -162,7 +162,7 @@ def test_a_letter_in_the_outbox_is_refused_on_its_page(
 
 def _broken_templates(tmp_path: Path) -> Path:
     folder = tmp_path / "templates"
-    shutil.copytree(Path(bootstrap.__file__).parent / "templates", folder)
+    shutil.copytree(ROOT / "templates", folder)
     page = folder / "letter" / "letter.html.j2"
     page.write_text(page.read_text().replace("{{ line }}", "{{ lnie }}", 1))
     return folder
