@@ -25,9 +25,9 @@ import hashlib
 import logging
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,13 +36,14 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 import weasyprint
 from fontTools.ttLib import TTFont
-from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from errors import TemplateError
 from letters import svg_replay, text_replay
 from letters.compose import ComposedLetter
 from letters.documents import RenderedDocument
+from letters.font_checks import drawable_address, host_fonts, undrawable
 from letters.reuse import Masters
 from letters.sandbox import render_template, template_folder
 
@@ -133,58 +134,6 @@ def _template_set(folder: Path) -> _TemplateSet:
     return _TemplateSet(folder, fetcher, fonts, stylesheet, bundled, drawable)
 
 
-def _drawable_address(letter: ComposedLetter, drawable: frozenset[int]) -> ComposedLetter:
-    """The letter with its official name replaced by the addressee's ``name`` when the fonts
-    cannot draw it (see the module's rule), whatever the postal address lines say; a line then
-    written twice (a postal address starting with that name) is written once."""
-    official, name = letter.addressee_official, letter.addressee_name
-    lines = letter.addressee_lines
-    if not official or official not in lines or _can_draw(official, drawable):
-        return letter
-    if not _can_draw(name, drawable):
-        return letter  # the check before rendering names the characters
-    kept: list[str] = []
-    for line in (name if line == official else line for line in lines):
-        if line.casefold() not in {k.casefold() for k in kept}:
-            kept.append(line)
-    return replace(letter, addressee_lines=tuple(kept))
-
-
-def _can_draw(text: str, drawable: frozenset[int]) -> bool:
-    return all(ord(c) in drawable for c in text if not c.isspace())
-
-
-def undrawable(letter: ComposedLetter, drawable: frozenset[int]) -> list[str]:
-    """Each field of the letter with characters no bundled font has: 'address line 2: 'あ'
-    U+3042'. Checked before rendering, so the failure names the field, not a glyph id."""
-    problems = []
-    for where, text in _fields(letter):
-        missing = sorted({c for c in text if not c.isspace() and ord(c) not in drawable})
-        if missing:
-            shown = ", ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:8])
-            more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
-            problems.append(f"{where}: no bundled font can draw {shown}{more}")
-    return problems
-
-
-def _fields(letter: ComposedLetter) -> Iterator[tuple[str, str]]:
-    yield "subject", letter.subject
-    yield "heading", letter.heading
-    yield "salutation", letter.salutation
-    for number, line in enumerate(letter.addressee_lines, start=1):
-        yield f"address line {number}", line
-    yield "body", letter.body_markdown
-    for number, demand in enumerate(letter.demands, start=1):
-        yield f"demand {number}", demand
-    yield "closing", letter.closing
-    yield "sender", " ".join(letter.sender.model_dump().values())
-    for number, c in enumerate(letter.cosigners, start=1):
-        yield f"co-signer {number}", " ".join(c.model_dump().values())
-    yield "support sentence", letter.signatures_text
-    for t in letter.translations:
-        yield f"{t.language} text", " ".join([t.heading, t.body_markdown, *t.demands, t.closing])
-
-
 class PdfRenderer:
     """Renders letters to PDF/A-3u with the template set's fonts embedded.
 
@@ -206,7 +155,7 @@ class PdfRenderer:
     def render(self, letter: ComposedLetter) -> RenderedDocument:
         folder = template_folder(self.templates_dir, letter.template)
         shared = _template_set(folder)
-        letter = _drawable_address(letter, shared.drawable)
+        letter = drawable_address(letter, shared.drawable)
         _fail_on(f"letter {letter.letter_id}: ", undrawable(letter, shared.drawable))
         html = render_template(folder, "letter.html.j2", letter=letter, labels=letter.labels)
         options = {**_OPTIONS, "stylesheets": [shared.stylesheet]}
@@ -230,7 +179,7 @@ class PdfRenderer:
         except FatalURLFetchingError as exc:
             raise TemplateError(f"{folder}/letter.html.j2: {exc}") from None
         _fail_on(
-            where, _serious(problems) + _host_fonts(rendered.fonts.values(), shared.bundled_fonts)
+            where, _serious(problems) + host_fonts(rendered.fonts.values(), shared.bundled_fonts)
         )
         return RenderedDocument(content, "application/pdf", "pdf")
 
@@ -242,13 +191,3 @@ def _serious(messages: list[str]) -> list[str]:
 def _fail_on(where: str, problems: list[str]) -> None:
     if problems:
         raise TemplateError(where + "; ".join(problems))
-
-
-def _host_fonts(fonts: Iterable[Any], bundled: frozenset[str]) -> list[str]:
-    """A problem for each embedded font that is not one of the template set's font files."""
-    return sorted(
-        f"host font {font.name.decode().partition('+')[2]} filled in for a glyph or style the "
-        "template set's fonts lack (elsewhere: .notdef boxes or a faked style)"
-        for font in fonts
-        if hashlib.sha256(get_hb_object_data(font.hb_face)).hexdigest() not in bundled
-    )
