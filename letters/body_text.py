@@ -6,7 +6,7 @@ parser, so the PDF and the plain text say the same thing.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -16,6 +16,7 @@ from markupsafe import Markup
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False})
 
 
+@lru_cache(maxsize=64)  # every letter of a batch has one of a few bodies (one per language)
 def body_html(markdown: str) -> Markup:
     """The body as HTML, safe to place in a template (the parser escaped any HTML in it)."""
     return Markup(_MARKDOWN.render(markdown))  # noqa: S704 - html disabled above
