@@ -132,7 +132,10 @@ def _store(
     row.status = "approved" if auto_approve else "review"
     row.rendered_at = clock.now()
     row.render_error = ""
-    review_texts.record(uow, letter, campaign_version=campaign.version, clock=clock)
+    pdf_revision = 1 + revisions.get((row.id, "pdf"), 0)  # every letter has its PDF
+    review_texts.record(
+        uow, letter, revision=pdf_revision, campaign_version=campaign.version, clock=clock
+    )
     return paths
 
 

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.tables import Approval, Batch, Document, Letter, ReviewText
@@ -55,17 +55,14 @@ def sections_of(letter: ComposedLetter) -> dict[str, list[str]]:
     }
 
 
-def record(uow: Session, letter: ComposedLetter, *, campaign_version: int, clock: Clock) -> None:
-    """Store the text of the letter's newest revision (call after its documents are flushed)."""
-    revision = uow.scalar(
-        select(func.max(Document.revision)).where(
-            Document.letter_id == letter.letter_id, Document.format == "pdf"
-        )
-    )
+def record(
+    uow: Session, letter: ComposedLetter, *, revision: int, campaign_version: int, clock: Clock
+) -> None:
+    """Store the text of the letter's PDF revision ``revision`` (the one just stored)."""
     uow.add(
         ReviewText(
             letter_id=letter.letter_id,
-            revision=revision or 1,
+            revision=revision,
             campaign_version=campaign_version,
             signature_count=letter.signature_count,
             sections=sections_of(letter),
