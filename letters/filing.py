@@ -22,6 +22,7 @@ Writing them into fresh page cache cost about 6 ms a letter here, recycled pages
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections import deque
@@ -102,8 +103,10 @@ def release() -> None:
 
 
 def _advise_dropped(descriptor: int) -> None:
-    if hasattr(os, "posix_fadvise"):  # Linux; elsewhere the pages stay cached
-        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+    """Advice only: where the system or file system has none, the pages stay cached."""
+    if hasattr(os, "posix_fadvise"):
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def discard(documents: Iterable[WrittenDocument]) -> None:
