@@ -24,7 +24,7 @@ from sqlalchemy.pool import NullPool
 import bootstrap
 from delivery.memory import MemoryTransport
 from settings import ROOT, Settings
-from tests.helpers import copy_template, migrated_template
+from tests.helpers import cli_env, copy_template, migrated_template
 from timeutil import FixedClock
 
 EXAMPLES = ROOT / "examples"
@@ -215,9 +215,4 @@ def examples(tmp_path: Path) -> Path:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """Environment of one isolated CLI installation in tmp_path, writing to the Maildir outbox."""
-    return {
-        "ADVOCACY_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'advocacy.db'}",
-        "ADVOCACY_DATA_DIR": str(tmp_path / "var"),
-        "ADVOCACY_SMTP_URL": "",
-        "ADVOCACY_SECRET_KEY": "cli-test-secret",
-    }
+    return cli_env(tmp_path)
