@@ -122,6 +122,17 @@ def copy_template(database_url: str) -> None:
         shutil.copyfile(migrated_template(), url.database)
 
 
+def cli_env(root: Path) -> dict[str, str]:
+    """Environment of one isolated CLI installation under ``root`` (its database and files in
+    ``root/var``), writing to the Maildir outbox."""
+    return {
+        "ADVOCACY_DATABASE_URL": f"sqlite:///{root / 'var' / 'advocacy.db'}",
+        "ADVOCACY_DATA_DIR": str(root / "var"),
+        "ADVOCACY_SMTP_URL": "",
+        "ADVOCACY_SECRET_KEY": "cli-test-secret",
+    }
+
+
 def cli_services(env: Mapping[str, str]) -> Services:
     """Services on the database of the CLI installation ``env`` describes (the ``env``
     fixture), migrated, with a memory transport; the caller closes them."""

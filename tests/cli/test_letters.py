@@ -49,11 +49,17 @@ def test_render_one_recipient_copies_its_pdf(run: CliRunner, tmp_path: Path) -> 
 
 
 def test_render_format_email_copies_emails(run: CliRunner, tmp_path: Path) -> None:
-    """--format email puts the .eml files in --out (every format is stored regardless)."""
+    """--format email puts the .eml file in --out (every format is stored regardless); one
+    addressee's letter shows it (the whole batch would only lay out seven more PDFs)."""
     out = tmp_path / "out"
-    result = run.invoke(main, ["render", CAMPAIGN, "--format", "email", "--out", str(out)])
+    result = run.invoke(
+        main,
+        ["render", CAMPAIGN, "--recipient", "mfa-poland", "--format", "email", "--out", str(out)],
+    )
     assert result.exit_code == 0, result.output
-    assert {p.suffix for p in out.iterdir()} == {".eml"}
+    assert [p.name for p in out.iterdir()] == ["mfa-poland.r1.eml"]
+    stored = {p.suffix for p in (tmp_path / "var" / "documents").rglob("mfa-poland.r1.*")}
+    assert stored >= {".pdf", ".docx", ".eml"}
 
 
 def test_render_unknown_recipient_is_an_error(run: CliRunner) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from cli import main
-from tests.helpers import APPEAL, CAMPAIGN, EXAMPLES, cli_runner
+from tests.helpers import APPEAL, CAMPAIGN, EXAMPLES, cli_env, cli_runner
 
 LITHUANIA = 4  # letter ids follow the addressee keys in alphabetical order
 
@@ -38,11 +39,22 @@ def _install(runner: CliRunner, *before_render: list[str]) -> None:
         assert result.exit_code == 0, (step, result.output)
 
 
-@pytest.fixture
-def advocacy(env: dict[str, str], tmp_path: Path) -> Iterator[CliRunner]:
-    """A runner in tmp_path for the installation with batch 1 rendered for review."""
-    with cli_runner(env, cwd=tmp_path) as runner:
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The installation with batch 1 rendered for review, made once for the module (through
+    the CLI, real PDFs): its ``var`` folder, which each test copies and never touches."""
+    root = tmp_path_factory.mktemp("installed")
+    with cli_runner({**cli_env(root), "ADVOCACY_ACTOR": "campaigner"}, cwd=root) as runner:
         _install(runner)
+    return root / "var"
+
+
+@pytest.fixture
+def advocacy(env: dict[str, str], tmp_path: Path, installed: Path) -> Iterator[CliRunner]:
+    """A runner in tmp_path for its own copy of the installation with batch 1 rendered for
+    review (the database and documents hold paths relative to the data folder only)."""
+    shutil.copytree(installed, tmp_path / "var")
+    with cli_runner(env, cwd=tmp_path) as runner:
         yield runner
 
 

@@ -70,20 +70,30 @@ def served(services: Services) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture
-def page(served: str) -> Iterator[object]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One Chromium for the module's tests (a launch costs about a second of CPU); each test
+    gets its own context, so no cookie or page state passes from one test to the next."""
     from playwright.sync_api import sync_playwright
 
-    SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
+        launched = p.chromium.launch(
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object, served: str) -> Iterator[object]:
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    SHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 def test_review_approve_deliver_answer_and_report(page: object, services: Services) -> None:
