@@ -177,13 +177,13 @@ class Services:
         return render_batch(
             self.db,
             batch_id,
-            renderers=self.renderers,
+            renderers=lambda: self.renderers,
             identities=self.identities,
             documents_dir=self.settings.documents_dir,
             actor=actor or self.actor,
             clock=self.clock,
             letter_ids=letter_ids,
-            finishing=self.finishing if finishing is None else finishing,
+            finishing=lambda: self.finishing if finishing is None else finishing,
             progress=progress,
         )
 
@@ -196,12 +196,12 @@ class Services:
         return rerender_letter(
             self.db,
             letter_id,
-            renderers=self.renderers,
+            renderers=lambda: self.renderers,
             identities=self.identities,
             documents_dir=self.settings.documents_dir,
             actor=actor or self.actor,
             clock=self.clock,
-            finishing=self.finishing if finishing is None else finishing,
+            finishing=lambda: self.finishing if finishing is None else finishing,
         )
 
     def import_reply(self, raw: bytes) -> str:

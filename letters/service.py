@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +30,6 @@ from sqlalchemy.orm import Session
 from campaigns.batches import language_now
 from campaigns.store import appeal_of
 from errors import Conflict, NotFound
-from letters.attach import ParsedAnnex
 from letters.compose import ComposedLetter, compose
 from letters.documents import Renderer, write_atomically
 from letters.failures import RenderFailure, reason_of, record_failure
@@ -37,7 +37,7 @@ from letters.filing import Filing
 from letters.identity import ReplyAddresses
 from letters.produce import Finishing, file_many, render_letter
 from letters.progress import Opening, openings
-from letters.signatories import batch_annex
+from letters.signatories import batch_annexes
 from letters.storing import groups, store_group
 from storage import audit
 from storage.db import Database
@@ -54,6 +54,13 @@ __all__ = [
     "write_atomically",
 ]
 UNFINISHED = Finishing()
+Built = TypeVar("Built")
+# What a render needs but makes only once it has a letter to render (see render_batch).
+Made = Callable[[], Built]
+
+
+def _unfinished() -> Finishing:
+    return UNFINISHED
 
 
 @dataclass(frozen=True)
@@ -111,34 +118,40 @@ def render_batch(
     db: Database,
     batch_id: int,
     *,
-    renderers: Mapping[str, Renderer],
+    renderers: Made[Mapping[str, Renderer]],
     identities: ReplyAddresses,
     documents_dir: Path,
     actor: str,
     clock: Clock,
     letter_ids: Collection[int] | None = None,
-    finishing: Finishing = UNFINISHED,
+    finishing: Made[Finishing] = _unfinished,
     progress: Callable[[ComposedLetter], None] | None = None,
 ) -> RenderSummary:
     """Render every pending letter of the batch (or only ``letter_ids``) and queue it for review.
 
-    With ``finishing.annexes`` the batch's signatory annex is rendered first (once per batch)
+    With ``finishing().annexes`` the batch's signatory annex is rendered first (once per batch)
     and attached to every letter PDF; ``progress`` is called after each letter is stored (or
-    recorded as failed). A letter that fails is listed in ``RenderSummary.failed``.
+    recorded as failed). A letter that fails is listed in ``RenderSummary.failed``. The
+    renderers and the finishing are made only when there is a letter to render: a batch with
+    none pending loads no renderer (WeasyPrint, pyHanko: a second of CPU for nothing).
     """
     campaign, letters, failed = compose_pending(db, batch_id, identities, letter_ids)
     for failure in failed:
         record_failure(db, campaign.id, failure, actor=actor, clock=clock)
-    annexes = _annexes(db, batch_id, letters, finishing, documents_dir, actor, clock)
+    if not letters:
+        return RenderSummary(batch_id, 0, [], failed)
+    finished = finishing()
+    languages = {letter.language for letter in letters}
+    annexes = batch_annexes(db, batch_id, languages, finished.annexes, documents_dir, actor, clock)
     written: list[Path] = []
     stored = 0
     made = file_many(
-        renderers,
+        renderers(),
         letters,
         filing=Filing(documents_dir / campaign.key / f"batch-{batch_id}"),
         annex=annexes,
-        signer=finishing.signer,
-        workers=finishing.workers,
+        signer=finished.signer,
+        workers=finished.workers,
     )
     # closing(): if storing fails, the worker pool (if any) is shut down now, not at GC.
     with closing(made):
@@ -161,33 +174,6 @@ def render_batch(
     return RenderSummary(batch_id, stored, written, failed)
 
 
-def _annexes(
-    db: Database,
-    batch_id: int,
-    letters: list[ComposedLetter],
-    finishing: Finishing,
-    documents_dir: Path,
-    actor: str,
-    clock: Clock,
-) -> dict[str, ParsedAnnex]:
-    """The batch's annex for each language of ``letters`` (rendered now if it has none)."""
-    annexes = {}
-    if finishing.annexes is not None:
-        for language in sorted({letter.language for letter in letters}):
-            annex = batch_annex(
-                db,
-                batch_id,
-                annexes=finishing.annexes,
-                documents_dir=documents_dir,
-                actor=actor,
-                clock=clock,
-                language=language,
-            )
-            if annex is not None:
-                annexes[language] = annex
-    return annexes
-
-
 def in_outbox(uow: Session, letter_id: int) -> bool:
     """Whether the letter has a delivery: it then keeps the bytes it was queued with and is
     never rendered again."""
@@ -200,12 +186,12 @@ def rerender_letter(
     db: Database,
     letter_id: int,
     *,
-    renderers: Mapping[str, Renderer],
+    renderers: Made[Mapping[str, Renderer]],
     identities: ReplyAddresses,
     documents_dir: Path,
     actor: str,
     clock: Clock,
-    finishing: Finishing = UNFINISHED,
+    finishing: Made[Finishing] = _unfinished,
 ) -> RenderSummary:
     """Render one letter again (after a rejection or a fix) as a new revision needing approval.
 

@@ -141,6 +141,35 @@ def batch_annex(
     return ParsedAnnex(document.content)
 
 
+def batch_annexes(
+    db: Database,
+    batch_id: int,
+    languages: set[str],
+    annexes: AnnexRenderer | None,
+    documents_dir: Path,
+    actor: str,
+    clock: Clock,
+) -> dict[str, ParsedAnnex]:
+    """The batch's annex in each of ``languages`` (rendered now where it has none); none at all
+    without an annex renderer."""
+    made: dict[str, ParsedAnnex] = {}
+    if annexes is None:
+        return made
+    for language in sorted(languages):
+        annex = batch_annex(
+            db,
+            batch_id,
+            annexes=annexes,
+            documents_dir=documents_dir,
+            actor=actor,
+            clock=clock,
+            language=language,
+        )
+        if annex is not None:
+            made[language] = annex
+    return made
+
+
 def _load(documents_dir: Path, stored: BatchAnnex) -> ParsedAnnex:
     content = (documents_dir / stored.path).read_bytes()
     if hashlib.sha256(content).hexdigest() != stored.sha256:

@@ -47,3 +47,17 @@ def test_a_group_that_cannot_be_stored_leaves_no_files(
         statuses = set(uow.scalars(select(Letter.status).where(Letter.batch_id == batch)))
     assert statuses == {"pending"}
     assert not [p for p in _files(services) if p.suffix == ".tmp"]
+
+
+def test_a_batch_with_nothing_pending_makes_no_renderer(services: Services) -> None:
+    """Rendering a batch again when every letter is rendered stores nothing and makes neither
+    the renderers nor the annex and signature (a second of imports for nothing)."""
+    load_examples(services)
+    batch = reach_milestone(services)
+    assert render(services, batch).rendered > 0
+    for made in ("renderers", "finishing"):  # as in a fresh process
+        services.__dict__.pop(made, None)
+    again = services.render(batch)
+    assert (again.rendered, again.files, again.failed) == (0, [], [])
+    assert "renderers" not in services.__dict__
+    assert "finishing" not in services.__dict__
