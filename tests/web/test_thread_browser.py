@@ -12,7 +12,7 @@ from bootstrap import Services
 from responses.manual_entry import Answer, log_answer
 from tests.delivery.steps import approve_and_enqueue
 from tests.web.steps import CAMPAIGN, PASSWORD
-from tests.web.test_browser import page, pytestmark, served  # noqa: F401  (shared fixtures)
+from tests.web.test_browser import browser, page, pytestmark, served  # noqa: F401  (shared fixtures)
 
 
 def _delivered_and_answered(s: Services) -> None:
