@@ -6,12 +6,20 @@ IDNA 2008-encoded (``xn--…``, the A-label email-validator computes with the ``
 package), in the SMTP envelope and in the ``To`` header alike. A non-ASCII local part
 (``андрей@…``) cannot be encoded so: it needs a server offering SMTPUTF8, and the import
 warns about it.
+
+Speed: an address whose local part is a plain ASCII dot-atom (``desk.one``, nearly all of them)
+is valid exactly when its domain is, and email-validator gives it back unchanged; so such an
+address checks only its domain, each domain checked once per process (an institution's staff
+share one), and anything else — and any domain that fails — goes through email-validator whole,
+whose message then names the address. Checking the domain was 70 % of a registry import.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email.headerregistry import Address
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -35,8 +43,35 @@ class CheckedAddress:
         return f"{self.local_part}@{self.ascii_domain}"
 
 
+# RFC 5322 atext, in dot-separated atoms: a local part email-validator takes as it is.
+_DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_LOCAL_AT_MOST = 64  # RFC 5321's limit on a local part
+_ADDRESS_AT_MOST = 254  # and on the whole address, as email-validator counts it
+
+
 def check_address(text: str) -> CheckedAddress:
     """Parse and check ``text`` (no DNS); raises ``BadAddress`` naming the problem."""
+    local, at, domain = text.strip().rpartition("@")
+    if at and len(local) <= _LOCAL_AT_MOST and _DOT_ATOM.fullmatch(local):
+        checked_domain = _domain(domain)
+        if checked_domain is not None:
+            unicode_domain, ascii_domain = checked_domain
+            if len(local) + 1 + len(ascii_domain) <= _ADDRESS_AT_MOST:
+                return CheckedAddress(local, unicode_domain, ascii_domain, False)
+    return _checked_in_full(text)
+
+
+@lru_cache(maxsize=8192)
+def _domain(domain: str) -> tuple[str, str] | None:
+    """The domain's normalised and ASCII forms, or ``None`` when it does not check out."""
+    try:
+        checked = validate_email(f"a@{domain}", check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return checked.domain, checked.ascii_domain
+
+
+def _checked_in_full(text: str) -> CheckedAddress:
     try:
         checked = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError as exc:

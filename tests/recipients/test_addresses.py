@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bootstrap import Services
+from recipients import addresses
 from recipients.addresses import BadAddress, check_address, import_warning
 from recipients.record import AddresseeRecord
 from recipients.registry import import_records
@@ -56,3 +59,44 @@ def test_import_warns_about_an_address_only_smtputf8_can_take(services: Services
     [warning] = report.warnings
     assert warning.startswith("mfa-belarus-desk: ")
     assert "SMTPUTF8" in warning
+
+
+_LOCAL = st.one_of(
+    st.from_regex(r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]{1,70}", fullmatch=True),
+    st.sampled_from(['"quoted x"', "андрей", "a..b", ".a", "a.", "x" * 64, "x" * 65, "Desk.One"]),
+)
+_DOMAIN = st.one_of(
+    st.from_regex(r"[a-zA-Z0-9-]{1,20}(\.[a-zA-Z0-9-]{1,20}){0,3}", fullmatch=True),
+    st.sampled_from(
+        [
+            "MFA.Example.com",
+            "münchen-mfa.example",
+            "мид.example",
+            "[1.2.3.4]",
+            "localhost",
+            "test.test",
+            "-a.example",
+            "a_b.example",
+            "x." * 60 + "example",
+            "xn--mnchen-mfa-9db.example",
+            ".".join(["a" * 60, "b" * 60, "c" * 60, "d" * 50, "example"]),  # 250 long
+        ]
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(local=_LOCAL, domain=_DOMAIN)
+def test_the_domain_shortcut_agrees_with_email_validator(local: str, domain: str) -> None:
+    """Checking a dot-atom address by its (cached) domain gives what email-validator gives for
+    the whole address: the same parts, or a refusal with the same message."""
+    text = f"{local}@{domain}"
+    try:
+        expected: object = addresses._checked_in_full(text)
+    except BadAddress as exc:
+        expected = str(exc)
+    try:
+        got: object = check_address(text)
+    except BadAddress as exc:
+        got = str(exc)
+    assert got == expected
