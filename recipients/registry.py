@@ -53,7 +53,7 @@ def read_located(path: Path) -> list[tuple[AddresseeRecord, int]]:
     seen: dict[str, int] = {}
     is_csv = path.suffix.lower() == ".csv"
     for located in load_records(path):
-        if is_csv and isinstance(located.data, dict):  # our exports mark formula-like cells
+        if is_csv and isinstance(located.data, dict) and _marked(located.data):
             located.data = {k: _restore(v) for k, v in located.data.items()}
         record, found = validate(AddresseeRecord, str(path), located)
         problems.extend(found)
@@ -68,6 +68,11 @@ def read_located(path: Path) -> list[tuple[AddresseeRecord, int]]:
     if problems:
         raise InputError(problems)
     return records
+
+
+def _marked(row: dict[str, object]) -> bool:
+    """Whether a cell may be one our exports marked as formula-like (``'=…``): few rows are."""
+    return any(isinstance(v, str) and v[:1] == "'" for v in row.values())
 
 
 def _restore(value: object) -> object:
