@@ -106,6 +106,16 @@ def is_language_tag(code: str) -> bool:
     return match is not None and match[1] in language_codes()
 
 
+@lru_cache(maxsize=1024)  # a registry has a few dozen language lists, on thousands of rows
+def _languages(value: str) -> str:
+    codes = [bcp47(code) for code in value.split(";") if code.strip()]
+    unknown = [code for code in codes if not is_language_tag(code)]
+    if unknown:
+        # Tags with a script or region (be-Latn, pt-BR) pass; the message keeps its words.
+        raise ValueError(f"not ISO 639-1 language codes: {', '.join(unknown)}")
+    return ";".join(codes) or "en"
+
+
 def _single_line(value: object) -> object:
     if not isinstance(value, str):
         return value  # the str schema behind this says what is wrong with it
@@ -233,12 +243,7 @@ class AddresseeRecord(BaseModel):
     @field_validator("languages")
     @classmethod
     def _languages_known(cls, value: str) -> str:
-        codes = [bcp47(code) for code in value.split(";") if code.strip()]
-        unknown = [code for code in codes if not is_language_tag(code)]
-        if unknown:
-            # Tags with a script or region (be-Latn, pt-BR) pass; the message keeps its words.
-            raise ValueError(f"not ISO 639-1 language codes: {', '.join(unknown)}")
-        return ";".join(codes) or "en"
+        return _languages(value)
 
     @field_validator("email")
     @classmethod
