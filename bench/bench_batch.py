@@ -36,6 +36,15 @@ Figures (2 cores shared with other work; load average beside each; issue 20):
   and painting every page, though pages after the first are the same in every letter), writing
   4.6 MB ~4, hashes ~3, email ~4 plus ~1.3 of base64 misses (57 alignments a language a worker),
   DOCX 5, storing ~3.5 in this process, worker start-up ~3.
+- after (issue 20, second session): 51.1 letters/s at load 2.7-4.7 on a fresh clone (ratio
+  2.42), 47 -> ~43 ms CPU per letter. Lines of text letters share are drawn once and replayed
+  (``letters.text_replay``: a cover's paint 11.9 -> 5.7 ms); the documents are dropped from the
+  page cache once written (writing 4 MB into fresh page cache cost ~6 ms a letter on this
+  virtual machine, into recycled pages ~1.5); each font face hashed once per process for the
+  host-font check (it copied and hashed 0.3-1 MB per font per letter); the body's Markdown
+  rendered once; the review text's revision taken from the group's query. ``letters_1000`` in
+  the same run: 72.1 letters/s. Left per letter: head layout ~10 ms, paint ~5.7, pydyf ~2.8,
+  DOCX ~4, email ~3.5, hashes ~3, worker start-up ~3 (imports 0.75 s a worker).
 """
 
 from __future__ import annotations
