@@ -22,15 +22,9 @@ from typing import Any
 import pydyf
 from weasyprint.images import SVGImage
 
-_STATE = (
-    "_current_color",
-    "_current_color_stroke",
-    "_current_alpha",
-    "_current_alpha_stroke",
-    "_current_font",
-    "_old_font",
-    "_old_font_size",
-)
+from letters.stream_states import STATE as _STATE
+from letters.stream_states import alpha_states_added, resource_names
+
 KEPT = 16  # drawings per process: one QR code per campaign and size
 _Drawing = tuple[list[bytes], tuple[Any, ...], dict[str, dict[str, Any]]]
 _drawn: OrderedDict[tuple[Any, ...], _Drawing] = OrderedDict()
@@ -51,27 +45,6 @@ def _key(image: Any, stream: Any, width: float, height: float) -> tuple[Any, ...
     return (url, width, height, tuple(stream.ctm.values), state, _resources(stream))
 
 
-def _alpha_states(stream: Any, before: tuple[Any, ...]) -> dict[str, dict[str, Any]] | None:
-    """The graphics states a draw added, when they are only alpha values (else ``None``)."""
-    now = _resources(stream)
-    if now[:2] != before[:2] or {k for k, _ in now[2:]} != {k for k, _ in before[2:]}:
-        return None
-    had = dict(before[2:])
-    added = {}
-    for kind, names in now[2:]:
-        new = [name for name in names if name not in had[kind]]
-        if new and kind != "ExtGState":
-            return None
-        for name in new:
-            state = dict(stream._resources[kind][name])
-            if set(state) - {"ca", "CA"} or not all(
-                isinstance(v, int | float) for v in state.values()
-            ):
-                return None
-            added[name] = state
-    return added
-
-
 def draw(image: Any, stream: Any, width: float, height: float, style: Any) -> None:
     """``SVGImage.draw``, replayed when the same drawing was made before."""
     key = _key(image, stream, width, height)
@@ -80,12 +53,13 @@ def draw(image: Any, stream: Any, width: float, height: float, style: Any) -> No
         _replay(stream, _drawn[key])
         return
     start, depth = len(stream.stream), len(stream._ctm_stack)
+    fonts, before = len(stream._fonts), resource_names(stream)
     _draw(image, stream, width, height, style)
     operators = stream.stream[start:]
     plain = all(isinstance(op, bytes) for op in operators)
     if key is None or not plain or len(stream._ctm_stack) != depth:
         return
-    added = _alpha_states(stream, key[-1])
+    added = alpha_states_added(stream, before) if len(stream._fonts) == fonts else None
     if added is None:
         return  # it added another resource: replaying would leave it out
     _drawn[key] = (operators, tuple(getattr(stream, name) for name in _STATE), added)

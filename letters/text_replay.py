@@ -29,16 +29,10 @@ import pydyf
 import weasyprint.draw
 from weasyprint.text.fonts import get_pango_font_key
 
+from letters.stream_states import STATE as _STATE
+from letters.stream_states import Names, alpha_states_added, resource_names
+
 _draw_text = weasyprint.draw.draw_text  # WeasyPrint's own
-_STATE = (
-    "_current_color",
-    "_current_color_stroke",
-    "_current_alpha",
-    "_current_alpha_stroke",
-    "_current_font",
-    "_old_font",
-    "_old_font_size",
-)
 _SEEN, _DRAWN = "_advocacy_seen", "_advocacy_drawn"  # attributes kept on WeasyPrint's boxes
 Glyphs = list[tuple[int, list[tuple[int, int]], list[tuple[int, str]]]]  # per font key
 
@@ -91,7 +85,7 @@ def _recorded(args: tuple[Any, ...]) -> _Drawn | None:
     in this document gives and it can be replayed — else ``None``, the draw undone."""
     stream = args[0]
     start = len(stream.stream) - _ends_text(stream)  # the ET it may take back is its own
-    state, before = _state(stream), _resource_names(stream)
+    state, before = _state(stream), resource_names(stream)
     had = stream.stream[start:]
     used: list[tuple[int, Any]] = []
     set_aside: dict[int, tuple[Any, dict[int, int], dict[int, str]]] = {}
@@ -133,10 +127,8 @@ def _restored(set_aside: dict[int, tuple[Any, dict[int, int], dict[int, str]]]) 
     return fresh
 
 
-def _checked(
-    stream: Any, drawn: _Drawn, fresh: dict[int, Any], before: dict[str, tuple[str, ...]]
-) -> _Drawn | None:
-    alpha = _alpha_states(stream, before)
+def _checked(stream: Any, drawn: _Drawn, fresh: dict[int, Any], before: Names) -> _Drawn | None:
+    alpha = alpha_states_added(stream, before)
     if alpha is None or not all(isinstance(op, bytes) for op in drawn.operators):
         return None
     glyphs: Glyphs = []
@@ -184,33 +176,6 @@ def _replayed(stream: Any, drawn: _Drawn) -> bool:
         setattr(stream, name, value)
     _tell_fonts(fonts, drawn.glyphs)
     return True
-
-
-def _resource_names(stream: Any) -> dict[str, tuple[str, ...]]:
-    names = {k: tuple(v) for k, v in stream._resources.items() if hasattr(v, "keys")}
-    return {**names, "images": tuple(stream._images)}
-
-
-def _alpha_states(stream: Any, before: dict[str, tuple[str, ...]]) -> dict[str, Any] | None:
-    """The graphics states the draw added, in the order it added them, when they are only
-    alpha values (else ``None``)."""
-    now = _resource_names(stream)
-    if now.keys() != before.keys():
-        return None
-    added: dict[str, Any] = {}
-    for kind, names in now.items():
-        had = set(before[kind])
-        new = [name for name in names if name not in had]
-        if new and kind != "ExtGState":
-            return None
-        for name in new:
-            state = dict(stream._resources[kind][name])
-            if set(state) - {"ca", "CA"} or not all(
-                isinstance(v, int | float) for v in state.values()
-            ):
-                return None
-            added[name] = state
-    return added
 
 
 def install() -> None:
