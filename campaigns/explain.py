@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaigns.appeal import Milestone
+from campaigns.milestone_spec import Milestone
 from campaigns.store import appeal_of
 from storage.tables import Batch, Campaign, MilestoneFiring
 from timeutil import as_utc

@@ -16,8 +16,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from campaigns.appeal import Appeal, Milestone
+from campaigns.appeal import Appeal
 from campaigns.batches import latest_count
+from campaigns.milestone_spec import Milestone
 from campaigns.milestones import milestone_states
 from campaigns.store import appeal_of, get_campaign
 from timeutil import Clock

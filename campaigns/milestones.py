@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from campaigns.appeal import Milestone
 from campaigns.batches import Identities, create_batch, latest_count
+from campaigns.milestone_spec import Milestone
 from campaigns.store import appeal_of
 from storage import audit
 from storage.tables import Batch, Campaign, MilestoneFiring

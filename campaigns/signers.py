@@ -23,7 +23,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from campaigns.store import get_campaign
-from recipients.record import country_codes, normalized_email
+from recipients.codes import country_codes
+from recipients.record import normalized_email
 from storage import audit
 from storage.tables import Signer
 from timeutil import Clock

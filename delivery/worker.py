@@ -3,14 +3,13 @@
 Rule: the worker sends only bytes whose sha256 equals both the delivery's recorded hash and
 an approval of that document. Anything else is refused and the delivery fails with the reason;
 it never sends "nearly" the approved letter. One row never stops the pass: whatever its send
-raises is recorded on that row (class and message) and the others go on; a row whose send
-kills the whole process is held after ``max_claims`` claims (``delivery.claims``).
+raises is recorded on that row (class and message: ``delivery.sending``) and the others go on; a
+row whose send kills the whole process is held after ``max_claims`` claims (``delivery.claims``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,19 +21,17 @@ from sqlalchemy import func, select
 from delivery.claims import claim_due, next_due
 from delivery.drain_report import DrainReport, OutboxStatus
 from delivery.envelope import DeliveryResult, Envelope
-from delivery.finish import RETRY, Outcome, finish_batch
+from delivery.finish import Outcome, finish_batch
 from delivery.integrity import approved_contents
 from delivery.recording import GroupRecorder
 from delivery.retry import RetryPolicy
+from delivery.sending import Claimed, attempt, refusal_or_bytes
 from delivery.states import State
 from delivery.windows import SendWindow
-from errors import IntegrityRefused
 from letters.identity import ReplyAddresses
 from storage.db import Database
 from storage.tables import Delivery
 from timeutil import Clock
-
-log = logging.getLogger("advocacy.worker")
 
 
 class Transport(Protocol):
@@ -51,19 +48,6 @@ class Pooling(Protocol):
     """A transport holding connections that must be closed before its event loop ends."""
 
     async def aclose(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A row this worker claimed, with its approved bytes or the reason they were refused."""
-
-    delivery: Delivery
-    content: bytes | str
-    lease_until: datetime
-
-
-def _refusal_or_bytes(checked: bytes | IntegrityRefused | OSError) -> bytes | str:
-    return checked if isinstance(checked, bytes) else f"refused: {checked}"
 
 
 @dataclass(frozen=True)
@@ -124,32 +108,7 @@ class Worker:
         with self.db.unit_of_work(write=False) as uow:
             rows = {d.id: d for d in uow.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
             contents = approved_contents(uow, list(rows.values()), self.documents_dir)
-        return [Claimed(rows[i], _refusal_or_bytes(contents[i]), now + self.lease) for i in ids]
-
-    async def _attempt(self, claimed: Claimed) -> Outcome | None:
-        """One send of a claimed row; None when its lease ran out before its turn came."""
-        delivery = claimed.delivery
-        if isinstance(claimed.content, str):
-            return Outcome(delivery.id, delivery.attempts, "failed", claimed.content)
-        if self.clock.now() >= claimed.lease_until:
-            # Another worker may hold the row by now: sending could make a second copy, so it
-            # is left for whoever claims it next (same Message-ID either way).
-            return None
-        transport = self.transport_for(delivery.channel)
-        envelope = Envelope(
-            delivery.id,
-            self.identities.bounce_address(delivery.id),
-            (delivery.recipient,),
-            claimed.content,
-            delivery.message_id,
-        )
-        try:
-            result = await transport.send(envelope)
-        except Exception as exc:
-            log.exception("delivery %s: the %s transport raised", delivery.id, transport.name)
-            why = f"the {transport.name} transport raised {type(exc).__name__}: {exc}"
-            return Outcome(delivery.id, delivery.attempts, "failed", why, transport=transport.name)
-        return _outcome(delivery, result, transport)
+        return [Claimed(rows[i], refusal_or_bytes(contents[i]), now + self.lease) for i in ids]
 
     def _finish(self, outcomes: list[Outcome]) -> dict[int, str]:
         with self.db.unit_of_work() as uow:
@@ -191,7 +150,10 @@ class Worker:
 
         async def send(claimed: Claimed) -> None:
             try:
-                outcome = await self._attempt(claimed)
+                transport = self.transport_for(claimed.delivery.channel)
+                outcome = await attempt(
+                    claimed, transport=transport, identities=self.identities, clock=self.clock
+                )
             finally:
                 gate.release()
             if outcome is not None:
@@ -245,16 +207,3 @@ class Worker:
                     await self.transport.aclose()
 
         return asyncio.run(run())
-
-
-def _outcome(delivery: Delivery, result: DeliveryResult, transport: Transport) -> Outcome:
-    """The row's outcome from the transport's answer (a permanent failure first)."""
-    if result.permanent:
-        error = "; ".join(f"{r}: {why}" for r, why in result.permanent)
-        state, check = "failed", bool(result.refused)
-    elif result.temporary:
-        error = "; ".join(f"{r}: {why}" for r, why in result.temporary)
-        state, check = RETRY, False
-    else:
-        error, state, check = "", transport.final_state, False
-    return Outcome(delivery.id, delivery.attempts, state, error, check, transport.name)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from recipients.codes import country_codes, normalized_languages
 
 CATEGORIES = (
     "eu-institution",
@@ -64,56 +65,6 @@ _OFFICE = re.compile(r"^[a-z][a-z-]{0,59}$")
 # C0 and C1 controls (C1 holds NEL, U+0085, a line break to YAML) and the Unicode line breaks.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-# Two-letter territories CLDR (so Babel) knows that ISO 3166-1 has not assigned to a country:
-# exceptionally reserved codes (Ascension, Canary Islands …), groupings (EZ Eurozone, UN, QO),
-# pseudo-locales and ZZ "Unknown Region". EU and XK (Kosovo, used by the EU itself) are added.
-_NOT_COUNTRIES = frozenset(
-    {"AC", "CP", "CQ", "DG", "EA", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
-)
-
-
-@cache
-def country_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes as Babel knows them, plus ``EU`` for EU bodies and ``XK``."""
-    codes = {str(code) for code in Locale("en").territories}
-    alpha2 = {code for code in codes if len(code) == 2 and code.isalpha()}
-    return frozenset((alpha2 - _NOT_COUNTRIES) | {"EU", "XK"})
-
-
-@cache
-def language_codes() -> frozenset[str]:
-    """ISO 639-1 two-letter language codes as Babel knows them."""
-    return frozenset(str(code) for code in Locale("en").languages if len(str(code)) == 2)
-
-
-_TAG = re.compile(r"^([a-z]{2})(?:-([A-Z][a-z]{3}))?(?:-([A-Z]{2}))?$")
-
-
-def bcp47(code: str) -> str:
-    """A language tag in its usual case: ``BE-latn`` → ``be-Latn``, ``pt-br`` → ``pt-BR``."""
-    parts = code.strip().replace("_", "-").split("-")
-    fixed = [parts[0].lower()]
-    for part in parts[1:]:
-        fixed.append(part.title() if len(part) == 4 else part.upper())
-    return "-".join(fixed)
-
-
-def is_language_tag(code: str) -> bool:
-    """ISO 639-1 language, then optionally a script and a region (BCP 47, as letters use it)."""
-    match = _TAG.match(code)
-    return match is not None and match[1] in language_codes()
-
-
-@lru_cache(maxsize=1024)  # a registry has a few dozen language lists, on thousands of rows
-def _languages(value: str) -> str:
-    codes = [bcp47(code) for code in value.split(";") if code.strip()]
-    unknown = [code for code in codes if not is_language_tag(code)]
-    if unknown:
-        # Tags with a script or region (be-Latn, pt-BR) pass; the message keeps its words.
-        raise ValueError(f"not ISO 639-1 language codes: {', '.join(unknown)}")
-    return ";".join(codes) or "en"
 
 
 def _single_line(value: object) -> object:
@@ -243,7 +194,7 @@ class AddresseeRecord(BaseModel):
     @field_validator("languages")
     @classmethod
     def _languages_known(cls, value: str) -> str:
-        return _languages(value)
+        return normalized_languages(value)
 
     @field_validator("email")
     @classmethod

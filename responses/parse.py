@@ -4,29 +4,27 @@ Rule: ``read`` never raises on content. Whatever cannot be read safely (empty, t
 headers, nested or split too far, truncated, anything the email package chokes on) comes back
 with ``quarantine`` set to the reason, and the raw bytes are kept by the caller. Charsets fall
 back declared → UTF-8 → Latin-1, and each fallback is recorded in ``notes``. Header values are
-decoded here (``header_text``) so names never gain spurious spaces, wherever they are shown.
+decoded here (``header_text``, ``responses.decoding``) so names never gain spurious spaces,
+wherever they are shown.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
+from responses.decoding import decode_bytes, header_text, raw_line
 from responses.html_text import html_to_text
 
 MAX_DEPTH = 20  # real mail nests 3–5 deep; the email package recurses and dies near 1,000
 MAX_PARTS = 500
 HEADER_BYTES = 65_536  # of a message too large to parse, only this much is read for its headers
 _KNOWN = ("from", "to", "subject", "date", "message-id", "received", "content-type")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SURROGATE = re.compile("[\udc80-\udcff]")
 _BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
 
 
@@ -67,59 +65,12 @@ class Mail:
         dropped: no address or id has one, and PostgreSQL refuses NUL in text), for
         addresses/ids."""
         values = self._headers.get(name.lower())
-        return _CONTROL.sub("", _unfold(_unsurrogate(values[0]))) if values else ""
+        return raw_line(values[0]) if values else ""
 
     @property
     def message_id(self) -> str:
         found = re.search(r"<[^<>\s]{1,250}>", self.raw_header("Message-ID"))
         return found.group(0) if found else f"<sha256-{self.sha256}@inbound>"
-
-
-def _unsurrogate(value: str) -> str:
-    """8-bit header bytes (smuggled through the parser as surrogates): UTF-8, else Latin-1."""
-    if not _SURROGATE.search(value):
-        return value
-    data = value.encode("ascii", "surrogateescape")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _unfold(value: str) -> str:
-    return re.sub(r"\r?\n[ \t]+", " ", value).replace("\r", "").replace("\n", "")
-
-
-def header_text(value: object) -> str:
-    """A header value as people read it: RFC 2047 words decoded and joined (adjacent encoded
-    words without the space ``policy.default`` inserts), control characters dropped."""
-    text = _unfold(_unsurrogate(str(value)))
-    try:
-        chunks = decode_header(text)
-    except Exception:  # a malformed encoded word: show it as it came
-        chunks = [(text, None)]
-    parts = []
-    for data, charset in chunks:
-        parts.append(data if isinstance(data, str) else decode_bytes(data, charset)[0])
-    return " ".join(_CONTROL.sub("", "".join(parts)).split())
-
-
-def decode_bytes(data: bytes, declared: str | None) -> tuple[str, str]:
-    """(text, note): the declared charset, else UTF-8, else Latin-1; the note says which
-    fallback was taken and why ("" when the declared charset read the bytes)."""
-    name = (declared or "").strip().strip("\"'")
-    problem = "no charset declared" if not name else ""
-    if name:
-        try:
-            return data.decode(codecs.lookup(name).name), ""
-        except LookupError:  # unknown, or not a text encoding (rot13, base64 …)
-            problem = f"unknown charset {name!r}"
-        except (UnicodeDecodeError, ValueError):
-            problem = f"bytes are not {name!r}"
-    try:
-        return data.decode("utf-8"), f"{problem}: read as UTF-8" if name else ""
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), f"{problem or 'not UTF-8'}: read as Latin-1"
 
 
 def _headers_of(message: Message) -> dict[str, list[str]]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.appeal import Milestone, load_appeal
+from campaigns.appeal import load_appeal
+from campaigns.milestone_spec import Milestone
 from errors import InputError
 from tests.campaigns.steps import with_milestones
 

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bootstrap import Services
-from campaigns.appeal import Milestone, load_appeal
+from campaigns.appeal import load_appeal
+from campaigns.milestone_spec import Milestone
 from campaigns.store import get_campaign
 from errors import InputError
 from responses.manual_entry import Answer, classify, log_answer

@@ -19,14 +19,8 @@ from hypothesis import strategies as st
 from campaigns.appeal import load_appeal
 from errors import InputError
 from recipients import registry
-from recipients.record import (
-    CATEGORIES,
-    FIELDS,
-    AddresseeRecord,
-    country_codes,
-    language_codes,
-    normalized_email,
-)
+from recipients.codes import country_codes, language_codes
+from recipients.record import CATEGORIES, FIELDS, AddresseeRecord, normalized_email
 from storage.tables import Addressee
 
 # Modest example counts keep this file within seconds; CI runs it on every push anyway.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from responses.parse import decode_bytes, header_text, read
+from responses.decoding import decode_bytes, header_text
+from responses.parse import read
 
 
 def test_adjacent_encoded_words_join_without_a_space() -> None:
