@@ -68,8 +68,8 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 def _single_line(value: object) -> object:
-    if not isinstance(value, str):
-        return value  # the str schema behind this says what is wrong with it
+    if not value or not isinstance(value, str):
+        return value  # empty, or not text: the str schema behind this says what is wrong
     if _CONTROL.search(value):
         raise ValueError("contains a line break or control character")
     return value.strip()

@@ -70,9 +70,13 @@ def read_located(path: Path) -> list[tuple[AddresseeRecord, int]]:
     return records
 
 
-def _marked(row: dict[str, object]) -> bool:
-    """Whether a cell may be one our exports marked as formula-like (``'=…``): few rows are."""
-    return any(isinstance(v, str) and v[:1] == "'" for v in row.values())
+def _marked(row: dict[str, Any]) -> bool:
+    """Whether a cell may be one our exports marked as formula-like (``'=…``): few rows are.
+    (One join and search per row; a false alarm only restores cells that need nothing.)"""
+    try:
+        return "\x00'" in "\x00" + "\x00".join(row.values())
+    except TypeError:  # a short row's missing cells (None) or a long row's extras (a list)
+        return any(isinstance(v, str) and v[:1] == "'" for v in row.values())
 
 
 def _restore(value: object) -> object:
